@@ -1,0 +1,145 @@
+package org.hubdns.dns.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.hubdns.dns.protocol.QueryProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DNS over UDP on Vert.x's own event loops, as raw Netty datagram channels (cheaper per packet
+ * than Vert.x's DatagramSocket). With the native epoll transport there is one SO_REUSEPORT socket
+ * per event loop, so every core reads; responses are flushed once per read batch.
+ */
+public final class UdpListener {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpListener.class);
+    private static final int MAX_QUERY = 65535;
+
+    private final List<Channel> channels;
+    private final InetSocketAddress address;
+    private final boolean reusePort;
+
+    private UdpListener(List<Channel> channels, InetSocketAddress address, boolean reusePort) {
+        this.channels = channels;
+        this.address = address;
+        this.reusePort = reusePort;
+    }
+
+    /** Binds the address on every loop of {@code loops} (or on one, without epoll); blocks until bound. */
+    public static UdpListener bind(EventLoopGroup loops, boolean epoll, InetSocketAddress address,
+            QueryProcessorFactory processors, AtomicLong errors) throws InterruptedException {
+        List<EventLoop> targets = new ArrayList<>();
+        for (EventExecutor e : loops) {
+            targets.add((EventLoop) e);
+            if (!epoll) {
+                break;
+            }
+        }
+        List<Channel> bound = new ArrayList<>();
+        try {
+            for (EventLoop loop : targets) {
+                Bootstrap b = new Bootstrap()
+                        .group(loop)
+                        .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                        .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                        .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(4096))
+                        .handler(new Handler(processors.create(), errors));
+                if (epoll) {
+                    b.option(EpollChannelOption.SO_REUSEPORT, true);
+                }
+                bound.add(b.bind(address).sync().channel());
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            for (Channel c : bound) {
+                c.close();
+            }
+            throw e;
+        }
+        return new UdpListener(bound, address, epoll);
+    }
+
+    public int sockets() {
+        return channels.size();
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public boolean reusePort() {
+        return reusePort;
+    }
+
+    /** Stops reading; what was already read is answered and flushed by the loop first. */
+    public void close() throws InterruptedException {
+        for (Channel c : channels) {
+            c.close().await();
+        }
+    }
+
+    private static final class Handler extends ChannelInboundHandlerAdapter {
+        private final QueryProcessor processor;
+        private final AtomicLong errors;
+        private final byte[] in = new byte[MAX_QUERY];
+        private final byte[] out = new byte[MAX_QUERY + 1024];
+
+        Handler(QueryProcessor processor, AtomicLong errors) {
+            this.processor = processor;
+            this.errors = errors;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            DatagramPacket packet = (DatagramPacket) msg;
+            try {
+                ByteBuf content = packet.content();
+                int n = content.readableBytes();
+                content.getBytes(content.readerIndex(), in, 0, n);
+                InetSocketAddress sender = packet.sender();
+                int r = processor.process(in, n, out, false, sender.getAddress());
+                if (r > 0) {
+                    ByteBuf reply = ctx.alloc().directBuffer(r);
+                    reply.writeBytes(out, 0, r);
+                    ctx.write(new DatagramPacket(reply, sender), ctx.voidPromise());
+                }
+            } catch (RuntimeException e) {
+                // a bug must cost one query, never the listener
+                if (errors.getAndIncrement() < 10) {
+                    LOG.error("query failed; it gets no answer", e);
+                }
+            } finally {
+                packet.release();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // ICMP port unreachable and the like arrive here; they concern one client only
+            if (errors.getAndIncrement() < 10) {
+                LOG.debug("UDP socket error: {}", cause.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package org.hubdns.server;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code hubdns serve}: runs one member until SIGTERM/SIGINT; SIGHUP reloads the zones. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Serve DNS (UDP and TCP) and the HTTP API. Every option can also be set in a YAML "
+                + "--config file (key = the long option name without dashes); flags win over the file.")
+final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--bind", split = ",", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "Addresses to listen on, IPv4 and/or IPv6 (default: ${DEFAULT-VALUE}).")
+    List<String> bind = new ArrayList<>();
+
+    @Option(names = "--dns-port", paramLabel = "N", defaultValue = "5300",
+            description = "DNS port, UDP and TCP (default: ${DEFAULT-VALUE}).")
+    int dnsPort;
+
+    @Option(names = "--http-port", paramLabel = "N", defaultValue = "8053",
+            description = "HTTP API port (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./data",
+            description = "Where this member keeps its state, e.g. admin.token (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--zones", paramLabel = "DIR",
+            description = "Serve every *.zone file (RFC 1035 master format) in DIR; the origin is the file's "
+                    + "$ORIGIN, else its name without .zone.")
+    Path zones;
+
+    @Option(names = "--nsid", paramLabel = "TEXT",
+            description = "This server's identity, returned for the NSID option (RFC 5001).")
+    String nsid;
+
+    @Option(names = "--demo", description = "Also serve the demo zone pk-hub.example.")
+    boolean demo;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML file of option: value defaults.")
+    Path config;
+
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "File holding the operator's bearer token (else $HUBDNS_ADMIN_TOKEN, else "
+                    + "<data-dir>/admin.token, generated on first start).")
+    Path adminTokenFile;
+
+    @Option(names = "--tcp-idle-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Close a DNS TCP connection idle this long (default: ${DEFAULT-VALUE}).")
+    int tcpIdleTimeout;
+
+    @Option(names = "--tcp-max-connections", paramLabel = "N", defaultValue = "1024",
+            description = "Most DNS TCP connections at once; more are closed on accept (default: ${DEFAULT-VALUE}).")
+    int tcpMaxConnections;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Event loops, each with its own UDP socket (default: the number of cores).")
+    Integer threads;
+
+    @Override
+    public Integer call() {
+        ServerConfig cfg = toConfig();
+        long t0 = System.nanoTime();
+        HubDnsServer server;
+        try {
+            server = HubDnsServer.start(cfg);
+        } catch (StartupException e) {
+            System.err.println("hubdns: error: " + e.getMessage());
+            return 1;
+        }
+        Runtime rt = Runtime.getRuntime();
+        LOG.info("ready in {} ms (heap used {} MiB)", (System.nanoTime() - t0) / 1_000_000,
+                (rt.totalMemory() - rt.freeMemory()) >> 20);
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        Signal.handle(new Signal("HUP"), s -> server.reload());
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("stopping: no new queries, answering those already received");
+        server.stop();
+        LOG.info("stopped");
+        return 0;
+    }
+
+    private ServerConfig toConfig() {
+        List<InetAddress> addresses = new ArrayList<>();
+        for (String b : bind) {
+            addresses.add(ipLiteral(b.strip()));
+        }
+        if (addresses.isEmpty()) {
+            throw usage("--bind needs at least one address");
+        }
+        port("--dns-port", dnsPort);
+        port("--http-port", httpPort);
+        if (nsid != null && nsid.getBytes(StandardCharsets.UTF_8).length > 128) {
+            throw usage("--nsid is longer than 128 bytes");
+        }
+        if (tcpIdleTimeout < 1) {
+            throw usage("--tcp-idle-timeout must be at least 1 second");
+        }
+        if (tcpMaxConnections < 1) {
+            throw usage("--tcp-max-connections must be at least 1");
+        }
+        int loops = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (loops < 1 || loops > 256) {
+            throw usage("--threads must be between 1 and 256");
+        }
+        return new ServerConfig(addresses, dnsPort, httpPort, dataDir, zones, nsid, demo, adminTokenFile,
+                tcpIdleTimeout, tcpMaxConnections, loops);
+    }
+
+    private InetAddress ipLiteral(String s) {
+        // only literals: a host name would need a DNS lookup at start-up, and could change under us
+        if (!s.matches("[0-9.]+") && !s.contains(":")) {
+            throw usage("--bind takes IP addresses, not '" + s + "'");
+        }
+        try {
+            return InetAddress.getByName(s);
+        } catch (java.net.UnknownHostException e) {
+            throw usage("--bind: '" + s + "' is not an IP address");
+        }
+    }
+
+    private void port(String flag, int p) {
+        if (p < 0 || p > 65535) {
+            throw usage(flag + " must be between 0 and 65535, not " + p);
+        }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+}

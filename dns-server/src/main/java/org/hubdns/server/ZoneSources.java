@@ -1,0 +1,70 @@
+package org.hubdns.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.hubdns.dns.zone.ZoneContent;
+import org.hubdns.dns.zone.ZoneLoadException;
+import org.hubdns.dns.zone.ZoneParser;
+import org.xbill.DNS.Name;
+
+/** Where zones come from on this member: the built-in demo zone and every {@code *.zone} in {@code --zones}. */
+final class ZoneSources {
+    static final Name DEMO_ORIGIN = Name.fromConstantString("pk-hub.example.");
+    private static final String DEMO_RESOURCE = "/demo/pk-hub.example.zone";
+
+    private final Path directory;
+    private final boolean demo;
+
+    ZoneSources(Path directory, boolean demo) {
+        this.directory = directory;
+        this.demo = demo;
+    }
+
+    /** Reads everything; the first problem aborts with a message naming the file (and line). */
+    List<ZoneContent> load() throws ZoneLoadException {
+        List<ZoneContent> zones = new ArrayList<>();
+        if (demo) {
+            zones.add(ZoneParser.parseText(demoText(), DEMO_ORIGIN, "demo"));
+        }
+        if (directory != null) {
+            if (!Files.isDirectory(directory)) {
+                throw new ZoneLoadException(directory + ": --zones must name a directory of *.zone files");
+            }
+            List<Path> files = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(directory, "*.zone")) {
+                ds.forEach(files::add);
+            } catch (IOException e) {
+                throw new ZoneLoadException(directory + ": cannot list the zone directory: " + e.getMessage(), e);
+            }
+            files.sort(null);
+            for (Path f : files) {
+                zones.add(ZoneParser.parseFile(f));
+            }
+        }
+        Map<Name, String> seen = new HashMap<>();
+        for (ZoneContent z : zones) {
+            String before = seen.put(z.apex(), z.source());
+            if (before != null) {
+                throw new ZoneLoadException(z.source() + ": zone " + z.apex() + " is also defined by " + before
+                        + "; keep one of them");
+            }
+        }
+        return zones;
+    }
+
+    static String demoText() {
+        try (InputStream in = ZoneSources.class.getResourceAsStream(DEMO_RESOURCE)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("the demo zone is missing from the jar", e);
+        }
+    }
+}
