@@ -15,12 +15,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hubdns.dns.Snapshot;
 import org.hubdns.dns.SnapshotHolder;
+import org.hubdns.dns.answer.DynamicNames;
 import org.hubdns.dns.answer.ZoneTree;
 import org.hubdns.dns.protocol.QueryProcessor;
 import org.hubdns.dns.protocol.ServerCookies;
@@ -42,6 +42,7 @@ public final class HubDnsServer {
     private final ServerConfig config;
     private final SnapshotHolder snapshots = new SnapshotHolder();
     private final ZoneSources sources;
+    private final DynamicNames dynamicNames;
     private final AtomicLong generation = new AtomicLong();
     private final AtomicLong queryErrors = new AtomicLong();
     private final AtomicInteger tcpConnections = new AtomicInteger();
@@ -53,14 +54,20 @@ public final class HubDnsServer {
     private int dnsPort;
     private volatile boolean serving;
 
-    private HubDnsServer(ServerConfig config) {
+    private HubDnsServer(ServerConfig config, DynamicNames dynamicNames) {
         this.config = config;
+        this.dynamicNames = dynamicNames;
         this.sources = new ZoneSources(config.zonesDir(), config.demo());
     }
 
     /** Loads the zones, binds every listener and returns once DNS and HTTP are serving. */
     public static HubDnsServer start(ServerConfig config) throws StartupException {
-        HubDnsServer s = new HubDnsServer(config);
+        return start(config, DynamicNames.NONE);
+    }
+
+    /** As {@link #start(ServerConfig)}, with names answered per query by {@code dynamicNames}. */
+    public static HubDnsServer start(ServerConfig config, DynamicNames dynamicNames) throws StartupException {
+        HubDnsServer s = new HubDnsServer(config, dynamicNames);
         try {
             s.startUp();
             return s;
@@ -182,7 +189,7 @@ public final class HubDnsServer {
     }
 
     private void publish(List<ZoneContent> zones) {
-        ZoneTree tree = ZoneTree.compile(zones, Map.of());
+        ZoneTree tree = ZoneTree.compile(zones, dynamicNames.current());
         snapshots.publish(new Snapshot(tree, generation.incrementAndGet()));
     }
 

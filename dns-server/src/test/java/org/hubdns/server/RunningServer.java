@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.hubdns.dns.answer.DynamicNames;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -50,6 +51,11 @@ public final class RunningServer implements AutoCloseable {
 
     public static RunningServer start(boolean demo, Map<String, String> zoneFiles, String nsid, int tcpIdleSeconds,
             int tcpMaxConnections) throws Exception {
+        return start(demo, zoneFiles, nsid, tcpIdleSeconds, tcpMaxConnections, DynamicNames.NONE);
+    }
+
+    public static RunningServer start(boolean demo, Map<String, String> zoneFiles, String nsid, int tcpIdleSeconds,
+            int tcpMaxConnections, DynamicNames dynamicNames) throws Exception {
         Path dir = Files.createTempDirectory("hubdns-test");
         Path zones = null;
         if (!zoneFiles.isEmpty()) {
@@ -60,7 +66,7 @@ public final class RunningServer implements AutoCloseable {
         }
         ServerConfig cfg = new ServerConfig(List.of(LOOPBACK), 0, 0, dir.resolve("data"), zones, nsid, demo, null,
                 tcpIdleSeconds, tcpMaxConnections, 2);
-        return new RunningServer(HubDnsServer.start(cfg), dir);
+        return new RunningServer(HubDnsServer.start(cfg, dynamicNames), dir);
     }
 
     public HubDnsServer server() {
@@ -84,9 +90,13 @@ public final class RunningServer implements AutoCloseable {
         return server.httpPort();
     }
 
-    /** A dnsjava resolver aimed at this server; {@code tcp} forces TCP. */
+    /**
+     * A dnsjava resolver aimed at this server; {@code tcp} forces TCP. It adds no OPT of its own:
+     * a query carries EDNS only when the test put an OPT record in it.
+     */
     public SimpleResolver resolver(boolean tcp) {
         SimpleResolver r = new SimpleResolver(new InetSocketAddress(LOOPBACK, dnsPort()));
+        r.setEDNS(-1);
         r.setTCP(tcp);
         r.setTimeout(Duration.ofSeconds(3));
         r.setIgnoreTruncation(true);

@@ -47,12 +47,11 @@ public final class QueryProcessor {
 
     private final SnapshotHolder snapshots;
     private final byte[] nsid;
-    private final ServerCookies cookies;
+    private final ServerCookies.Minter cookies;
 
     // per-query scratch, reused
     private final byte[] lname = new byte[256];
     private final int[] labelStarts = new int[128];
-    private final byte[] cookieScratch = new byte[32];
     private final byte[] ecsAddress = new byte[16];
     private final Resolution resolution = new Resolution();
     private final ClientSubnet client = new ClientSubnet();
@@ -77,7 +76,7 @@ public final class QueryProcessor {
     public QueryProcessor(SnapshotHolder snapshots, byte[] nsid, ServerCookies cookies) {
         this.snapshots = snapshots;
         this.nsid = nsid == null || nsid.length == 0 ? null : nsid.clone();
-        this.cookies = cookies;
+        this.cookies = cookies.minter();
     }
 
     /**
@@ -468,8 +467,7 @@ public final class QueryProcessor {
         if (cookieAt > 0 && !badOption && source != null) {
             p = optionHeader(out, p, OPT_COOKIE, 8 + ServerCookies.SERVER_COOKIE_LENGTH);
             System.arraycopy(q, cookieAt, out, p, 8);
-            cookies.write(q, cookieAt, source.getAddress(), (int) (System.currentTimeMillis() / 1000), out,
-                    p + 8, cookieScratch);
+            cookies.write(q, cookieAt, source.getAddress(), (int) (System.currentTimeMillis() / 1000), out, p + 8);
             p += 8 + ServerCookies.SERVER_COOKIE_LENGTH;
         }
         out[rdlengthAt] = (byte) ((p - pos - 11) >>> 8);
