@@ -3,8 +3,11 @@ package org.hubdns.server;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.TreeSet;
 import org.hubdns.dns.Snapshot;
 import org.hubdns.dns.zone.ZoneContent;
 import org.hubdns.http.Problem;
@@ -27,13 +30,31 @@ final class HttpApi {
         router.get("/v1/health").handler(this::health);
         router.get("/v1/zones").handler(this::zones);
         router.post("/v1/zones/reload").handler(this::requireAdmin).handler(this::reload);
-        router.route().last().handler(ctx -> Problem.send(ctx, 404, "Not Found",
+        router.errorHandler(404, ctx -> Problem.send(ctx, 404, "Not Found",
                 "no such resource: " + ctx.request().method() + " " + ctx.request().path()));
-        router.errorHandler(405, ctx -> Problem.send(ctx, 405, "Method Not Allowed",
-                ctx.request().method() + " is not allowed on " + ctx.request().path()));
+        router.errorHandler(405, ctx -> {
+            // RFC 9110 15.5.6: a 405 says which methods the resource does allow
+            String allow = allowedMethods(router, ctx.normalizedPath());
+            if (!allow.isEmpty()) {
+                ctx.response().putHeader("Allow", allow);
+            }
+            Problem.send(ctx, 405, "Method Not Allowed", ctx.request().method() + " is not allowed on "
+                    + ctx.request().path() + (allow.isEmpty() ? "" : "; use " + allow));
+        });
         router.errorHandler(500, ctx -> Problem.send(ctx, 500, "Internal Server Error",
                 "the request failed inside hubdns; the server log has the details"));
         return router;
+    }
+
+    /** The methods routed for exactly {@code path}, for the Allow header of a 405. */
+    private static String allowedMethods(Router router, String path) {
+        Set<String> methods = new TreeSet<>();
+        for (Route r : router.getRoutes()) {
+            if (path.equals(r.getPath()) && r.methods() != null) {
+                r.methods().forEach(m -> methods.add(m.name()));
+            }
+        }
+        return String.join(", ", methods);
     }
 
     private void health(RoutingContext ctx) {
@@ -69,6 +90,8 @@ final class HttpApi {
         String auth = ctx.request().getHeader("Authorization");
         String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : null;
         if (token == null) {
+            // RFC 9110 15.5.2 and RFC 6750 3: a 401 names the scheme the client must use
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"hubdns\"");
             Problem.send(ctx, 401, "Unauthorized", "send the admin token as 'Authorization: Bearer <token>' "
                     + "(it is in HUBDNS_ADMIN_TOKEN, --admin-token-file or <data-dir>/admin.token)");
         } else if (!admin.matches(token)) {

@@ -72,10 +72,17 @@ public final class ZoneParser {
         return records;
     }
 
-    /** dnsjava's tokenizer already says "file:line: problem"; anything else gets the source in front. */
+    /** dnsjava's tokenizer says "name:line: problem" with the bare file name; put the path given in front. */
     private static String located(String source, IOException e) {
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return msg.startsWith(source) ? msg : source + ": " + msg;
+        String bare = Path.of(source).getFileName() == null ? source : Path.of(source).getFileName().toString();
+        if (msg.startsWith(source + ":")) {
+            return msg;
+        }
+        if (msg.startsWith(bare + ":")) {
+            return source + msg.substring(bare.length());
+        }
+        return source + ": " + msg;
     }
 
     private static ZoneContent validate(List<Record> records, String source, Name expectedApex)
