@@ -120,8 +120,8 @@ public final class HubDnsServer {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StartupException("interrupted while binding udp " + hostPort(a, dnsPort));
-            } catch (RuntimeException e) {
-                throw bindFailure("udp " + hostPort(a, dnsPort), "--dns-port", e);
+            } catch (Exception e) { // also the checked IOException that Netty's sync() throws undeclared
+                throw bindFailure("listen on udp " + hostPort(a, dnsPort), "--dns-port", e);
             }
         }
         HttpApi api = new HttpApi(this, admin);
@@ -195,7 +195,11 @@ public final class HubDnsServer {
 
     /** Re-reads every zone source off the event loops; on any error the current data keeps serving. */
     public Future<Snapshot> reload() {
-        return vertx.executeBlocking(() -> {
+        Vertx v = vertx;
+        if (v == null) {
+            return Future.failedFuture("the server is stopped");
+        }
+        return v.executeBlocking(() -> {
             synchronized (sources) {
                 try {
                     publish(sources.load());

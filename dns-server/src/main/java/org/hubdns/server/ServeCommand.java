@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -20,6 +21,9 @@ import sun.misc.Signal;
                 + "--config file (key = the long option name without dashes); flags win over the file.")
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+    private static final java.util.regex.Pattern IPV4 =
+            java.util.regex.Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
+                    + "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -76,6 +80,13 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         ServerConfig cfg = toConfig();
         long t0 = System.nanoTime();
+        // before "ready": a supervisor may signal the moment it reads that line, and the JVM's own
+        // handlers would exit at once (143 on TERM, 129 on HUP) instead of stopping or reloading
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        AtomicBoolean hupWhileStarting = new AtomicBoolean();
+        Signal.handle(new Signal("HUP"), s -> hupWhileStarting.set(true));
         HubDnsServer server;
         try {
             server = HubDnsServer.start(cfg);
@@ -83,13 +94,13 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("hubdns: error: " + e.getMessage());
             return 1;
         }
+        Signal.handle(new Signal("HUP"), s -> server.reload());
+        if (hupWhileStarting.get()) {
+            server.reload(); // the files may have changed after start() read them
+        }
         Runtime rt = Runtime.getRuntime();
         LOG.info("ready in {} ms (heap used {} MiB)", (System.nanoTime() - t0) / 1_000_000,
                 (rt.totalMemory() - rt.freeMemory()) >> 20);
-        CountDownLatch stop = new CountDownLatch(1);
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
-        Signal.handle(new Signal("HUP"), s -> server.reload());
         try {
             stop.await();
         } catch (InterruptedException e) {
@@ -129,8 +140,9 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private InetAddress ipLiteral(String s) {
-        // only literals: a host name would need a DNS lookup at start-up, and could change under us
-        if (!s.matches("[0-9.]+") && !s.contains(":")) {
+        // only literals: a host name would need a DNS lookup at start-up, and could change under us;
+        // and only dotted quads for IPv4, as InetAddress would read "1.2.3" as 1.2.0.3 and "10" as 0.0.0.10
+        if (!IPV4.matcher(s).matches() && !s.contains(":")) {
             throw usage("--bind takes IP addresses, not '" + s + "'");
         }
         try {

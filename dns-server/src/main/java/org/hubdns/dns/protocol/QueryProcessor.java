@@ -95,7 +95,7 @@ public final class QueryProcessor {
         resetEdns();
         questionEnd = HEADER;
         if (opcode != OPCODE_QUERY && opcode != OPCODE_NOTIFY && opcode != OPCODE_UPDATE) {
-            return headerOnly(q, out, NOTIMP);
+            return notImplemented(q, len, out, qdcount);
         }
         boolean questionOk = false;
         if (qdcount == 1) {
@@ -234,13 +234,15 @@ public final class QueryProcessor {
         int end = rdata + rdlength;
         while (p < end) {
             if (p + 4 > end) {
-                return false;
+                badOption = true; // RFC 6891 7: FORMERR, and the response still carries an OPT
+                return true;
             }
             int code = u16(q, p);
             int olen = u16(q, p + 2);
             int data = p + 4;
             if (data + olen > end) {
-                return false;
+                badOption = true;
+                return true;
             }
             if (code == OPT_NSID) {
                 nsidRequested = true;
@@ -321,6 +323,25 @@ public final class QueryProcessor {
             }
             p += l + 1;
         }
+    }
+
+    /**
+     * NOTIMP for an opcode we do not implement. When the message still reads as question plus
+     * records with exactly one OPT, the response carries an OPT too (RFC 6891 7: a request with an
+     * OPT gets a response with one), bare but for the DO bit; otherwise the header alone.
+     */
+    private int notImplemented(byte[] q, int len, byte[] out, int qdcount) {
+        boolean withOpt = qdcount <= 1 && (qdcount == 0 || parseQuestion(q, len))
+                && parseRecords(q, len, u16(q, 6), u16(q, 8), u16(q, 10)) && optCount == 1;
+        boolean dnssec = dnssecOk;
+        resetEdns();
+        questionEnd = HEADER;
+        if (!withOpt) {
+            return headerOnly(q, out, NOTIMP);
+        }
+        optCount = 1;
+        dnssecOk = dnssec;
+        return reply(q, out, NOTIMP, false);
     }
 
     private int headerOnly(byte[] q, byte[] out, int rcode) {

@@ -74,7 +74,9 @@ public final class UdpListener {
                 }
                 bound.add(b.bind(address).sync().channel());
             }
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (Exception e) {
+            // sync() rethrows a failed bind as the undeclared checked exception it is (a NativeIoException
+            // for "Address already in use"), so catch everything; precise rethrow keeps the signature
             for (Channel c : bound) {
                 c.close();
             }
