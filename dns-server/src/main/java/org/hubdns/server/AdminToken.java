@@ -12,7 +12,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * The operator's bearer token. Taken from {@code HUBDNS_ADMIN_TOKEN}, else {@code --admin-token-file},
+ * The operator's bearer token. Taken from {@code --admin-token-file}, else {@code HUBDNS_ADMIN_TOKEN},
  * else {@code <data-dir>/admin.token}, which is created (owner-only) with a random token the first time.
  * Only its SHA-256 is kept in memory; checks are constant-time.
  */
@@ -28,7 +28,7 @@ final class AdminToken {
     }
 
     static AdminToken resolve(String fromEnv, Path file, Path dataDir) throws StartupException {
-        if (fromEnv != null && !fromEnv.isBlank()) {
+        if (file == null && fromEnv != null && !fromEnv.isBlank()) {
             return new AdminToken(fromEnv.strip(), null);
         }
         Path path = file != null ? file : dataDir.resolve("admin.token");

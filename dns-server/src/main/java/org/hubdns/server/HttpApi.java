@@ -93,7 +93,7 @@ final class HttpApi {
             // RFC 9110 15.5.2 and RFC 6750 3: a 401 names the scheme the client must use
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"hubdns\"");
             Problem.send(ctx, 401, "Unauthorized", "send the admin token as 'Authorization: Bearer <token>' "
-                    + "(it is in HUBDNS_ADMIN_TOKEN, --admin-token-file or <data-dir>/admin.token)");
+                    + "(it is in --admin-token-file, HUBDNS_ADMIN_TOKEN or <data-dir>/admin.token)");
         } else if (!admin.matches(token)) {
             Problem.send(ctx, 403, "Forbidden", "the bearer token is not the admin token");
         } else {

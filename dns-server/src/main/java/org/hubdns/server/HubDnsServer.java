@@ -184,12 +184,20 @@ public final class HubDnsServer {
     }
 
     private static String hostPort(InetAddress a, int port) {
-        String h = a.getHostAddress();
+        String h = io.netty.util.NetUtil.toAddressString(a); // RFC 5952: [::1], not [0:0:0:0:0:0:0:1]
         return (h.contains(":") ? "[" + h + "]" : h) + ":" + port;
     }
 
-    private void publish(List<ZoneContent> zones) {
-        ZoneTree tree = ZoneTree.compile(zones, dynamicNames.current());
+    private void publish(List<ZoneContent> zones) throws ZoneLoadException {
+        ZoneTree tree;
+        try {
+            tree = ZoneTree.compile(zones, dynamicNames.current());
+        } catch (RuntimeException e) {
+            // the parser's checks should have caught it; say which zones, never leave a bare stack trace
+            throw new ZoneLoadException("the zones could not be compiled (" + e + "); sources: "
+                    + zones.stream().map(ZoneContent::source).toList()
+                    + ". Please report this with the zone files.", e);
+        }
         snapshots.publish(new Snapshot(tree, generation.incrementAndGet()));
     }
 

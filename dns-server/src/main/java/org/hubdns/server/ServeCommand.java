@@ -146,7 +146,12 @@ final class ServeCommand implements Callable<Integer> {
             throw usage("--bind takes IP addresses, not '" + s + "'");
         }
         try {
-            return InetAddress.getByName(s);
+            InetAddress a = InetAddress.getByName(s);
+            if (a.isAnyLocalAddress()) {
+                // a wildcard socket may answer from another address than the one asked, which resolvers drop
+                throw usage("--bind " + s + ": list the addresses to serve instead of the wildcard address");
+            }
+            return a;
         } catch (java.net.UnknownHostException e) {
             throw usage("--bind: '" + s + "' is not an IP address");
         }

@@ -72,8 +72,10 @@ final class YamlDefaults implements CommandLine.IDefaultValueProvider {
         String text;
         try {
             text = Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException(file + ": no such config file; check the --config path");
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read the config file (" + e.getMessage() + ")");
+            throw new ConfigException(file + ": cannot read the config file (" + e + ")");
         }
         Object root;
         try {

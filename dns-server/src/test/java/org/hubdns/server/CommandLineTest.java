@@ -154,13 +154,18 @@ class CommandLineTest {
         ServerProcess p = spawn(args.toArray(String[]::new));
 
         assertThat(p.awaitExit()).isEqualTo(2);
-        assertThat(String.join("\n", p.stderr())).contains("Unknown option").contains("'" + words[0] + "'");
+        String stderr = String.join("\n", p.stderr());
+        if (words[0].equals("--bogus")) {
+            assertThat(stderr).contains("Unknown option").contains("'" + words[0] + "'");
+        } else {
+            assertThat(stderr).contains(words[0] + " is not implemented yet");
+        }
         assertThat(p.stdout()).noneMatch(l -> l.contains("listening"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"--dns-port=70000", "--http-port=-1", "--dns-port=abc", "--bind=not-an-ip",
-            "--bind=1.2.3", "--tcp-idle-timeout=0", "--threads=0"})
+            "--bind=1.2.3", "--bind=0.0.0.0", "--tcp-idle-timeout=0", "--threads=0"})
     void aBadValueIsAUsageErrorNamingTheOption(String arg) throws Exception {
         String option = arg.substring(0, arg.indexOf('='));
         List<String> args = new ArrayList<>(List.of("serve", "--demo", "--data-dir", tmp.resolve("data").toString()));

@@ -297,6 +297,16 @@ class ProtocolTest {
 
     @ParameterizedTest(name = "tcp={0}")
     @ValueSource(booleans = {false, true})
+    void qclassAnyIsAnsweredFromTheInData(boolean tcp) throws Exception {
+        byte[] q = concat(header(id(), 0, 0, 1, 0, 0, 0), question("www.pk-hub.example.", TYPE_A, 255));
+        Msg r = RawDns.ask(server, q, tcp);
+        assertThat(r.rcode()).isEqualTo(0);
+        assertThat(r.records()).hasSize(1);
+        assertThat(r.questionBytes()).containsExactly(RawDns.questionOf(q));
+    }
+
+    @ParameterizedTest(name = "tcp={0}")
+    @ValueSource(booleans = {false, true})
     void responseIdEchoesTheQueryId(boolean tcp) throws Exception {
         for (int qid : new int[] {0x0000, 0x0001, 0x8000, 0xFFFF, 0x1234}) {
             Msg r = RawDns.ask(server, query(qid, "www.pk-hub.example.", TYPE_A), tcp);

@@ -93,6 +93,15 @@ class ZoneLoadingTest {
     }
 
     @Test
+    void aWildcardApexIsRejected() throws Exception {
+        Path f = write("wc.zone", "$ORIGIN *.wc.example.\n$TTL 300\n" + SOA);
+        assertThatThrownBy(() -> ZoneParser.parseFile(f))
+                .isInstanceOf(ZoneLoadException.class)
+                .hasMessageStartingWith(f.toString())
+                .hasMessageContaining("wildcard");
+    }
+
+    @Test
     void twoSoaRecordsAreRejected() throws Exception {
         Path f = write("example.zone", "$TTL 300\n" + SOA
                 + "sub 3600 IN SOA ns1 hostmaster ( 1 7200 1800 1209600 300 )\n");

@@ -44,6 +44,8 @@ public final class QueryProcessor {
     private static final int TYPE_IXFR = 251;
     private static final int TYPE_AXFR = 252;
     private static final int CLASS_IN = 1;
+    /** QCLASS * (RFC 1035 3.2.5): we hold class IN only, so it is looked up as IN. */
+    private static final int CLASS_ANY = 255;
 
     private final SnapshotHolder snapshots;
     private final byte[] nsid;
@@ -126,7 +128,7 @@ public final class QueryProcessor {
         if (qtype == TYPE_OPT) {
             return reply(q, out, FORMERR, true);
         }
-        if (qclass != CLASS_IN || qtype == TYPE_AXFR || qtype == TYPE_IXFR) {
+        if ((qclass != CLASS_IN && qclass != CLASS_ANY) || qtype == TYPE_AXFR || qtype == TYPE_IXFR) {
             return reply(q, out, REFUSED, true, source);
         }
         snapshots.current().zones().resolve(lname, qnameLength, labelStarts, labels, qtype, resolution);

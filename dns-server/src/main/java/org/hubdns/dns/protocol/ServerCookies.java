@@ -16,6 +16,11 @@ public final class ServerCookies {
         new SecureRandom().nextBytes(secret);
     }
 
+    /** With a given 16-byte secret (tests, and members that must validate each other's cookies). */
+    ServerCookies(byte[] secret16) {
+        System.arraycopy(secret16, 0, secret, 0, 16);
+    }
+
     Minter minter() {
         return new Minter(new SipHash(secret));
     }
@@ -46,7 +51,7 @@ public final class ServerCookies {
             long h = mac.hash(scratch, 0, 16 + clientIp.length);
             System.arraycopy(scratch, 8, out, pos, 8);
             for (int i = 0; i < 8; i++) {
-                out[pos + 8 + i] = (byte) (h >>> (56 - 8 * i));
+                out[pos + 8 + i] = (byte) (h >>> (8 * i)); // SipHash's output bytes are little-endian
             }
         }
     }

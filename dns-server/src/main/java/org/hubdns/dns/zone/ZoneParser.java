@@ -102,6 +102,10 @@ public final class ZoneParser {
                     + "(e.g. '@ IN SOA ns1 hostmaster 1 7200 1800 1209600 300')");
         }
         Name apex = soa.getName();
+        if (apex.isWild()) {
+            throw new ZoneLoadException(source + ": the zone apex " + apex + " is a wildcard name; "
+                    + "a zone's origin must be an ordinary name");
+        }
         if (expectedApex != null && !apex.equals(expectedApex)) {
             throw new ZoneLoadException(source + ": the SOA is at " + apex + " but the zone is " + expectedApex);
         }
