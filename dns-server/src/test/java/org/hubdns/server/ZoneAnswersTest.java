@@ -156,6 +156,16 @@ class ZoneAnswersTest {
 
     @ParameterizedTest(name = "tcp={0}")
     @ValueSource(booleans = {false, true})
+    void nsAndMxAnswersCarryTheTargetsAddressesInAdditional(boolean tcp) throws Exception {
+        Message ns = server.ask("example.", Type.NS, tcp);
+        assertThat(described(ns, Section.ADDITIONAL))
+                .containsExactlyInAnyOrder("ns1.example. A 192.0.2.1", "ns2.example. A 192.0.2.2");
+        Message mx = server.ask("example.", Type.MX, tcp);
+        assertThat(described(mx, Section.ADDITIONAL)).containsExactly("mail.example. A 192.0.2.25");
+    }
+
+    @ParameterizedTest(name = "tcp={0}")
+    @ValueSource(booleans = {false, true})
     void answersAddressMailAndTextData(boolean tcp) throws Exception {
         Message a = server.ask("www.example.", Type.A, tcp);
         assertAuthoritativeAnswer(a);

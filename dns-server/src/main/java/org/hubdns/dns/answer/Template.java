@@ -16,9 +16,11 @@ public final class Template {
     private final int[] answerCounts;
     private final int[] authorityCounts;
     private final int[] additionalCounts;
+    private final int requiredRrsets;
 
     Template(int rcode, boolean authoritative, byte[] body, int[] rrsetEnds, int[] answerCounts,
-            int[] authorityCounts, int[] additionalCounts) {
+            int[] authorityCounts, int[] additionalCounts, int requiredRrsets) {
+        this.requiredRrsets = requiredRrsets;
         this.rcode = rcode;
         this.authoritative = authoritative;
         this.body = body;
@@ -59,6 +61,11 @@ public final class Template {
 
     public int rrsetCount() {
         return rrsetEnds.length;
+    }
+
+    /** How many leading RRsets a response must hold not to be truncated (TC); the rest are optional additions. */
+    public int requiredRrsetCount() {
+        return requiredRrsets;
     }
 
     /** Bytes of the body up to and including RRset number {@code k} (1-based count). */

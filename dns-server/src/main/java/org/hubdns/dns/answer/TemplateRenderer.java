@@ -38,16 +38,18 @@ final class TemplateRenderer {
         out.writeU16(Type.A);
         out.writeU16(1);
         int base = out.current();
-        int total = spec.answer().size() + spec.authority().size() + spec.additional().size();
+        int required = spec.answer().size() + spec.authority().size() + spec.additional().size();
+        int total = required + spec.optional().size();
         int[] ends = new int[total];
         int[] an = new int[total];
         int[] ns = new int[total];
         int[] ar = new int[total];
         int[] counts = new int[3];
         int i = 0;
-        List<List<RRset>> sections = List.of(spec.answer(), spec.authority(), spec.additional());
-        for (int s = 0; s < 3; s++) {
-            for (RRset rrset : sections.get(s)) {
+        List<List<RRset>> sections = List.of(spec.answer(), spec.authority(), spec.additional(), spec.optional());
+        for (int section = 0; section < 4; section++) {
+            int s = Math.min(section, 2);
+            for (RRset rrset : sections.get(section)) {
                 Name owner = rrset.getName().equals(spec.subject()) ? qname : rrset.getName();
                 for (Record r : rrset.rrs(false)) {
                     encode(out, compression, r, owner);
@@ -62,7 +64,7 @@ final class TemplateRenderer {
         }
         byte[] all = out.toByteArray();
         return new Template(spec.rcode(), spec.authoritative(), Arrays.copyOfRange(all, base, all.length), ends,
-                an, ns, ar);
+                an, ns, ar, required);
     }
 
     /**

@@ -132,7 +132,7 @@ final class ZoneCompiler {
             nodes.put(n, new Node(n, zone, cut, isCut));
         }
         zone.nxdomain = new AnswerPlan(new AnswerSpec(Rcode.NXDOMAIN, true, null, List.of(), List.of(negativeSoa),
-                List.of()), apex);
+                List.of(), List.of()), apex);
         for (Node node : nodes.values()) {
             if (node.name.isWild()) {
                 nodes.get(parent(node.name)).wildcard = node;
@@ -238,7 +238,8 @@ final class ZoneCompiler {
             }
             break;
         }
-        return new AnswerSpec(rcode, aa, qname, answer, authority, additional);
+        return new AnswerSpec(rcode, aa, qname, answer, authority, additional,
+                additional.isEmpty() && !answer.isEmpty() ? targetAddresses(answer.get(answer.size() - 1)) : List.of());
     }
 
     /** A chain target in a zone nested below this one is left to the resolver to follow. */
@@ -291,6 +292,32 @@ final class ZoneCompiler {
         return null;
     }
 
+    /**
+     * RFC 1034 3.6 / 1035 3.3.9-3.3.11 additional section processing: the A and AAAA RRsets this
+     * zone holds for the targets of an NS, MX or SRV answer, as optional additions.
+     */
+    private List<RRset> targetAddresses(RRset rrset) {
+        List<RRset> out = new ArrayList<>();
+        Set<Name> done = new HashSet<>();
+        for (Record r : rrset.rrs(false)) {
+            Name target = r instanceof NSRecord ns ? ns.getTarget()
+                    : r instanceof org.xbill.DNS.MXRecord mx ? mx.getTarget()
+                    : r instanceof org.xbill.DNS.SRVRecord srv ? srv.getTarget() : null;
+            if (target == null || !done.add(target) || !target.subdomain(content.apex()) || insideDeeperZone(target)) {
+                continue;
+            }
+            Map<Integer, RRset> d = data.get(target);
+            if (d != null) {
+                for (int type : new int[] {Type.A, Type.AAAA}) {
+                    if (d.containsKey(type)) {
+                        out.add(d.get(type));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** A referral to the servers of {@code cut}: its NS RRset, and the addresses of those servers this zone holds. */
     private AnswerSpec referral(Name cut, List<RRset> answerSoFar) {
         RRset ns = data.get(cut).get(Type.NS);
@@ -307,6 +334,6 @@ final class ZoneCompiler {
                 }
             }
         }
-        return new AnswerSpec(Rcode.NOERROR, false, null, answerSoFar, List.of(ns), glue);
+        return new AnswerSpec(Rcode.NOERROR, false, null, answerSoFar, List.of(ns), glue, List.of());
     }
 }

@@ -377,8 +377,8 @@ public final class QueryProcessor {
         int pos = questionEnd;
         int room = limit - pos - (optCount == 1 ? optLength() : 0);
         int rrsets = t.rrsetsFitting(room);
-        boolean truncated = rrsets < t.rrsetCount();
-        int bytes = truncated ? t.bytesFor(rrsets) : t.length();
+        boolean truncated = rrsets < t.requiredRrsetCount();
+        int bytes = rrsets < t.rrsetCount() ? t.bytesFor(rrsets) : t.length();
         System.arraycopy(t.body(), 0, out, pos, bytes);
         pos += bytes;
         int ar = t.additionalCount(rrsets);
