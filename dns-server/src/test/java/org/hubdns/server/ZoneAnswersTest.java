@@ -563,6 +563,14 @@ class ZoneAnswersTest {
 
     @ParameterizedTest(name = "tcp={0}")
     @ValueSource(booleans = {false, true})
+    void dsAtANestedZonesApexIsAnsweredByTheParent(boolean tcp) throws Exception {
+        // RFC 4035 3.1.4.1: DS belongs to the parent side of the cut; the parent has none here
+        Message ds = server.ask("child.example.", Type.DS, tcp);
+        assertNegative(ds, Rcode.NOERROR, "example.", 300);
+    }
+
+    @ParameterizedTest(name = "tcp={0}")
+    @ValueSource(booleans = {false, true})
     void aNestedZoneAnswersItsOwnNamesAuthoritatively(boolean tcp) throws Exception {
         Message www = server.ask("www.child.example.", Type.A, tcp);
         assertAuthoritativeAnswer(www);

@@ -77,6 +77,7 @@ final class ZoneCompiler {
         List<ZoneContent> ordered = new ArrayList<>(zones);
         ordered.sort(Comparator.comparingInt((ZoneContent z) -> z.apex().labels()));
         Map<Name, Node> all = new HashMap<>();
+        Map<Name, ZoneCompiler> built = new HashMap<>();
         for (ZoneContent z : ordered) {
             Set<Name> dynamicHere = new HashSet<>();
             for (Name n : dynamic.keySet()) {
@@ -86,6 +87,13 @@ final class ZoneCompiler {
             }
             ZoneCompiler c = new ZoneCompiler(z, dynamicHere, apexes);
             c.build();
+            built.put(z.apex(), c);
+            if (z.apex().labels() > 1) {
+                ZoneCompiler parentZone = built.get(deepestApex(parent(z.apex()), apexes));
+                if (parentZone != null) {
+                    c.takeDsFromParent(parentZone.nodes.get(z.apex()));
+                }
+            }
             for (Node n : c.nodes.values()) {
                 if (!ownedByDeeperZone(n.name, z.apex(), apexes)) {
                     all.put(n.name, n);
@@ -97,6 +105,28 @@ final class ZoneCompiler {
             }
         }
         return new ZoneTree(new NameTable(all.values()), zones);
+    }
+
+    /**
+     * DS lives on the parent side of a cut (RFC 4035 3.1.4.1): when the parent zone is served here
+     * too, a DS query at this apex gets the parent's answer, not the child's NODATA.
+     */
+    private void takeDsFromParent(Node parentCut) {
+        if (parentCut == null || parentCut.cut != parentCut) {
+            return;
+        }
+        Node apexNode = nodes.get(content.apex());
+        AnswerPlan ds = parentCut.plan(Type.DS);
+        for (int i = 0; i < apexNode.types.length; i++) {
+            if (apexNode.types[i] == Type.DS) {
+                apexNode.plans[i] = ds;
+                return;
+            }
+        }
+        apexNode.types = java.util.Arrays.copyOf(apexNode.types, apexNode.types.length + 1);
+        apexNode.plans = java.util.Arrays.copyOf(apexNode.plans, apexNode.plans.length + 1);
+        apexNode.types[apexNode.types.length - 1] = Type.DS;
+        apexNode.plans[apexNode.plans.length - 1] = ds;
     }
 
     private static Name deepestApex(Name n, Set<Name> apexes) {
