@@ -42,8 +42,4 @@ final class AnswerPlan {
         }
         return t;
     }
-
-    AnswerSpec spec() {
-        return spec;
-    }
 }

@@ -35,12 +35,10 @@ public final class UdpListener {
     private static final int BATCH = 16;
 
     private final List<Channel> channels;
-    private final InetSocketAddress address;
     private final boolean reusePort;
 
-    private UdpListener(List<Channel> channels, InetSocketAddress address, boolean reusePort) {
+    private UdpListener(List<Channel> channels, boolean reusePort) {
         this.channels = channels;
-        this.address = address;
         this.reusePort = reusePort;
     }
 
@@ -82,15 +80,11 @@ public final class UdpListener {
             }
             throw e;
         }
-        return new UdpListener(bound, address, epoll);
+        return new UdpListener(bound, epoll);
     }
 
     public int sockets() {
         return channels.size();
-    }
-
-    public InetSocketAddress address() {
-        return address;
     }
 
     public boolean reusePort() {
