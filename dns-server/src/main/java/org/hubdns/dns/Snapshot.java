@@ -4,9 +4,11 @@ import org.hubdns.dns.answer.ZoneTree;
 
 /**
  * Everything the query path reads, immutable and published whole with one volatile write
- * ({@link SnapshotHolder}); rebuilt off the event loops whenever zone data changes. Later parts
- * (the registry, health, GeoIP) add their precomputed state here, never a live lookup.
+ * ({@link SnapshotHolder}); rebuilt off the event loops whenever the registry changes. Later parts
+ * (health, GeoIP) add their precomputed state here, never a live lookup.
+ *
+ * @param viewSequence the registry view it was built from (0: none yet)
  */
-public record Snapshot(ZoneTree zones, long generation) {
-    public static final Snapshot EMPTY = new Snapshot(ZoneTree.EMPTY, 0);
+public record Snapshot(ZoneTree zones, long generation, long viewSequence) {
+    public static final Snapshot EMPTY = new Snapshot(ZoneTree.EMPTY, 0, 0);
 }

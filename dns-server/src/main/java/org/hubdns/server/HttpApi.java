@@ -6,112 +6,176 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.hubdns.cluster.api.Auth;
+import org.hubdns.cluster.api.RegistryApi;
+import org.hubdns.cluster.api.RegistryService;
+import org.hubdns.cluster.model.StoredZone;
+import org.hubdns.cluster.store.Registry;
 import org.hubdns.dns.Snapshot;
 import org.hubdns.dns.zone.ZoneContent;
+import org.hubdns.http.ApiException;
 import org.hubdns.http.Problem;
 
 /**
- * The routes of this member: {@code GET /v1/health}, {@code GET /v1/zones} and, for the operator,
- * {@code POST /v1/zones/reload}. Unknown paths and methods get problem+json too.
+ * The one router of this member: its own routes ({@code GET /v1/health}, {@code GET /v1/zones},
+ * {@code POST /v1/zones/reload}, {@code GET /v1/openapi.json}) and the registry's
+ * ({@link RegistryApi}). Unknown paths and methods get problem+json too.
  */
 final class HttpApi {
     private final HubDnsServer server;
-    private final AdminToken admin;
+    private final Vertx vertx;
+    private final RegistryApi registryApi;
+    private final Router router;
 
-    HttpApi(HubDnsServer server, AdminToken admin) {
+    HttpApi(HubDnsServer server, Vertx vertx) {
         this.server = server;
-        this.admin = admin;
+        this.vertx = vertx;
+        this.registryApi = new RegistryApi(vertx);
+        this.router = build();
     }
 
-    Router router(Vertx vertx) {
-        Router router = Router.router(vertx);
-        router.get("/v1/health").handler(this::health);
-        router.get("/v1/zones").handler(this::zones);
-        router.post("/v1/zones/reload").handler(this::requireAdmin).handler(this::reload);
-        router.errorHandler(404, ctx -> Problem.send(ctx, 404, "Not Found",
-                "no such resource: " + ctx.request().method() + " " + ctx.request().path()));
-        router.errorHandler(405, ctx -> {
+    void activate(RegistryService service, Auth auth) {
+        registryApi.activate(service, auth);
+    }
+
+    Router router() {
+        return router;
+    }
+
+    private Router build() {
+        Router r = Router.router(vertx);
+        r.get("/v1/health").handler(this::health);
+        r.get("/v1/openapi.json").handler(this::openApi);
+        // readable without a token, like /v1/health: what a member serves is no secret
+        r.get("/v1/zones").handler(ctx -> {
+            if (server.registry() == null) {
+                Problem.send(ctx, 503, "Service Unavailable", "this member is still joining the cluster");
+                return;
+            }
+            vertx.executeBlocking(this::zoneList, false).onComplete(z -> {
+                if (z.succeeded()) {
+                    RegistryApi.send(ctx, RegistryApi.Reply.ok(new JsonObject().put("zones", z.result())));
+                } else {
+                    RegistryApi.fail(ctx, z.cause());
+                }
+            });
+        });
+        r.post("/v1/zones/reload").handler(ctx -> registryApi.run(ctx, (c, who) -> {
+            Auth.requireOperator(who);
+            try {
+                server.reload().toCompletionStage().toCompletableFuture().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new ApiException(422, "Zone data rejected", e.getCause().getMessage()
+                        + "; the previous zone data keeps serving. Fix the file and reload again.", null);
+            }
+            return RegistryApi.Reply.ok(new JsonObject().put("reloaded", true)
+                    .put("generation", server.snapshot().generation()).put("zones", zoneList()));
+        }));
+        registryApi.mount(r);
+        r.errorHandler(404, ctx -> Problem.send(ctx, 404, "Not Found",
+                "no such resource: " + ctx.request().method() + " " + ctx.request().path()
+                        + " (GET /v1/openapi.json lists every route)"));
+        r.errorHandler(405, ctx -> {
             // RFC 9110 15.5.6: a 405 says which methods the resource does allow
-            String allow = allowedMethods(router, ctx.normalizedPath());
+            String allow = allowedMethods(r, ctx);
             if (!allow.isEmpty()) {
                 ctx.response().putHeader("Allow", allow);
             }
             Problem.send(ctx, 405, "Method Not Allowed", ctx.request().method() + " is not allowed on "
                     + ctx.request().path() + (allow.isEmpty() ? "" : "; use " + allow));
         });
-        router.errorHandler(500, ctx -> Problem.send(ctx, 500, "Internal Server Error",
-                "the request failed inside hubdns; the server log has the details"));
-        return router;
+        r.errorHandler(413, ctx -> Problem.send(ctx, 413, "Content Too Large", "the body is larger than this "
+                + "route takes (" + (RegistryApi.JSON_LIMIT >> 10) + " KiB for JSON objects, "
+                + (RegistryApi.ZONE_LIMIT >> 20) + " MiB for zones)"));
+        r.errorHandler(400, ctx -> Problem.send(ctx, 400, "Bad Request", "the request could not be read"
+                + (ctx.failure() == null ? "" : ": " + ctx.failure().getMessage())));
+        r.errorHandler(500, ctx -> {
+            if (ctx.failure() != null) {
+                RegistryApi.fail(ctx, ctx.failure());
+            } else {
+                Problem.send(ctx, 500, "Internal Server Error",
+                        "the request failed inside hubdns; the server log has the details");
+            }
+        });
+        return r;
     }
 
-    /** The methods routed for exactly {@code path}, for the Allow header of a 405. */
-    private static String allowedMethods(Router router, String path) {
+    /** The methods routed for the request's resource, for the Allow header of a 405. */
+    private static String allowedMethods(Router router, RoutingContext ctx) {
         Set<String> methods = new TreeSet<>();
-        for (Route r : router.getRoutes()) {
-            if (path.equals(r.getPath()) && r.methods() != null) {
-                r.methods().forEach(m -> methods.add(m.name()));
+        String path = ctx.normalizedPath();
+        for (Route route : router.getRoutes()) {
+            if (route.methods() != null && route.getPath() != null && matches(route.getPath(), path)) {
+                route.methods().forEach(m -> methods.add(m.name()));
             }
         }
         return String.join(", ", methods);
     }
 
+    private static boolean matches(String pattern, String path) {
+        String[] p = pattern.split("/", -1);
+        String[] a = path.split("/", -1);
+        if (p.length != a.length) {
+            return false;
+        }
+        for (int i = 0; i < p.length; i++) {
+            if (!p[i].startsWith(":") && !p[i].equals(a[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void health(RoutingContext ctx) {
         Snapshot s = server.snapshot();
+        String notReady = server.notReady();
+        Registry registry = server.registry();
         JsonObject body = new JsonObject()
-                .put("status", server.serving() ? "serving" : "starting")
+                .put("status", notReady == null ? "serving" : "starting")
+                .put("members", registry == null ? 0 : registry.view().members())
+                .put("snapshotVersion", s.generation())
+                .put("registryVersion", s.viewSequence())
                 .put("zones", s.zones().zones().size())
                 .put("names", s.zones().nameCount())
                 .put("generation", s.generation())
                 .put("uptimeSeconds", server.uptimeSeconds());
-        ctx.response().setStatusCode(server.serving() ? 200 : 503)
+        if (notReady != null) {
+            body.put("reason", notReady);
+        }
+        ctx.response().setStatusCode(notReady == null ? 200 : 503)
                 .putHeader("Content-Type", "application/json").end(body.encode());
     }
 
-    private void zones(RoutingContext ctx) {
-        ctx.response().putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("zones", zoneList()).encodePrettily());
+    private void openApi(RoutingContext ctx) {
+        try (var in = HttpApi.class.getResourceAsStream("/openapi.json")) {
+            ctx.response().putHeader("Content-Type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(
+                    in.readAllBytes()));
+        } catch (java.io.IOException | NullPointerException e) {
+            Problem.send(ctx, 500, "Internal Server Error", "the OpenAPI document is missing from the jar");
+        }
     }
 
     private JsonArray zoneList() {
-        JsonArray list = new JsonArray();
+        Map<String, ZoneContent> served = new HashMap<>();
         for (ZoneContent z : server.snapshot().zones().zones()) {
+            served.put(z.apex().toString(), z);
+        }
+        JsonArray list = new JsonArray();
+        Registry registry = server.registry();
+        registry.freshView().zones().values().stream().sorted(Comparator.comparing(StoredZone::name)).forEach(z -> {
+            ZoneContent c = served.get(z.name());
             list.add(new JsonObject()
-                    .put("name", z.apex().toString())
+                    .put("name", z.name())
                     .put("serial", z.serial())
                     .put("source", z.source())
-                    .put("records", z.records().size()));
-        }
-        return list;
-    }
-
-    private void requireAdmin(RoutingContext ctx) {
-        String auth = ctx.request().getHeader("Authorization");
-        String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : null;
-        if (token == null) {
-            // RFC 9110 15.5.2 and RFC 6750 3: a 401 names the scheme the client must use
-            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"hubdns\"");
-            Problem.send(ctx, 401, "Unauthorized", "send the admin token as 'Authorization: Bearer <token>' "
-                    + "(it is in --admin-token-file, HUBDNS_ADMIN_TOKEN or <data-dir>/admin.token)");
-        } else if (!admin.matches(token)) {
-            Problem.send(ctx, 403, "Forbidden", "the bearer token is not the admin token");
-        } else {
-            ctx.next();
-        }
-    }
-
-    private void reload(RoutingContext ctx) {
-        server.reload().onComplete(r -> {
-            if (r.succeeded()) {
-                ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-                        .put("reloaded", true)
-                        .put("generation", server.snapshot().generation())
-                        .put("zones", zoneList()).encodePrettily());
-            } else {
-                Problem.send(ctx, 422, "Zone data rejected", r.cause().getMessage()
-                        + "; the previous zone data keeps serving. Fix the file and reload again.");
-            }
+                    .put("records", c == null ? 0 : c.records().size())
+                    .put("served", c != null && c.serial() == z.serial()));
         });
+        return list;
     }
 }

@@ -1,6 +1,18 @@
 package org.hubdns.server;
 
 import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.util.Map;
+import org.hubdns.cluster.api.AdminTokens;
+import org.hubdns.cluster.api.Auth;
+import org.hubdns.cluster.api.CoverageApi;
+import org.hubdns.cluster.api.RegistryService;
+import org.hubdns.cluster.model.StoredZone;
+import org.hubdns.cluster.store.ClusterSettings;
+import org.hubdns.cluster.store.Json;
+import org.hubdns.cluster.store.Kind;
+import org.hubdns.cluster.store.Registry;
+import org.hubdns.cluster.store.Stored;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,20 +33,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.hubdns.dns.Snapshot;
 import org.hubdns.dns.SnapshotHolder;
 import org.hubdns.dns.answer.DynamicNames;
-import org.hubdns.dns.answer.ZoneTree;
 import org.hubdns.dns.protocol.QueryProcessor;
 import org.hubdns.dns.protocol.ServerCookies;
 import org.hubdns.dns.transport.QueryProcessorFactory;
 import org.hubdns.dns.transport.TcpVerticle;
 import org.hubdns.dns.transport.UdpListener;
-import org.hubdns.dns.zone.ZoneContent;
 import org.hubdns.dns.zone.ZoneLoadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One hubdns member, wired with plain constructors: zone sources, the snapshot, the query
- * processors, UDP and TCP listeners on Vert.x's event loops, and the HTTP API.
+ * One hubdns member, wired with plain constructors: the HTTP API, the cluster registry (joined and
+ * restored), zone sources offered to it, the snapshot rebuilt from every registry view, the query
+ * processors, and UDP and TCP listeners on Vert.x's event loops.
  */
 public final class HubDnsServer {
     private static final Logger LOG = LoggerFactory.getLogger(HubDnsServer.class);
@@ -42,8 +53,6 @@ public final class HubDnsServer {
     private final ServerConfig config;
     private final SnapshotHolder snapshots = new SnapshotHolder();
     private final ZoneSources sources;
-    private final DynamicNames dynamicNames;
-    private final AtomicLong generation = new AtomicLong();
     private final AtomicLong queryErrors = new AtomicLong();
     private final AtomicInteger tcpConnections = new AtomicInteger();
     private final long startedNanos = System.nanoTime();
@@ -51,13 +60,17 @@ public final class HubDnsServer {
     private final List<UdpListener> udp = new ArrayList<>();
     private final List<String> tcpDeployments = new ArrayList<>();
     private HttpServer http;
+    private HttpApi api;
+    private final SnapshotBuilder snapshotBuilder;
+    private volatile Registry registry;
+    private volatile String notReady = "starting";
     private int dnsPort;
     private volatile boolean serving;
 
     private HubDnsServer(ServerConfig config, DynamicNames dynamicNames) {
         this.config = config;
-        this.dynamicNames = dynamicNames;
         this.sources = new ZoneSources(config.zonesDir(), config.demo());
+        this.snapshotBuilder = new SnapshotBuilder(snapshots, dynamicNames);
     }
 
     /** Loads the zones, binds every listener and returns once DNS and HTTP are serving. */
@@ -78,13 +91,6 @@ public final class HubDnsServer {
     }
 
     private void startUp() throws StartupException {
-        AdminToken admin = AdminToken.resolve(System.getenv(AdminToken.ENV), config.adminTokenFile(),
-                config.dataDir());
-        try {
-            publish(sources.load());
-        } catch (ZoneLoadException e) {
-            throw new StartupException(e.getMessage());
-        }
         vertx = Vertx.builder()
                 .with(new VertxOptions().setEventLoopPoolSize(config.threads()).setPreferNativeTransport(true))
                 .build();
@@ -93,7 +99,51 @@ public final class HubDnsServer {
             LOG.warn("native epoll transport unavailable ({}); UDP falls back to one socket without SO_REUSEPORT",
                     vertx.unavailableNativeTransportCause());
         }
-        ServerCookies cookies = new ServerCookies();
+        // HTTP first, so that /v1/health can say why this member is not ready while it joins
+        api = new HttpApi(this, vertx);
+        http = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60))
+                .requestHandler(api.router());
+        InetAddress httpAddress = config.bind().get(0);
+        await(http.listen(config.httpPort(), httpAddress.getHostAddress()),
+                "listen on http " + hostPort(httpAddress, config.httpPort()), "--http-port");
+        LOG.info("listening http {}", hostPort(httpAddress, http.actualPort()));
+
+        notReady = "joining the cluster";
+        List<StoredZone> fileZones;
+        try {
+            fileZones = sources.loadForCluster();
+        } catch (ZoneLoadException e) {
+            throw new StartupException(e.getMessage());
+        }
+        ClusterSettings cs = clusterSettings();
+        LOG.info("joining cluster '{}' on {} (members: {})", cs.clusterName(), hostPort(cs.bind(), cs.port()),
+                cs.members().isEmpty() ? "none given, starting alone" : String.join(", ", cs.members()));
+        try {
+            registry = Registry.start(cs, Map.of(CoverageApi.DATASET, CoverageApi::decode));
+        } catch (IOException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+        notReady = "restoring the registry";
+        AdminTokens.Resolved admin;
+        try {
+            admin = AdminTokens.resolve(registry, System.getenv(AdminTokens.ENV), config.adminTokenFile(),
+                    config.dataDir());
+        } catch (IOException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+        RegistryService service = new RegistryService(registry, new ZoneUploads());
+        for (StoredZone z : fileZones) {
+            offerZone(z);
+        }
+        if (config.demo()) {
+            DemoData.seed(service, config.dataDir());
+        }
+        notReady = "building the first snapshot";
+        registry.onView(snapshotBuilder::build);
+        Snapshot first = snapshotBuilder.build(registry.view());
+        api.activate(service, new Auth(registry, admin.sha256()));
+
+        ServerCookies cookies = new ServerCookies(AdminTokens.cookieSecret(registry));
         byte[] nsid = config.nsid() == null ? null : config.nsid().getBytes(StandardCharsets.UTF_8);
         QueryProcessorFactory processors = () -> new QueryProcessor(snapshots, nsid, cookies);
 
@@ -124,20 +174,56 @@ public final class HubDnsServer {
                 throw bindFailure("listen on udp " + hostPort(a, dnsPort), "--dns-port", e);
             }
         }
-        HttpApi api = new HttpApi(this, admin);
-        http = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60))
-                .requestHandler(api.router(vertx));
-        InetAddress httpAddress = config.bind().get(0);
-        await(http.listen(config.httpPort(), httpAddress.getHostAddress()),
-                "listen on http " + hostPort(httpAddress, config.httpPort()), "--http-port");
-        LOG.info("listening http {}", hostPort(httpAddress, http.actualPort()));
         if (admin.generatedAt() != null) {
-            LOG.info("generated an admin token, stored in {} (keep it secret; set {} to choose your own)",
-                    admin.generatedAt(), AdminToken.ENV);
+            LOG.info("generated the cluster's admin token, stored in {} (keep it secret; other members use it "
+                    + "too; set {} to choose your own)", admin.generatedAt(), AdminTokens.ENV);
         }
         serving = true;
-        Snapshot s = snapshots.current();
-        LOG.info("serving {} zone(s), {} names", s.zones().zones().size(), s.zones().nameCount());
+        notReady = null;
+        LOG.info("serving {} zone(s), {} names; {} platform(s), {} cache node(s)", first.zones().zones().size(),
+                first.zones().nameCount(), registry.view().platforms().size(), registry.view().nodes().size());
+    }
+
+    private ClusterSettings clusterSettings() throws StartupException {
+        InetAddress bind = config.bind().get(0);
+        int port = config.cluster().port() == 0 ? freePort(bind) : config.cluster().port();
+        return new ClusterSettings(config.cluster().name(), bind, port, config.cluster().members(),
+                config.dataDir());
+    }
+
+    /** A zone from this member's files enters the cluster only with a higher serial than the cluster's. */
+    private void offerZone(StoredZone z) {
+        Stored held = registry.offer(Kind.ZONES, z.name(), z);
+        StoredZone now = Json.read(held.body(), StoredZone.class);
+        if (held.deleted()) {
+            LOG.warn("zone {} from {} has serial {}, not above the serial {} it had when an operator deleted it; "
+                    + "raise the serial to serve it again", z.name(), z.source(), z.serial(), now.serial());
+        } else if (!now.equals(z) && !now.text().equals(z.text())) {
+            LOG.warn("zone {} from {} (serial {}) is not served: the cluster has serial {} from {}; raise the "
+                    + "serial in the file to replace it", z.name(), z.source(), z.serial(), now.serial(), now.source());
+        }
+    }
+
+    /** Waits (bounded) until this member's snapshot includes every registry change seen so far. */
+    Snapshot awaitSnapshot() {
+        long mark = registry.changeMark();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (snapshots.current().viewSequence() < mark && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return snapshots.current();
+    }
+
+    private void closeRegistry() {
+        if (registry != null) {
+            registry.close(); // copies the registry to the data dir, then leaves the cluster gracefully
+            registry = null;
+        }
     }
 
     /** For --dns-port 0 (tests): a port the kernel says is free now, used for both UDP and TCP. */
@@ -188,40 +274,40 @@ public final class HubDnsServer {
         return (h.contains(":") ? "[" + h + "]" : h) + ":" + port;
     }
 
-    private void publish(List<ZoneContent> zones) throws ZoneLoadException {
-        ZoneTree tree;
-        try {
-            tree = ZoneTree.compile(zones, dynamicNames.current());
-        } catch (RuntimeException e) {
-            // the parser's checks should have caught it; say which zones, never leave a bare stack trace
-            throw new ZoneLoadException("the zones could not be compiled (" + e + "); sources: "
-                    + zones.stream().map(ZoneContent::source).toList()
-                    + ". Please report this with the zone files.", e);
-        }
-        snapshots.publish(new Snapshot(tree, generation.incrementAndGet()));
-    }
-
-    /** Re-reads every zone source off the event loops; on any error the current data keeps serving. */
+    /**
+     * Re-reads this member's zone files off the event loops and offers them to the cluster (a higher
+     * serial replaces the cluster's copy on every member); on any error nothing changes.
+     */
     public Future<Snapshot> reload() {
         Vertx v = vertx;
-        if (v == null) {
-            return Future.failedFuture("the server is stopped");
+        if (v == null || registry == null) {
+            return Future.failedFuture("the server is not running");
         }
         return v.executeBlocking(() -> {
             synchronized (sources) {
+                List<StoredZone> zones;
                 try {
-                    publish(sources.load());
+                    zones = sources.loadForCluster();
                 } catch (ZoneLoadException e) {
                     LOG.error("zone reload failed, still serving generation {}: {}", snapshots.current().generation(),
                             e.getMessage());
                     throw e;
                 }
+                zones.forEach(this::offerZone);
             }
-            Snapshot s = snapshots.current();
+            Snapshot s = awaitSnapshot();
             LOG.info("zones reloaded: {} zone(s), {} names, generation {}", s.zones().zones().size(),
                     s.zones().nameCount(), s.generation());
             return s;
         }, false);
+    }
+
+    Registry registry() {
+        return registry;
+    }
+
+    String notReady() {
+        return notReady;
     }
 
     public Snapshot snapshot() {
@@ -250,6 +336,7 @@ public final class HubDnsServer {
      */
     public void stop() {
         serving = false;
+        notReady = "stopping";
         for (UdpListener l : udp) {
             try {
                 l.close();
@@ -259,6 +346,7 @@ public final class HubDnsServer {
         }
         udp.clear();
         if (vertx == null) {
+            closeRegistry();
             return;
         }
         try {
@@ -270,6 +358,11 @@ public final class HubDnsServer {
             if (http != null) {
                 http.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
             }
+        } catch (Exception e) {
+            LOG.warn("shutdown was not clean: {}", e.toString());
+        }
+        closeRegistry();
+        try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("shutdown was not clean: {}", e.toString());

@@ -59,6 +59,20 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file of option: value defaults.")
     Path config;
 
+    @Option(names = "--cluster-name", paramLabel = "NAME", defaultValue = "hubdns",
+            description = "Members join only a cluster of the same name (default: ${DEFAULT-VALUE}).")
+    String clusterName;
+
+    @Option(names = "--cluster-port", paramLabel = "N", defaultValue = "5701",
+            description = "Port for the cluster's own traffic, on the first --bind address; keep it on a private "
+                    + "network: it has no TLS or authentication (default: ${DEFAULT-VALUE}).")
+    int clusterPort;
+
+    @Option(names = "--members", split = ",", paramLabel = "HOST[:PORT]",
+            description = "Other members to join (TCP; no multicast). Without it the member starts alone and "
+                    + "others join it.")
+    List<String> members = new ArrayList<>();
+
     @Option(names = "--admin-token-file", paramLabel = "FILE",
             description = "File holding the operator's bearer token (else $HUBDNS_ADMIN_TOKEN, else "
                     + "<data-dir>/admin.token, generated on first start).")
@@ -135,8 +149,22 @@ final class ServeCommand implements Callable<Integer> {
         if (loops < 1 || loops > 256) {
             throw usage("--threads must be between 1 and 256");
         }
+        port("--cluster-port", clusterPort);
+        if (!clusterName.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+            throw usage("--cluster-name takes letters, digits, '.', '_' and '-', not '" + clusterName + "'");
+        }
+        List<String> others = new ArrayList<>();
+        for (String m : members) {
+            String member = m.strip();
+            if (!member.matches("[A-Za-z0-9.:\\[\\]-]+")) {
+                throw usage("--members takes host[:port] entries, not '" + member + "'");
+            }
+            if (!member.isEmpty()) {
+                others.add(member);
+            }
+        }
         return new ServerConfig(addresses, dnsPort, httpPort, dataDir, zones, nsid, demo, adminTokenFile,
-                tcpIdleTimeout, tcpMaxConnections, loops);
+                tcpIdleTimeout, tcpMaxConnections, loops, new ServerConfig.Cluster(clusterName, clusterPort, others));
     }
 
     private InetAddress ipLiteral(String s) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.hubdns.cluster.model.StoredZone;
 import org.hubdns.dns.zone.ZoneContent;
 import org.hubdns.dns.zone.ZoneLoadException;
 import org.hubdns.dns.zone.ZoneParser;
@@ -58,6 +59,18 @@ final class ZoneSources {
             }
         }
         return zones;
+    }
+
+    /**
+     * As {@link #load()}, as the cluster keeps zones: text rebuilt from the parsed records, so that
+     * {@code $INCLUDE}d files and relative names mean the same on every member.
+     */
+    List<StoredZone> loadForCluster() throws ZoneLoadException {
+        List<StoredZone> out = new ArrayList<>();
+        for (ZoneContent z : load()) {
+            out.add(new StoredZone(z.apex().toString(), z.serial(), z.source(), ZoneUploads.masterText(z)));
+        }
+        return out;
     }
 
     static String demoText() {

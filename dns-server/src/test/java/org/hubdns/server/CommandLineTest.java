@@ -368,14 +368,23 @@ class CommandLineTest {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-XX:+UseSerialGC");
+        cmd.addAll(List.of("--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
         // the test classpath carries logback-test.xml (WARN); the operator sees the jar's logback.xml (INFO)
         cmd.add("-Dlogback.configurationFile=logback.xml");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
-        cmd.addAll(List.of(args));
+        List<String> given = List.of(args);
+        cmd.addAll(given);
+        if (!given.isEmpty() && given.get(0).equals("serve")
+                && given.stream().noneMatch(a -> a.startsWith("--cluster-port") || a.startsWith("--config"))) {
+            cmd.add("--cluster-port=0"); // tests run side by side: never the default 5701
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
-        pb.environment().remove(AdminToken.ENV);
+        pb.environment().remove(org.hubdns.cluster.api.AdminTokens.ENV);
         ServerProcess p = new ServerProcess(pb.start());
         processes.add(p);
         return p;

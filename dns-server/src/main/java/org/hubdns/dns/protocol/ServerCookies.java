@@ -17,7 +17,7 @@ public final class ServerCookies {
     }
 
     /** With a given 16-byte secret (tests, and members that must validate each other's cookies). */
-    ServerCookies(byte[] secret16) {
+    public ServerCookies(byte[] secret16) {
         System.arraycopy(secret16, 0, secret, 0, 16);
     }
 

@@ -1,0 +1,74 @@
+package org.hubdns.cluster.api;
+
+import io.vertx.ext.web.RoutingContext;
+import org.hubdns.cluster.model.Partner;
+import org.hubdns.cluster.store.Kind;
+import org.hubdns.cluster.store.Registry;
+import org.hubdns.cluster.store.Stored;
+import org.hubdns.http.ApiException;
+
+/**
+ * Tells the operator from partners by bearer token. The admin token's hash is one for the whole
+ * cluster ({@link AdminTokens}); partners' hashes are in the registry. Comparisons are constant-time.
+ */
+public final class Auth {
+    private final Registry registry;
+    private final String adminSha256;
+
+    public Auth(Registry registry, String adminSha256) {
+        this.registry = registry;
+        this.adminSha256 = adminSha256;
+    }
+
+    /** Blocking on a miss (asks the cluster for partners created a moment ago on another member). */
+    public Caller authenticate(RoutingContext ctx) {
+        String h = ctx.request().getHeader("Authorization");
+        String token = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).strip() : null;
+        if (token == null || token.isEmpty()) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"hubdns\"");
+            throw new ApiException(401, "Unauthorized", "send a token as 'Authorization: Bearer <token>': the admin "
+                    + "token (HUBDNS_ADMIN_TOKEN, --admin-token-file or <data-dir>/admin.token) or your partner token",
+                    null);
+        }
+        String hash = Tokens.sha256(token);
+        if (Tokens.sameHash(hash, adminSha256)) {
+            return new Caller.Operator();
+        }
+        String found = match(hash, registry.view().partners().values());
+        if (found == null) {
+            java.util.List<Partner> fresh = new java.util.ArrayList<>();
+            registry.hazelcast().<String, String>getMap(Kind.PARTNERS.mapName()).values().forEach(v -> {
+                Stored s = Stored.decode(v);
+                if (!s.deleted()) {
+                    fresh.add(org.hubdns.cluster.store.Json.read(s.body(), Partner.class));
+                }
+            });
+            found = match(hash, fresh);
+        }
+        if (found == null) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"hubdns\", error=\"invalid_token\"");
+            throw new ApiException(401, "Unauthorized", "the bearer token is neither the admin token nor a partner's "
+                    + "current token (a rotated token stops working at once)", null);
+        }
+        return new Caller.PartnerCaller(found);
+    }
+
+    private static String match(String hash, Iterable<Partner> partners) {
+        String found = null;
+        for (Partner p : partners) {
+            // no early exit: the time taken does not depend on which partner matched
+            if (Tokens.sameHash(hash, p.tokenSha256())) {
+                found = p.name();
+            }
+        }
+        return found;
+    }
+
+    public static Caller.Operator requireOperator(Caller c) {
+        if (c instanceof Caller.Operator o) {
+            return o;
+        }
+        throw new ApiException(403, "Forbidden", "this needs the admin token; partner tokens manage only their "
+                + "own cache nodes", null);
+    }
+}

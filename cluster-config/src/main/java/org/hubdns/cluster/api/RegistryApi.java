@@ -1,0 +1,332 @@
+package org.hubdns.cluster.api;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hubdns.cluster.model.CacheNode;
+import org.hubdns.cluster.model.Partner;
+import org.hubdns.cluster.model.Platform;
+import org.hubdns.cluster.model.Site;
+import org.hubdns.cluster.model.StoredZone;
+import org.hubdns.cluster.store.Json;
+import org.hubdns.cluster.store.Kind;
+import org.hubdns.cluster.store.Stored;
+import org.hubdns.http.ApiException;
+import org.hubdns.http.Problem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The partner and operator routes: sites, platforms, partners, cache nodes and zone uploads. Every
+ * handler runs its registry work on a worker thread; errors are problem+json with the field at fault.
+ */
+public final class RegistryApi {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryApi.class);
+    public static final long JSON_LIMIT = 1L << 20;
+    public static final long ZONE_LIMIT = 16L << 20;
+
+    private final Vertx vertx;
+    private final CoverageApi coverage;
+    private volatile RegistryService service;
+    private volatile Auth auth;
+
+    /** Routes answer 503 until {@link #activate} (the member is joining the cluster). */
+    public RegistryApi(Vertx vertx) {
+        this.vertx = vertx;
+        this.coverage = new CoverageApi(vertx, this);
+    }
+
+    public void activate(RegistryService service, Auth auth) {
+        coverage.activate(service, auth);
+        this.auth = auth;
+        this.service = service;
+    }
+
+    /** What a handler answers: status, JSON (or text) body, extra headers. */
+    public record Reply(int status, Object body, Map<String, String> headers) {
+        public static Reply ok(Object body) {
+            return new Reply(200, body, Map.of());
+        }
+
+        public static Reply noContent() {
+            return new Reply(204, null, Map.of());
+        }
+    }
+
+    @FunctionalInterface
+    public interface Action {
+        Reply run(RoutingContext ctx, Caller caller) throws Exception;
+    }
+
+    public void mount(Router router) {
+        coverage.mount(router);
+        BodyHandler json = BodyHandler.create(false).setBodyLimit(JSON_LIMIT);
+        BodyHandler zone = BodyHandler.create(false).setBodyLimit(ZONE_LIMIT);
+
+        router.get("/v1/sites").handler(ctx -> run(ctx, (c, who) -> Reply.ok(list(service.registry().freshView().sites()))));
+        router.get("/v1/sites/:name").handler(ctx -> run(ctx, (c, who) ->
+                found(service.registry().get(Kind.SITES, c.pathParam("name")), "site", c)));
+        router.put("/v1/sites/:name").handler(json).handler(contentType("application/json"))
+                .handler(ctx -> run(ctx, (c, who) -> {
+                    Auth.requireOperator(who);
+                    Site s = service.parseSite(c.pathParam("name"), body(c));
+                    boolean existed = exists(Kind.SITES, s.name());
+                    return written(existed, service.putSite(s), "/v1/sites/" + s.name());
+                }));
+        router.delete("/v1/sites/:name").handler(ctx -> run(ctx, (c, who) -> {
+            Auth.requireOperator(who);
+            service.deleteSite(c.pathParam("name"));
+            return Reply.noContent();
+        }));
+
+        router.get("/v1/platforms").handler(ctx -> run(ctx, (c, who) ->
+                Reply.ok(list(service.registry().freshView().platforms()))));
+        router.get("/v1/platforms/:name").handler(ctx -> run(ctx, (c, who) ->
+                found(service.registry().get(Kind.PLATFORMS, c.pathParam("name")), "platform", c)));
+        router.put("/v1/platforms/:name").handler(json).handler(contentType("application/json"))
+                .handler(ctx -> run(ctx, (c, who) -> {
+                    Auth.requireOperator(who);
+                    Platform p = service.parsePlatform(c.pathParam("name"), body(c));
+                    boolean existed = exists(Kind.PLATFORMS, p.name());
+                    return written(existed, service.putPlatform(p), "/v1/platforms/" + p.name());
+                }));
+        router.delete("/v1/platforms/:name").handler(ctx -> run(ctx, (c, who) -> {
+            Auth.requireOperator(who);
+            service.deletePlatform(c.pathParam("name"));
+            return Reply.noContent();
+        }));
+
+        router.get("/v1/partners").handler(ctx -> run(ctx, (c, who) -> {
+            Auth.requireOperator(who);
+            JsonArray out = new JsonArray();
+            sorted(service.registry().freshView().partners()).forEach(p -> out.add(RegistryService.partnerJson(p)));
+            return Reply.ok(out);
+        }));
+        router.get("/v1/partners/:name").handler(ctx -> run(ctx, (c, who) -> {
+            Partner p = service.registry().read(Kind.PARTNERS, c.pathParam("name"), Partner.class);
+            if (p == null || !who.owns(p.name())) {
+                throw ApiException.notFound("no partner '" + c.pathParam("name") + "'");
+            }
+            return Reply.ok(RegistryService.partnerJson(p));
+        }));
+        router.put("/v1/partners/:name").handler(json).handler(contentType("application/json"))
+                .handler(ctx -> run(ctx, (c, who) -> {
+                    Auth.requireOperator(who);
+                    String name = org.hubdns.http.Fields.name("partner", c.pathParam("name"));
+                    RegistryService.PartnerWrite w = service.putPartner(name, service.parsePartnerPlatforms(body(c)));
+                    JsonObject out = RegistryService.partnerJson(w.partner());
+                    if (w.token() == null) {
+                        return Reply.ok(out);
+                    }
+                    out.put("token", w.token());
+                    return new Reply(201, out, Map.of("Location", "/v1/partners/" + name));
+                }));
+        router.post("/v1/partners/:name/token").handler(ctx -> run(ctx, (c, who) -> {
+            Auth.requireOperator(who);
+            String token = service.rotatePartnerToken(c.pathParam("name"));
+            return Reply.ok(new JsonObject().put("name", c.pathParam("name")).put("token", token));
+        }));
+        router.delete("/v1/partners/:name").handler(ctx -> run(ctx, (c, who) -> {
+            Auth.requireOperator(who);
+            service.deletePartner(c.pathParam("name"));
+            return Reply.noContent();
+        }));
+
+        router.post("/v1/nodes").handler(json).handler(contentType("application/json"))
+                .handler(ctx -> run(ctx, (c, who) -> {
+                    CacheNode n = service.parseNode(service.newNodeId(), body(c), who, null);
+                    Stored s = service.createNode(n);
+                    return new Reply(201, service.nodeJson(n), Map.of("Location", "/v1/nodes/" + n.id(),
+                            "ETag", s.etag()));
+                }));
+        router.get("/v1/nodes").handler(ctx -> run(ctx, (c, who) -> {
+            String platform = c.queryParams().get("platform");
+            String site = c.queryParams().get("site");
+            String partner = c.queryParams().get("partner");
+            JsonArray out = new JsonArray();
+            service.registry().freshView().nodes().values().stream()
+                    .filter(n -> who.owns(n.partner()))
+                    .filter(n -> platform == null || n.platform().equals(platform))
+                    .filter(n -> site == null || n.site().equals(site))
+                    .filter(n -> partner == null || n.partner().equals(partner))
+                    .sorted(Comparator.comparing(CacheNode::id))
+                    .forEach(n -> out.add(service.nodeJson(n)));
+            return Reply.ok(out);
+        }));
+        router.get("/v1/nodes/:id").handler(ctx -> run(ctx, (c, who) -> nodeReply(200, service.node(c.pathParam("id"), who))));
+        router.put("/v1/nodes/:id").handler(json).handler(contentType("application/json"))
+                .handler(ctx -> run(ctx, (c, who) -> {
+                    Stored cur = service.node(c.pathParam("id"), who);
+                    CacheNode existing = Json.read(cur.body(), CacheNode.class);
+                    Long expected = ifMatch(c, cur);
+                    CacheNode n = service.parseNode(existing.id(), body(c), who, existing);
+                    return nodeReply(200, service.updateNode(n, expected == null ? cur.version() : expected));
+                }));
+        router.delete("/v1/nodes/:id").handler(ctx -> run(ctx, (c, who) -> {
+            service.deleteNode(c.pathParam("id"), who);
+            return Reply.noContent();
+        }));
+        router.post("/v1/nodes/:id/drain").handler(ctx -> run(ctx, (c, who) ->
+                nodeReply(200, service.setAdmin(c.pathParam("id"), who, CacheNode.DRAINING))));
+        router.post("/v1/nodes/:id/undrain").handler(ctx -> run(ctx, (c, who) ->
+                nodeReply(200, service.setAdmin(c.pathParam("id"), who, CacheNode.ACTIVE))));
+
+        router.get("/v1/zones/:name").handler(ctx -> run(ctx, (c, who) -> {
+            String apex = org.hubdns.http.Fields.hostname("name", c.pathParam("name")) + ".";
+            StoredZone z = service.registry().read(Kind.ZONES, apex, StoredZone.class);
+            if (z == null) {
+                throw ApiException.notFound("no zone " + apex);
+            }
+            return new Reply(200, z.text(), Map.of("Content-Type", "text/dns; charset=utf-8",
+                    "X-Zone-Serial", Long.toString(z.serial()), "X-Zone-Source", z.source()));
+        }));
+        router.put("/v1/zones/:name").handler(zone).handler(contentType("text/dns", "text/plain"))
+                .handler(ctx -> run(ctx, (c, who) -> {
+                    Auth.requireOperator(who);
+                    RegistryService.ZoneWrite w = service.putZone(c.pathParam("name"), c.body().asString("UTF-8"));
+                    JsonObject out = new JsonObject().put("name", w.zone().name()).put("serial", w.zone().serial())
+                            .put("source", w.zone().source());
+                    return new Reply(w.created() ? 201 : 200, out, Map.of("Location", "/v1/zones/" + w.zone().name()));
+                }));
+        router.delete("/v1/zones/:name").handler(ctx -> run(ctx, (c, who) -> {
+            Auth.requireOperator(who);
+            service.deleteZone(c.pathParam("name"));
+            return Reply.noContent();
+        }));
+    }
+
+    private boolean exists(Kind kind, String key) {
+        Stored s = service.registry().get(kind, key);
+        return s != null && !s.deleted();
+    }
+
+    private static Long ifMatch(RoutingContext c, Stored cur) {
+        String h = c.request().getHeader("If-Match");
+        if (h == null) {
+            return null;
+        }
+        if (h.strip().equals("*")) {
+            return cur.version();
+        }
+        for (String tag : h.split(",")) {
+            if (tag.strip().equals(cur.etag())) {
+                return cur.version();
+            }
+        }
+        throw new ApiException(412, "Precondition Failed", "the node has changed since you read it (its ETag is now "
+                + cur.etag() + "); GET it again and reapply your change", null);
+    }
+
+    private Reply nodeReply(int status, Stored s) {
+        return new Reply(status, service.nodeJson(Json.read(s.body(), CacheNode.class)), Map.of("ETag", s.etag()));
+    }
+
+    private static Reply written(boolean existed, Stored s, String location) {
+        JsonObject body = new JsonObject(s.body());
+        return existed ? new Reply(200, body, Map.of("ETag", s.etag()))
+                : new Reply(201, body, Map.of("Location", location, "ETag", s.etag()));
+    }
+
+    private static Reply found(Stored s, String what, RoutingContext c) {
+        if (s == null || s.deleted()) {
+            throw ApiException.notFound("no " + what + " '" + c.pathParam("name") + "'");
+        }
+        return new Reply(200, new JsonObject(s.body()), Map.of("ETag", s.etag()));
+    }
+
+    private static <T> List<T> sorted(Map<String, T> m) {
+        return m.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue).toList();
+    }
+
+    private static JsonArray list(Map<String, ?> m) {
+        JsonArray out = new JsonArray();
+        sorted(new LinkedHashMap<>(m)).forEach(v -> out.add(JsonObject.mapFrom(v)));
+        return out;
+    }
+
+    public static JsonObject body(RoutingContext c) {
+        if (c.body() == null || c.body().length() == 0) {
+            throw ApiException.badRequest(null, "the request needs a JSON object body");
+        }
+        try {
+            Object v = c.body().buffer().toJsonValue();
+            if (v instanceof JsonObject o) {
+                return o;
+            }
+            throw ApiException.badRequest(null, "the body must be a JSON object, not " + (v == null ? "null"
+                    : v instanceof JsonArray ? "an array" : "a " + v.getClass().getSimpleName().toLowerCase()));
+        } catch (DecodeException e) {
+            throw ApiException.badRequest(null, "the body is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    /** 415 unless the request says it sends one of {@code types}. */
+    public static io.vertx.core.Handler<RoutingContext> contentType(String... types) {
+        return ctx -> {
+            String ct = ctx.request().getHeader("Content-Type");
+            String base = ct == null ? "" : ct.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+            for (String t : types) {
+                if (t.equals(base)) {
+                    ctx.next();
+                    return;
+                }
+            }
+            Problem.send(ctx, 415, "Unsupported Media Type", "send the body as " + String.join(" or ", types)
+                    + (ct == null ? " (the Content-Type header is missing)" : ", not " + ct), "Content-Type");
+        };
+    }
+
+    /** Authenticates and runs {@code action} on a worker; replies or sends the problem. */
+    public void run(RoutingContext ctx, Action action) {
+        Auth auth = this.auth;
+        if (auth == null) {
+            Problem.send(ctx, 503, "Service Unavailable", "this member is still joining the cluster; retry in a "
+                    + "moment or use another member");
+            return;
+        }
+        vertx.executeBlocking(() -> action.run(ctx, auth.authenticate(ctx)), false).onComplete(r -> {
+            if (r.succeeded()) {
+                send(ctx, r.result());
+            } else {
+                fail(ctx, r.cause());
+            }
+        });
+    }
+
+    public static void send(RoutingContext ctx, Reply reply) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        ctx.response().setStatusCode(reply.status());
+        reply.headers().forEach(ctx.response()::putHeader);
+        Object b = reply.body();
+        if (b == null) {
+            ctx.response().end();
+        } else if (b instanceof String s) {
+            ctx.response().end(s);
+        } else {
+            ctx.response().putHeader("Content-Type", "application/json");
+            ctx.response().end(b instanceof JsonObject o ? o.encodePrettily() : ((JsonArray) b).encodePrettily());
+        }
+    }
+
+    public static void fail(RoutingContext ctx, Throwable t) {
+        if (t instanceof ApiException e) {
+            Problem.send(ctx, e.status(), e.title(), e.getMessage(), e.field());
+        } else if (t instanceof com.hazelcast.core.HazelcastInstanceNotActiveException) {
+            Problem.send(ctx, 503, "Service Unavailable", "this member is leaving the cluster; use another member");
+        } else {
+            LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), t);
+            Problem.send(ctx, 500, "Internal Server Error", "the request failed inside hubdns ("
+                    + t.getClass().getSimpleName() + "); the server log has the details");
+        }
+    }
+}

@@ -1,0 +1,426 @@
+package org.hubdns.cluster.api;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.hubdns.cluster.model.CacheNode;
+import org.hubdns.cluster.model.Fallback;
+import org.hubdns.cluster.model.HealthCheck;
+import org.hubdns.cluster.model.NodeState;
+import org.hubdns.cluster.model.Partner;
+import org.hubdns.cluster.model.Platform;
+import org.hubdns.cluster.model.Site;
+import org.hubdns.cluster.model.StoredZone;
+import org.hubdns.cluster.store.Conflict;
+import org.hubdns.cluster.store.Kind;
+import org.hubdns.cluster.store.Registry;
+import org.hubdns.cluster.store.RegistryView;
+import org.hubdns.cluster.store.Serials;
+import org.hubdns.cluster.store.Stored;
+import org.hubdns.http.ApiException;
+import org.hubdns.http.Fields;
+
+/**
+ * What the partner and operator API (and the demo seeding) may do to the registry, with every
+ * validation rule in one place. Blocking (cluster calls): run it on a worker, never an event loop.
+ */
+public final class RegistryService {
+    private static final Set<String> CHECK_TYPES = Set.of("http", "tcp", "none");
+
+    private final Registry registry;
+    private final ZoneValidator zones;
+
+    public RegistryService(Registry registry, ZoneValidator zones) {
+        this.registry = registry;
+        this.zones = zones;
+    }
+
+    public Registry registry() {
+        return registry;
+    }
+
+    // ---- sites ----
+
+    public Site parseSite(String name, JsonObject body) {
+        Fields f = Fields.of(body, "city", "country", "lat", "lon");
+        String country = f.string("country", 2);
+        if (!country.matches("[A-Z]{2}")) {
+            throw ApiException.invalid("country", "'country' must be an ISO 3166-1 alpha-2 code such as \"PK\", not '"
+                    + country + "'");
+        }
+        return new Site(Fields.name("site", name), f.string("city", 100), country, f.number("lat", -90, 90),
+                f.number("lon", -180, 180));
+    }
+
+    public Stored putSite(Site site) {
+        return registry.put(Kind.SITES, site.name(), site);
+    }
+
+    public void deleteSite(String name) {
+        long used = registry.freshView().nodes().values().stream().filter(n -> n.site().equals(name)).count();
+        if (used > 0) {
+            throw ApiException.conflict("site '" + name + "' still has " + used + " cache node(s); delete or move "
+                    + "them first");
+        }
+        if (registry.delete(Kind.SITES, name) == null) {
+            throw ApiException.notFound("no site '" + name + "'");
+        }
+    }
+
+    // ---- platforms ----
+
+    public Platform parsePlatform(String name, JsonObject body) {
+        Fields f = Fields.of(body, "hostnames", "ttl", "answers", "fallback");
+        Fields.name("platform", name);
+        List<String> hostnames = new ArrayList<>();
+        List<String> given = f.strings("hostnames", 1, 64, 253);
+        for (int i = 0; i < given.size(); i++) {
+            hostnames.add(Fields.hostname("hostnames[" + i + "]", given.get(i)));
+        }
+        int ttl = (int) f.integer("ttl", 0, 86400, 30L);
+        int answers = (int) f.integer("answers", 1, 16, 2L);
+        Fields fb = f.object("fallback", "cname", "addresses");
+        Fallback fallback;
+        if (fb.has("cname") == fb.has("addresses")) {
+            throw ApiException.badRequest("fallback", "'fallback' must have exactly one of 'cname' or 'addresses'");
+        } else if (fb.has("cname")) {
+            fallback = new Fallback(Fields.hostname("fallback.cname", fb.string("cname", 253)) + ".", null);
+        } else {
+            List<String> addrs = new ArrayList<>();
+            List<String> raw = fb.strings("addresses", 1, 16, 64);
+            for (int i = 0; i < raw.size(); i++) {
+                addrs.add(Fields.unicast("fallback.addresses[" + i + "]", raw.get(i)));
+            }
+            fallback = new Fallback(null, addrs);
+        }
+        return new Platform(name, hostnames, ttl, answers, fallback);
+    }
+
+    public Stored putPlatform(Platform p) {
+        RegistryView v = registry.freshView();
+        for (int i = 0; i < p.hostnames().size(); i++) {
+            String h = p.hostnames().get(i);
+            if (zoneOf(h, v.zones().keySet()) == null && zoneOf(h, registry.liveKeys(Kind.ZONES)) == null) {
+                throw ApiException.invalid("hostnames[" + i + "]", "'" + h + "' is not inside any zone this cluster "
+                        + "serves (" + String.join(", ", v.zones().keySet()) + "); add the zone first");
+            }
+            for (Platform other : v.platforms().values()) {
+                if (!other.name().equals(p.name()) && other.hostnames().contains(h)) {
+                    throw ApiException.conflict("hostname '" + h + "' already belongs to platform '" + other.name()
+                            + "'");
+                }
+            }
+        }
+        return registry.put(Kind.PLATFORMS, p.name(), p);
+    }
+
+    /** The served zone (apex with trailing dot) that {@code hostname} is in, or null. */
+    static String zoneOf(String hostname, java.util.Collection<String> apexes) {
+        String fq = hostname + ".";
+        String best = null;
+        for (String apex : apexes) {
+            if ((fq.equals(apex) || fq.endsWith("." + apex) || ".".equals(apex))
+                    && (best == null || apex.length() > best.length())) {
+                best = apex;
+            }
+        }
+        return best;
+    }
+
+    public void deletePlatform(String name) {
+        long used = registry.freshView().nodes().values().stream().filter(n -> n.platform().equals(name)).count();
+        if (used > 0) {
+            throw ApiException.conflict("platform '" + name + "' still has " + used + " cache node(s); their "
+                    + "partners must delete them first");
+        }
+        if (registry.delete(Kind.PLATFORMS, name) == null) {
+            throw ApiException.notFound("no platform '" + name + "'");
+        }
+    }
+
+    // ---- partners ----
+
+    public List<String> parsePartnerPlatforms(JsonObject body) {
+        Fields f = Fields.of(body, "platforms");
+        List<String> platforms = f.strings("platforms", 0, 256, 63);
+        Map<String, Platform> known = registry.freshView().platforms();
+        for (int i = 0; i < platforms.size(); i++) {
+            String p = platforms.get(i);
+            if (!known.containsKey(p) && registry.read(Kind.PLATFORMS, p, Platform.class) == null) {
+                throw ApiException.invalid("platforms[" + i + "]", "no platform '" + p + "'; create it first");
+            }
+        }
+        return platforms;
+    }
+
+    /** Creates the partner (returning its new token) or changes its platforms (token null). */
+    public PartnerWrite putPartner(String name, List<String> platforms) {
+        Fields.name("partner", name);
+        Partner changed = registry.modify(Kind.PARTNERS, name, Partner.class,
+                old -> new Partner(name, platforms, old.tokenSha256()));
+        if (changed != null) {
+            return new PartnerWrite(changed, null);
+        }
+        String token = Tokens.generate();
+        Partner p = new Partner(name, platforms, Tokens.sha256(token));
+        try {
+            registry.create(Kind.PARTNERS, name, p);
+        } catch (Conflict e) {
+            return putPartner(name, platforms); // created meanwhile by another request: now it is an update
+        }
+        return new PartnerWrite(p, token);
+    }
+
+    /** A partner as written, with its token when this write created it (the only time it is shown). */
+    public record PartnerWrite(Partner partner, String token) {
+    }
+
+    public String rotatePartnerToken(String name) {
+        String token = Tokens.generate();
+        Partner p = registry.modify(Kind.PARTNERS, name, Partner.class,
+                old -> new Partner(old.name(), old.platforms(), Tokens.sha256(token)));
+        if (p == null) {
+            throw ApiException.notFound("no partner '" + name + "'");
+        }
+        return token;
+    }
+
+    public void deletePartner(String name) {
+        long owned = registry.freshView().nodes().values().stream().filter(n -> n.partner().equals(name)).count();
+        if (owned > 0) {
+            throw ApiException.conflict("partner '" + name + "' still has " + owned + " cache node(s); delete them "
+                    + "first");
+        }
+        if (registry.delete(Kind.PARTNERS, name) == null) {
+            throw ApiException.notFound("no partner '" + name + "'");
+        }
+    }
+
+    public static JsonObject partnerJson(Partner p) {
+        return new JsonObject().put("name", p.name()).put("platforms", new JsonArray(p.platforms()));
+    }
+
+    // ---- cache nodes ----
+
+    /** Reads a node body; {@code partner} is the owner (from the token, or the body for the operator). */
+    public CacheNode parseNode(String id, JsonObject body, Caller caller, CacheNode existing) {
+        Fields f = caller instanceof Caller.Operator
+                ? Fields.of(body, "platform", "site", "addresses", "weight", "check", "partner")
+                : Fields.of(body, "platform", "site", "addresses", "weight", "check");
+        String partnerName;
+        if (existing != null) {
+            partnerName = existing.partner();
+            if (f.has("partner") && !f.string("partner", 63).equals(partnerName)) {
+                throw ApiException.invalid("partner", "a node cannot change partner; delete it and register it anew");
+            }
+        } else if (caller instanceof Caller.PartnerCaller pc) {
+            partnerName = pc.name();
+        } else {
+            partnerName = f.string("partner", 63);
+        }
+        String platform = f.string("platform", 63);
+        String site = f.string("site", 63);
+        List<String> addresses = new ArrayList<>();
+        List<String> raw = f.strings("addresses", 1, 32, 64);
+        for (int i = 0; i < raw.size(); i++) {
+            String a = Fields.unicast("addresses[" + i + "]", raw.get(i));
+            if (addresses.contains(a)) {
+                throw ApiException.invalid("addresses[" + i + "]", "'" + raw.get(i) + "' is listed twice");
+            }
+            addresses.add(a);
+        }
+        int weight = (int) f.integer("weight", 1, 1000, 100L);
+        HealthCheck check = f.has("check") ? parseCheck(f.object("check", "type", "port", "path", "expectStatus",
+                "intervalMs", "timeoutMs", "rise", "fall")) : HealthCheck.NONE;
+
+        Partner partner = registry.freshView().partners().get(partnerName);
+        if (partner == null) {
+            partner = registry.read(Kind.PARTNERS, partnerName, Partner.class);
+        }
+        if (partner == null) {
+            throw ApiException.invalid("partner", "no partner '" + partnerName + "'");
+        }
+        if (!partner.platforms().contains(platform)) {
+            throw new ApiException(403, "Forbidden", "partner '" + partnerName + "' may not register nodes for "
+                    + "platform '" + platform + "' (allowed: " + String.join(", ", partner.platforms())
+                    + "); the operator grants platforms", "platform");
+        }
+        if (!registry.freshView().platforms().containsKey(platform)
+                && registry.read(Kind.PLATFORMS, platform, Platform.class) == null) {
+            throw ApiException.invalid("platform", "no platform '" + platform + "'");
+        }
+        if (!registry.freshView().sites().containsKey(site) && registry.read(Kind.SITES, site, Site.class) == null) {
+            throw ApiException.invalid("site", "no site '" + site + "'; the operator creates sites (GET /v1/sites lists "
+                    + "them)");
+        }
+        String admin = existing == null ? CacheNode.ACTIVE : existing.admin();
+        return new CacheNode(id, partnerName, platform, site, addresses, weight, check, admin);
+    }
+
+    private static HealthCheck parseCheck(Fields c) {
+        String type = c.string("type", 10);
+        if (!CHECK_TYPES.contains(type)) {
+            throw ApiException.invalid("check.type", "'check.type' must be http, tcp or none, not '" + type + "'");
+        }
+        Integer port = c.optInteger("port", 1, 65535);
+        String path = c.optString("path", 1024);
+        Integer expect = c.optInteger("expectStatus", 100, 599);
+        Integer interval = c.optInteger("intervalMs", 100, 3_600_000);
+        Integer timeout = c.optInteger("timeoutMs", 10, 3_600_000);
+        Integer rise = c.optInteger("rise", 1, 100);
+        Integer fall = c.optInteger("fall", 1, 100);
+        switch (type) {
+            case "http" -> {
+                if (port == null) {
+                    throw ApiException.badRequest("check.port", "an http check needs 'check.port'");
+                }
+                if (path == null) {
+                    path = "/";
+                }
+                if (!path.startsWith("/") || path.chars().anyMatch(ch -> ch <= ' ' || ch == 127)) {
+                    throw ApiException.invalid("check.path", "'check.path' must start with '/' and have no spaces "
+                            + "or control characters");
+                }
+            }
+            case "tcp" -> {
+                if (port == null) {
+                    throw ApiException.badRequest("check.port", "a tcp check needs 'check.port'");
+                }
+                if (path != null || expect != null) {
+                    throw ApiException.badRequest(path != null ? "check.path" : "check.expectStatus",
+                            "a tcp check has no 'path' or 'expectStatus'");
+                }
+            }
+            default -> {
+                if (port != null || path != null || expect != null) {
+                    throw ApiException.badRequest("check.type", "a check of type none takes no port, path or "
+                            + "expectStatus");
+                }
+            }
+        }
+        int effInterval = interval == null ? 2000 : interval;
+        int effTimeout = timeout == null ? Math.min(1000, effInterval - 1) : timeout;
+        if (effTimeout >= effInterval) {
+            throw ApiException.invalid("check.timeoutMs", "'check.timeoutMs' (" + effTimeout + ") must be below the "
+                    + "interval (" + effInterval + " ms)");
+        }
+        return new HealthCheck(type, port, path, expect, interval, timeout, rise, fall);
+    }
+
+    public String newNodeId() {
+        byte[] b = new byte[8];
+        new java.security.SecureRandom().nextBytes(b);
+        return "n-" + HexFormat.of().formatHex(b);
+    }
+
+    public Stored createNode(CacheNode node) {
+        try {
+            return registry.create(Kind.NODES, node.id(), node);
+        } catch (Conflict e) {
+            throw ApiException.conflict(e.getMessage());
+        }
+    }
+
+    /** The live node with its stored version, if {@code caller} may see it; 404 otherwise. */
+    public Stored node(String id, Caller caller) {
+        Stored s = registry.get(Kind.NODES, id);
+        if (s == null || s.deleted() || !caller.owns(org.hubdns.cluster.store.Json.read(s.body(),
+                CacheNode.class).partner())) {
+            throw ApiException.notFound("no node '" + id + "'" + (caller instanceof Caller.PartnerCaller
+                    ? " among your nodes" : ""));
+        }
+        return s;
+    }
+
+    public Stored updateNode(CacheNode node, Long expected) {
+        try {
+            return registry.update(Kind.NODES, node.id(), node, expected);
+        } catch (Conflict e) {
+            throw e.precondition() ? new ApiException(412, "Precondition Failed", e.getMessage(), null)
+                    : ApiException.conflict(e.getMessage());
+        }
+    }
+
+    public Stored setAdmin(String id, Caller caller, String admin) {
+        for (int i = 0; i < 16; i++) {
+            Stored s = node(id, caller);
+            CacheNode n = org.hubdns.cluster.store.Json.read(s.body(), CacheNode.class);
+            if (admin.equals(n.admin())) {
+                return s;
+            }
+            try {
+                return registry.update(Kind.NODES, id, n.withAdmin(admin), s.version());
+            } catch (Conflict e) {
+                // changed meanwhile (e.g. a PUT): apply the drain to the new version
+            }
+        }
+        throw ApiException.conflict("node '" + id + "' is changing too fast to " + (CacheNode.ACTIVE.equals(admin)
+                ? "undrain" : "drain") + "; retry");
+    }
+
+    public void deleteNode(String id, Caller caller) {
+        node(id, caller);
+        registry.delete(Kind.NODES, id);
+    }
+
+    public JsonObject nodeJson(CacheNode n) {
+        NodeState st = registry.freshView().nodeStates().get(n.id());
+        String health = st != null ? st.health() : "none".equals(n.check().type()) ? "up" : "unknown";
+        JsonObject o = JsonObject.mapFrom(n);
+        o.remove("admin");
+        o.put("state", new JsonObject().put("admin", n.admin()).put("health", health)
+                .put("load", st == null ? 0.0 : st.load()));
+        return o;
+    }
+
+    // ---- zones ----
+
+    /** Stores an uploaded zone; its serial must be above the one served (RFC 1982), unless it is identical. */
+    public ZoneWrite putZone(String name, String text) {
+        String apex = Fields.hostname("name", name) + ".";
+        StoredZone z = zones.validate(apex, text, "api");
+        Stored cur = registry.get(Kind.ZONES, apex);
+        StoredZone old = cur == null || cur.deleted() ? null
+                : org.hubdns.cluster.store.Json.read(cur.body(), StoredZone.class);
+        if (old != null && !Serials.greater(z.serial(), old.serial())) {
+            if (old.serial() == z.serial() && old.text().equals(z.text())) {
+                return new ZoneWrite(old, false);
+            }
+            throw ApiException.conflict("zone " + apex + " is served with serial " + old.serial() + " (from "
+                    + old.source() + "); the upload has serial " + z.serial() + ": raise the SOA serial to replace it");
+        }
+        try {
+            if (cur == null) {
+                registry.create(Kind.ZONES, apex, z);
+            } else {
+                registry.update(Kind.ZONES, apex, z, cur.version());
+            }
+        } catch (Conflict e) {
+            throw ApiException.conflict("zone " + apex + " changed while uploading; retry");
+        }
+        return new ZoneWrite(z, old == null);
+    }
+
+    public record ZoneWrite(StoredZone zone, boolean created) {
+    }
+
+    public void deleteZone(String name) {
+        String apex = Fields.hostname("name", name) + ".";
+        RegistryView v = registry.freshView();
+        for (Platform p : v.platforms().values()) {
+            for (String h : p.hostnames()) {
+                if (apex.equals(zoneOf(h, v.zones().keySet()))) {
+                    throw ApiException.conflict("platform '" + p.name() + "' has hostname '" + h + "' in zone " + apex
+                            + "; change or delete the platform first");
+                }
+            }
+        }
+        if (registry.delete(Kind.ZONES, apex) == null) {
+            throw ApiException.notFound("no zone " + apex);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.hubdns.cluster.store;
+
+import org.hubdns.cluster.model.CacheNode;
+import org.hubdns.cluster.model.NodeState;
+import org.hubdns.cluster.model.Partner;
+import org.hubdns.cluster.model.Platform;
+import org.hubdns.cluster.model.Site;
+import org.hubdns.cluster.model.StoredZone;
+
+/** The registry's maps: each is one Hazelcast IMap of {@link Stored} values and, if persisted, one local map. */
+public enum Kind {
+    ZONES("zones", StoredZone.class, true),
+    SITES("sites", Site.class, true),
+    PLATFORMS("platforms", Platform.class, true),
+    PARTNERS("partners", Partner.class, true),
+    NODES("nodes", CacheNode.class, true),
+    SECRETS("secrets", Secret.class, true),
+    DATASETS("datasets", DatasetMeta.class, true),
+    /** Health and load: rebuilt by the probers after a restart, so not written to disk. */
+    NODE_STATE("node-state", NodeState.class, false);
+
+    final String mapName;
+    final Class<?> type;
+    final boolean persisted;
+
+    Kind(String mapName, Class<?> type, boolean persisted) {
+        this.mapName = mapName;
+        this.type = type;
+        this.persisted = persisted;
+    }
+
+    public String mapName() {
+        return mapName;
+    }
+
+    /**
+     * Whether {@code a} should replace {@code b} when two copies of a key meet (restart, split-brain
+     * merge). For zones the higher SOA serial wins (RFC 1982), as between primary and secondary
+     * servers; everything else is last-writer-wins by version.
+     */
+    public boolean newer(Stored a, Stored b) {
+        if (b == null) {
+            return true;
+        }
+        if (this == ZONES) {
+            long sa = Json.read(a.body(), StoredZone.class).serial();
+            long sb = Json.read(b.body(), StoredZone.class).serial();
+            if (sa != sb) {
+                return Serials.greater(sa, sb);
+            }
+        }
+        return a.version() > b.version();
+    }
+
+    /** A cluster-wide secret (the admin token's hash, the DNS cookie key). */
+    public record Secret(String value) {
+    }
+}

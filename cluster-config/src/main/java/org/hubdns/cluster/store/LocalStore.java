@@ -1,0 +1,124 @@
+package org.hubdns.cluster.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
+
+/**
+ * This member's copy of the registry on disk ({@code <data-dir>/registry.mv.db}, an H2 MVStore),
+ * from which a full-cluster restart is restored; large datasets live beside it as files written
+ * atomically (temp file, then rename). Hazelcast's own persistence is Enterprise-only.
+ */
+public final class LocalStore implements AutoCloseable {
+    private final MVStore store;
+    private final Path datasetDir;
+    private final Map<Kind, MVMap<String, String>> maps = new HashMap<>();
+
+    private LocalStore(MVStore store, Path datasetDir) {
+        this.store = store;
+        this.datasetDir = datasetDir;
+        for (Kind k : Kind.values()) {
+            if (k.persisted) {
+                maps.put(k, store.openMap(k.mapName));
+            }
+        }
+    }
+
+    public static LocalStore open(Path dataDir) throws IOException {
+        Files.createDirectories(dataDir);
+        Path file = dataDir.resolve("registry.mv.db");
+        Path datasets = dataDir.resolve("datasets");
+        Files.createDirectories(datasets);
+        try {
+            MVStore s = new MVStore.Builder().fileName(file.toString()).open();
+            s.setAutoCommitDelay(1000);
+            return new LocalStore(s, datasets);
+        } catch (MVStoreException e) {
+            String msg = String.valueOf(e.getMessage());
+            if (msg.contains("locked")) {
+                throw new IOException(file + " is in use by another hubdns process; give each member its own "
+                        + "--data-dir", e);
+            }
+            throw new IOException(file + " cannot be opened (" + msg + "); move it away to start this member "
+                    + "empty: it will copy the registry from the cluster", e);
+        }
+    }
+
+    /** Keeps {@code value} unless this store already has a copy that wins over it; true when written. */
+    public synchronized boolean persist(Kind kind, String key, Stored value) {
+        MVMap<String, String> m = maps.get(kind);
+        if (m == null) {
+            return false;
+        }
+        Stored mine = Stored.decode(m.get(key));
+        if (mine != null && (mine.equals(value) || !kind.newer(value, mine))) {
+            return false;
+        }
+        m.put(key, value.encode());
+        return true;
+    }
+
+    /** Makes what was persisted so far survive a kill of this process. */
+    public void commit() {
+        store.commit();
+    }
+
+    public Map<String, Stored> entries(Kind kind) {
+        Map<String, Stored> out = new HashMap<>();
+        MVMap<String, String> m = maps.get(kind);
+        if (m != null) {
+            m.forEach((k, v) -> out.put(k, Stored.decode(v)));
+        }
+        return out;
+    }
+
+    /** Writes a dataset's bytes under its name, replacing the previous ones only once complete. */
+    public void writeDataset(DatasetMeta meta, byte[] bytes) throws IOException {
+        Path tmp = Files.createTempFile(datasetDir, meta.name(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, datasetFile(meta.name()), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The dataset's bytes when the file on disk is exactly the one {@code meta} describes, else null. */
+    public byte[] readDataset(DatasetMeta meta) throws IOException {
+        Path f = datasetFile(meta.name());
+        if (!Files.exists(f)) {
+            return null;
+        }
+        byte[] bytes = Files.readAllBytes(f);
+        return sha256(bytes).equals(meta.sha256()) ? bytes : null;
+    }
+
+    private Path datasetFile(String name) {
+        return datasetDir.resolve(name + ".bin");
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!store.isClosed()) {
+            store.close();
+        }
+    }
+}

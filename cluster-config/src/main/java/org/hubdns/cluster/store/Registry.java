@@ -1,0 +1,634 @@
+package org.hubdns.cluster.store;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryMergedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared registry: one Hazelcast IMap per {@link Kind} (one synchronous backup, so losing any one
+ * member loses nothing), every value versioned, every write also committed to this member's
+ * {@link LocalStore} before it is acknowledged, and every member's store kept complete from entry
+ * events. A member that starts merges its disk into the cluster key by key ({@link Kind#newer}), so
+ * a full restart loses nothing and an old data dir cannot resurrect what the cluster deleted.
+ */
+public final class Registry implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
+    static final int CHUNK_BYTES = 1 << 20;
+    private static final String CHUNK_MAP = "dataset-chunks";
+    private static final int CAS_ATTEMPTS = 64;
+
+    private final HazelcastInstance hz;
+    private final LocalStore local;
+    private final RegistryMirror mirror;
+    private final HybridClock clock = new HybridClock();
+    private final Map<Kind, IMap<String, String>> maps = new EnumMap<>(Kind.class);
+    private final IMap<String, byte[]> chunks;
+    private volatile boolean closed;
+
+    private Registry(HazelcastInstance hz, LocalStore local, RegistryMirror mirror) {
+        this.hz = hz;
+        this.local = local;
+        this.mirror = mirror;
+        for (Kind k : Kind.values()) {
+            maps.put(k, hz.getMap(k.mapName));
+        }
+        chunks = hz.getMap(CHUNK_MAP);
+    }
+
+    /**
+     * Joins (or forms) the cluster, merges this member's data dir into it, and builds the first view.
+     *
+     * @param decoders turn a dataset's bytes into the object the view carries, by dataset name
+     */
+    public static Registry start(ClusterSettings settings, Map<String, Function<byte[], Object>> decoders)
+            throws IOException {
+        LocalStore local = LocalStore.open(settings.dataDir());
+        HazelcastInstance hz;
+        try {
+            hz = Hazelcast.newHazelcastInstance(config(settings));
+        } catch (RuntimeException e) {
+            local.close();
+            throw new IOException("cannot start the cluster member on " + settings.bind().getHostAddress() + ":"
+                    + settings.port() + " (" + rootMessage(e) + "); is --cluster-port free?", e);
+        }
+        Registry r = new Registry(hz, local, new RegistryMirror(decoders));
+        try {
+            r.attach();
+            r.restore();
+        } catch (RuntimeException e) {
+            r.close();
+            throw new IOException("cannot restore the registry: " + rootMessage(e), e);
+        }
+        RegistryView first = r.mirror.start();
+        LOG.info("cluster '{}' joined: {} member(s); registry restored ({} zones, {} platforms, {} sites, {} nodes)",
+                settings.clusterName(), first.members(), first.zones().size(), first.platforms().size(),
+                first.sites().size(), first.nodes().size());
+        return r;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    static Config config(ClusterSettings s) {
+        Config c = new Config();
+        c.setClusterName(s.clusterName());
+        c.setInstanceName("hubdns-" + s.bind().getHostAddress() + "-" + s.port() + "-" + System.nanoTime());
+        c.setProperty("hazelcast.logging.type", "slf4j");
+        c.setProperty("hazelcast.phone.home.enabled", "false");
+        c.setProperty("hazelcast.shutdownhook.enabled", "false");
+        c.setProperty("hazelcast.socket.bind.any", "false");
+        // a killed member must leave the member list (and its partitions be promoted) within seconds
+        c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        c.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+        c.setProperty("hazelcast.wait.seconds.before.join", "1");
+        c.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+        c.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+        c.setProperty("hazelcast.partition.count", "71");
+        c.setProperty("hazelcast.prefer.ipv4.stack", Boolean.toString(s.bind() instanceof java.net.Inet4Address));
+        c.getJetConfig().setEnabled(false);
+        NetworkConfig net = c.getNetworkConfig();
+        net.setPort(s.port()).setPortAutoIncrement(false);
+        net.getInterfaces().setEnabled(true).addInterface(s.bind().getHostAddress());
+        JoinConfig join = net.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        List<String> members = new ArrayList<>(s.members());
+        members.add(s.bind().getHostAddress() + ":" + s.port());
+        join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(members);
+        MapConfig defaults = c.getMapConfig("default").setBackupCount(1).setAsyncBackupCount(0);
+        defaults.getMergePolicyConfig().setPolicy(VersionMergePolicy.class.getName());
+        c.addMapConfig(new MapConfig(Kind.ZONES.mapName).setBackupCount(1));
+        c.getMapConfig(Kind.ZONES.mapName).getMergePolicyConfig().setPolicy(VersionMergePolicy.Zones.class.getName());
+        c.addMapConfig(new MapConfig(CHUNK_MAP).setBackupCount(1));
+        c.getMapConfig(CHUNK_MAP).getMergePolicyConfig()
+                .setPolicy(com.hazelcast.spi.merge.PutIfAbsentMergePolicy.class.getName());
+        return c;
+    }
+
+    private void attach() {
+        for (Kind k : Kind.values()) {
+            maps.get(k).addEntryListener(new Events(k), true);
+        }
+        hz.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent e) {
+                LOG.info("member {} joined; {} member(s)", e.getMember().getAddress(), e.getMembers().size());
+                mirror.members(e.getMembers().size());
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent e) {
+                LOG.warn("member {} left; {} member(s)", e.getMember().getAddress(), e.getMembers().size());
+                mirror.members(e.getMembers().size());
+                // backups promoted here may hold writes whose events died with the member
+                mirror.execute(() -> syncFromCluster("member " + e.getMember().getAddress() + " left"));
+            }
+        });
+        mirror.members(hz.getCluster().getMembers().size());
+        for (Kind k : Kind.values()) {
+            maps.get(k).forEach((key, value) -> onEvent(k, key, Stored.decode(value)));
+        }
+    }
+
+    private final class Events implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
+            EntryMergedListener<String, String> {
+        private final Kind kind;
+
+        Events(Kind kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public void entryAdded(EntryEvent<String, String> e) {
+            onEvent(kind, e.getKey(), Stored.decode(e.getValue()));
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, String> e) {
+            onEvent(kind, e.getKey(), Stored.decode(e.getValue()));
+        }
+
+        @Override
+        public void entryMerged(EntryEvent<String, String> e) {
+            onEvent(kind, e.getKey(), Stored.decode(e.getValue()));
+        }
+    }
+
+    private void onEvent(Kind kind, String key, Stored value) {
+        if (closed || !mirror.apply(kind, key, value)) {
+            return;
+        }
+        if (kind == Kind.DATASETS) {
+            mirror.execute(() -> loadDataset(key, value));
+        } else if (kind.persisted) {
+            local.persist(kind, key, value);
+        }
+    }
+
+    /** Pushes every local value that wins over the cluster's copy; the cluster's others come back as events. */
+    private void restore() {
+        int pushed = 0;
+        for (Kind k : Kind.values()) {
+            if (!k.persisted) {
+                continue;
+            }
+            Map<String, Stored> mine = local.entries(k);
+            List<String> keys = new ArrayList<>(mine.keySet());
+            for (int i = 0; i < keys.size(); i += 1000) {
+                Set<String> batch = new HashSet<>(keys.subList(i, Math.min(keys.size(), i + 1000)));
+                Map<String, String> theirs = maps.get(k).getAll(batch);
+                for (String key : batch) {
+                    Stored m = mine.get(key);
+                    Stored t = Stored.decode(theirs.get(key));
+                    if (t == null || k.newer(m, t)) {
+                        if (k == Kind.DATASETS && !m.deleted() && !uploadChunks(key, m)) {
+                            continue;
+                        }
+                        if (mergeIn(k, key, m)) {
+                            pushed++;
+                        }
+                    }
+                }
+            }
+        }
+        syncFromCluster(null);
+        if (pushed > 0) {
+            LOG.info("restored {} value(s) from this member's data dir into the cluster", pushed);
+        }
+    }
+
+    private boolean uploadChunks(String name, Stored meta) {
+        DatasetMeta m = Json.read(meta.body(), DatasetMeta.class);
+        try {
+            byte[] bytes = local.readDataset(m);
+            if (bytes == null) {
+                LOG.warn("dataset '{}' in the data dir does not match its checksum; not restored from here", name);
+                return false;
+            }
+            putChunks(m, bytes);
+            return true;
+        } catch (IOException e) {
+            LOG.warn("dataset '{}' could not be read from the data dir: {}", name, e.getMessage());
+            return false;
+        }
+    }
+
+    private boolean mergeIn(Kind k, String key, Stored mine) {
+        IMap<String, String> map = maps.get(k);
+        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            String curEnc = map.get(key);
+            Stored cur = Stored.decode(curEnc);
+            if (cur != null && !k.newer(mine, cur)) {
+                return false;
+            }
+            boolean ok = cur == null ? map.putIfAbsent(key, mine.encode()) == null
+                    : map.replace(key, curEnc, mine.encode());
+            if (ok) {
+                onEvent(k, key, mine);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Copies every value of the cluster into the mirror and the data dir (promoted backups, shutdown). */
+    private void syncFromCluster(String why) {
+        if (closed) {
+            return;
+        }
+        for (Kind k : Kind.values()) {
+            maps.get(k).forEach((key, value) -> {
+                Stored s = Stored.decode(value);
+                onEvent(k, key, s);
+                if (k.persisted && k != Kind.DATASETS) {
+                    local.persist(k, key, s);
+                }
+            });
+        }
+        local.commit();
+        if (why != null) {
+            LOG.info("registry copied to the data dir after {}", why);
+        }
+    }
+
+    // ---- reads ----
+
+    /** The cluster's current copy (a network call: never on an event loop). Null when absent; may be a tombstone. */
+    public Stored get(Kind kind, String key) {
+        return Stored.decode(maps.get(kind).get(key));
+    }
+
+    /** Decoded live value from the cluster, or null when absent or deleted. */
+    public <T> T read(Kind kind, String key, Class<T> type) {
+        Stored s = get(kind, key);
+        return s == null || s.deleted() ? null : Json.read(s.body(), type);
+    }
+
+    public RegistryView view() {
+        return mirror.current();
+    }
+
+    /**
+     * The view once it includes every change this member has seen (its own writes among them),
+     * waiting at most a second: for validations that must see what was just written here.
+     */
+    public RegistryView freshView() {
+        long mark = mirror.changes();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        RegistryView v = mirror.current();
+        while (v.sequence() < mark && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            v = mirror.current();
+        }
+        return v;
+    }
+
+    /** The live keys of a map as the cluster has them now (a network call). */
+    public Set<String> liveKeys(Kind kind) {
+        Set<String> out = new HashSet<>();
+        maps.get(kind).forEach((k, v) -> {
+            if (!Stored.decode(v).deleted()) {
+                out.add(k);
+            }
+        });
+        return out;
+    }
+
+    /** Called on the registry thread with every new view. */
+    public void onView(Consumer<RegistryView> listener) {
+        mirror.addListener(listener);
+    }
+
+    /**
+     * A mark covering every change this member has seen so far: a view whose sequence is at least
+     * this includes them (to wait for one's own write to reach the snapshot).
+     */
+    public long changeMark() {
+        return mirror.changes();
+    }
+
+    public int members() {
+        return hz.getCluster().getMembers().size();
+    }
+
+    public String memberId() {
+        return hz.getCluster().getLocalMember().getUuid().toString();
+    }
+
+    public HazelcastInstance hazelcast() {
+        return hz;
+    }
+
+    // ---- writes (never on an event loop) ----
+
+    private interface Step {
+        Stored next(Stored current) throws Conflict;
+    }
+
+    private Stored cas(Kind kind, String key, boolean retry, Step step) throws Conflict {
+        IMap<String, String> map = maps.get(kind);
+        for (int i = 0; i < CAS_ATTEMPTS; i++) {
+            String curEnc = map.get(key);
+            Stored cur = Stored.decode(curEnc);
+            Stored next = step.next(cur);
+            if (next == null) {
+                return cur;
+            }
+            boolean ok = cur == null ? map.putIfAbsent(key, next.encode()) == null
+                    : map.replace(key, curEnc, next.encode());
+            if (ok) {
+                written(kind, key, next);
+                return next;
+            }
+            if (!retry) {
+                throw new Conflict(kind.mapName + " '" + key + "' was changed by someone else meanwhile; "
+                        + "read it again and retry", false);
+            }
+        }
+        throw new Conflict(kind.mapName + " '" + key + "' is being changed too often to write; retry", false);
+    }
+
+    private void written(Kind kind, String key, Stored value) {
+        if (kind.persisted) {
+            local.persist(kind, key, value);
+            local.commit();
+        }
+        mirror.apply(kind, key, value);
+    }
+
+    private Stored live(long above, Object value) {
+        return new Stored(clock.next(above), false, Json.write(value));
+    }
+
+    /** Creates or replaces. */
+    public Stored put(Kind kind, String key, Object value) {
+        try {
+            return cas(kind, key, true, cur -> live(cur == null ? 0 : cur.version(), value));
+        } catch (Conflict e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Creates, failing when a live value exists (a tombstone may be replaced). */
+    public Stored create(Kind kind, String key, Object value) throws Conflict {
+        return cas(kind, key, true, cur -> {
+            if (cur != null && !cur.deleted()) {
+                throw new Conflict(kind.mapName + " '" + key + "' already exists", false);
+            }
+            return live(cur == null ? 0 : cur.version(), value);
+        });
+    }
+
+    /**
+     * Creates only when the key never existed (no tombstone either): for seeding demo data, which
+     * must not come back after an operator deleted it.
+     */
+    public boolean seed(Kind kind, String key, Object value) {
+        try {
+            Stored s = cas(kind, key, true, cur -> cur != null ? null : live(0, value));
+            return s != null && s.body().equals(Json.write(value)) && !s.deleted();
+        } catch (Conflict e) {
+            return false;
+        }
+    }
+
+    /** Replaces the live value whose version is {@code expected} (If-Match), or any live value when null. */
+    public Stored update(Kind kind, String key, Object value, Long expected) throws Conflict {
+        return cas(kind, key, expected == null, cur -> {
+            if (cur == null || cur.deleted()) {
+                throw new Conflict(kind.mapName + " '" + key + "' does not exist", true);
+            }
+            if (expected != null && cur.version() != expected) {
+                throw new Conflict(kind.mapName + " '" + key + "' has changed since you read it (ETag "
+                        + cur.etag() + " now); read it again and retry", true);
+            }
+            return live(cur.version(), value);
+        });
+    }
+
+    /** Applies {@code change} to the live value atomically (retried on races); null when absent. */
+    public <T> T modify(Kind kind, String key, Class<T> type, Function<T, T> change) {
+        try {
+            Stored s = cas(kind, key, true, cur -> {
+                if (cur == null || cur.deleted()) {
+                    return null;
+                }
+                T next = change.apply(Json.read(cur.body(), type));
+                return next == null ? null : live(cur.version(), next);
+            });
+            return s == null || s.deleted() ? null : Json.read(s.body(), type);
+        } catch (Conflict e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Deletes (leaves a tombstone carrying the last body); returns the deleted value or null when absent. */
+    public Stored delete(Kind kind, String key) {
+        Stored[] before = {null};
+        try {
+            cas(kind, key, true, cur -> {
+                before[0] = cur;
+                if (cur == null || cur.deleted()) {
+                    return null;
+                }
+                return new Stored(clock.next(cur.version()), true, cur.body());
+            });
+        } catch (Conflict e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return before[0] == null || before[0].deleted() ? null : before[0];
+    }
+
+    /**
+     * Offers a value that replaces the cluster's only when it wins by {@link Kind#newer} (zones from a
+     * member's files: the higher serial); returns the value the cluster holds afterwards.
+     */
+    public Stored offer(Kind kind, String key, Object value) {
+        try {
+            return cas(kind, key, true, cur -> {
+                Stored mine = live(cur == null ? 0 : cur.version(), value);
+                return cur == null || kind.newer(mine, cur) ? mine : null;
+            });
+        } catch (Conflict e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    // ---- datasets ----
+
+    /**
+     * Stores a large value in chunks and switches the dataset to it; {@code expectedUpload} (the
+     * upload it was derived from) makes the switch conditional, null makes it unconditional.
+     */
+    public DatasetMeta putDataset(String name, byte[] bytes, Map<String, Object> info, Long expectedUpload)
+            throws Conflict {
+        long upload = clock.next(0);
+        int n = Math.max(1, (bytes.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
+        DatasetMeta meta = new DatasetMeta(name, upload, n, bytes.length, LocalStore.sha256(bytes), info);
+        putChunks(meta, bytes);
+        DatasetMeta[] previous = {null};
+        try {
+            cas(Kind.DATASETS, name, expectedUpload == null, cur -> {
+                DatasetMeta old = cur == null || cur.deleted() ? null : Json.read(cur.body(), DatasetMeta.class);
+                if (expectedUpload != null && (old == null ? 0 : old.upload()) != expectedUpload) {
+                    throw new Conflict("the " + name + " data changed meanwhile; retry", false);
+                }
+                previous[0] = old;
+                return new Stored(clock.next(cur == null ? 0 : cur.version()), false, Json.write(meta));
+            });
+        } catch (Conflict e) {
+            dropChunks(meta);
+            throw e;
+        }
+        try {
+            local.writeDataset(meta, bytes);
+        } catch (IOException e) {
+            LOG.error("dataset '{}' could not be written to the data dir ({}); the cluster holds it", name,
+                    e.getMessage());
+        }
+        mirror.datasetLoaded(meta, bytes);
+        if (previous[0] != null) {
+            DatasetMeta old = previous[0];
+            // members still fetching the old upload get a few seconds; then its chunks go
+            mirror.execute(() -> dropChunksLater(old));
+        }
+        return meta;
+    }
+
+    private void putChunks(DatasetMeta meta, byte[] bytes) {
+        Map<String, byte[]> batch = new HashMap<>();
+        for (int i = 0; i < meta.chunks(); i++) {
+            int from = i * CHUNK_BYTES;
+            batch.put(meta.chunkKey(i), java.util.Arrays.copyOfRange(bytes, from,
+                    Math.min(bytes.length, from + CHUNK_BYTES)));
+            if (batch.size() == 8) {
+                chunks.putAll(batch);
+                batch.clear();
+            }
+        }
+        chunks.putAll(batch);
+    }
+
+    private void dropChunksLater(DatasetMeta old) {
+        java.util.concurrent.CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS).execute(() -> {
+            if (!closed) {
+                dropChunks(old);
+            }
+        });
+    }
+
+    private void dropChunks(DatasetMeta meta) {
+        for (int i = 0; i < meta.chunks(); i++) {
+            chunks.delete(meta.chunkKey(i));
+        }
+    }
+
+    /** Runs on the registry thread: the local file when it matches, else the cluster's chunks. */
+    private void loadDataset(String name, Stored value) {
+        if (closed) {
+            return;
+        }
+        if (value.deleted()) {
+            mirror.datasetRemoved(name);
+            local.persist(Kind.DATASETS, name, value);
+            return;
+        }
+        DatasetMeta meta = Json.read(value.body(), DatasetMeta.class);
+        DatasetMeta have = mirror.loadedDataset(name);
+        if (have != null && have.upload() == meta.upload()) {
+            return;
+        }
+        try {
+            byte[] bytes = local.readDataset(meta);
+            if (bytes == null) {
+                bytes = fetchChunks(meta);
+                if (bytes == null) {
+                    return;
+                }
+                local.writeDataset(meta, bytes);
+            }
+            mirror.datasetLoaded(meta, bytes);
+            local.persist(Kind.DATASETS, name, value);
+            local.commit();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("dataset '{}' upload {} could not be loaded ({}); the previous one keeps serving", name,
+                    meta.upload(), e.toString());
+        }
+    }
+
+    private byte[] fetchChunks(DatasetMeta meta) {
+        byte[] out = new byte[Math.toIntExact(meta.bytes())];
+        int at = 0;
+        for (int i = 0; i < meta.chunks(); i++) {
+            byte[] c = chunks.get(meta.chunkKey(i));
+            if (c == null) {
+                LOG.info("dataset '{}' upload {} was replaced before this member fetched it", meta.name(),
+                        meta.upload());
+                return null;
+            }
+            System.arraycopy(c, 0, out, at, c.length);
+            at += c.length;
+        }
+        if (at != out.length || !LocalStore.sha256(out).equals(meta.sha256())) {
+            LOG.error("dataset '{}' upload {} fails its checksum in the cluster; ignored", meta.name(), meta.upload());
+            return null;
+        }
+        return out;
+    }
+
+    /** Saves everything to the data dir and leaves the cluster gracefully (partitions migrate first). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (hz.getLifecycleService().isRunning()) {
+                syncFromCluster(null);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not copy the registry to the data dir before leaving: {}", e.toString());
+        }
+        closed = true;
+        mirror.close();
+        try {
+            hz.shutdown();
+        } catch (RuntimeException e) {
+            LOG.warn("cluster member did not shut down cleanly: {}", e.toString());
+        }
+        local.close();
+    }
+}

@@ -1,0 +1,204 @@
+package org.hubdns.http;
+
+import io.netty.util.NetUtil;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a JSON request object strictly: unknown fields and wrong types are 400, values out of range
+ * 422, each naming the field (dotted for nested ones, e.g. {@code check.port}).
+ */
+public final class Fields {
+    public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
+
+    private final JsonObject json;
+    private final String prefix;
+
+    private Fields(JsonObject json, String prefix) {
+        this.json = json;
+        this.prefix = prefix;
+    }
+
+    public static Fields of(JsonObject json, String... allowed) {
+        return new Fields(json, "").allow(allowed);
+    }
+
+    private Fields allow(String... allowed) {
+        Set<String> ok = Set.of(allowed);
+        for (String k : json.fieldNames()) {
+            if (!ok.contains(k)) {
+                throw ApiException.badRequest(prefix + k, "unknown field '" + prefix + k + "'; allowed here: "
+                        + String.join(", ", allowed));
+            }
+        }
+        return this;
+    }
+
+    public boolean has(String f) {
+        return json.containsKey(f) && json.getValue(f) != null;
+    }
+
+    private String path(String f) {
+        return prefix + f;
+    }
+
+    private RuntimeException type(String f, String what) {
+        return ApiException.badRequest(path(f), "'" + path(f) + "' must be " + what);
+    }
+
+    public Fields object(String f, String... allowed) {
+        Object v = json.getValue(f);
+        if (!(v instanceof JsonObject o)) {
+            throw type(f, "an object");
+        }
+        return new Fields(o, path(f) + ".").allow(allowed);
+    }
+
+    public String string(String f, int maxLength) {
+        Object v = json.getValue(f);
+        if (v == null) {
+            throw ApiException.badRequest(path(f), "'" + path(f) + "' is required");
+        }
+        if (!(v instanceof String s)) {
+            throw type(f, "a string");
+        }
+        if (s.isBlank() || s.length() > maxLength) {
+            throw ApiException.invalid(path(f), "'" + path(f) + "' must be 1 to " + maxLength + " characters");
+        }
+        return s;
+    }
+
+    public String optString(String f, int maxLength) {
+        return has(f) ? string(f, maxLength) : null;
+    }
+
+    public long integer(String f, long min, long max, Long absent) {
+        Object v = json.getValue(f);
+        if (v == null) {
+            if (absent != null) {
+                return absent;
+            }
+            throw ApiException.badRequest(path(f), "'" + path(f) + "' is required");
+        }
+        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+                || v instanceof Double d && (d.isInfinite() || d.isNaN())) {
+            throw type(f, "an integer");
+        }
+        long x = n.longValue();
+        if (x < min || x > max) {
+            throw ApiException.invalid(path(f), "'" + path(f) + "' must be between " + min + " and " + max
+                    + ", not " + x);
+        }
+        return x;
+    }
+
+    public Integer optInteger(String f, int min, int max) {
+        return has(f) ? (int) integer(f, min, max, null) : null;
+    }
+
+    public double number(String f, double min, double max) {
+        Object v = json.getValue(f);
+        if (v == null) {
+            throw ApiException.badRequest(path(f), "'" + path(f) + "' is required");
+        }
+        if (!(v instanceof Number n) || Double.isNaN(n.doubleValue())) {
+            throw type(f, "a number");
+        }
+        double x = n.doubleValue();
+        if (x < min || x > max) {
+            throw ApiException.invalid(path(f), "'" + path(f) + "' must be between " + min + " and " + max
+                    + ", not " + x);
+        }
+        return x;
+    }
+
+    public List<String> strings(String f, int minCount, int maxCount, int maxLength) {
+        Object v = json.getValue(f);
+        if (v == null) {
+            throw ApiException.badRequest(path(f), "'" + path(f) + "' is required");
+        }
+        if (!(v instanceof JsonArray a)) {
+            throw type(f, "a list of strings");
+        }
+        if (a.size() < minCount || a.size() > maxCount) {
+            throw ApiException.invalid(path(f), "'" + path(f) + "' must have " + minCount + " to " + maxCount
+                    + " entries, not " + a.size());
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            if (!(a.getValue(i) instanceof String s)) {
+                throw ApiException.badRequest(path(f) + "[" + i + "]", "'" + path(f) + "[" + i + "]' must be a string");
+            }
+            if (s.isBlank() || s.length() > maxLength) {
+                throw ApiException.invalid(path(f) + "[" + i + "]", "'" + path(f) + "[" + i
+                        + "]' must be 1 to " + maxLength + " characters");
+            }
+            if (out.contains(s)) {
+                throw ApiException.invalid(path(f) + "[" + i + "]", "'" + s + "' is listed twice in '" + path(f) + "'");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** A resource name as used in paths: lower-case letters, digits and '-', up to 63. */
+    public static String name(String what, String value) {
+        if (value == null || !NAME.matcher(value).matches()) {
+            throw ApiException.badRequest(what, "'" + value + "' is not a valid " + what
+                    + " name: use 1-63 lower-case letters, digits and '-', starting with a letter or digit");
+        }
+        return value;
+    }
+
+    /**
+     * A host name in presentation form, lower-cased, without the trailing dot; 422 naming
+     * {@code field} when it is not one.
+     */
+    public static String hostname(String field, String value) {
+        String h = value.toLowerCase(java.util.Locale.ROOT);
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        if (h.isEmpty() || h.length() > 253) {
+            throw ApiException.invalid(field, "'" + value + "' is not a domain name");
+        }
+        for (String label : h.split("\\.", -1)) {
+            if (!LABEL.matcher(label).matches()) {
+                throw ApiException.invalid(field, "'" + value + "' is not a domain name (label '" + label + "')");
+            }
+        }
+        return h;
+    }
+
+    /**
+     * A unicast IPv4 or IPv6 literal in canonical form (RFC 5952 for IPv6); never resolves names.
+     * Multicast, unspecified, broadcast and 0.0.0.0/8 are refused: nobody can be sent there.
+     */
+    public static String unicast(String field, String value) {
+        byte[] b = value.indexOf('%') >= 0 ? null : NetUtil.createByteArrayFromIpAddressString(value);
+        if (b == null) {
+            throw ApiException.invalid(field, "'" + value + "' is not an IPv4 or IPv6 address");
+        }
+        boolean bad;
+        if (b.length == 4) {
+            bad = (b[0] & 0xF0) == 0xE0 || b[0] == 0 || (b[0] & 0xFF) == 255 && (b[3] & 0xFF) == 255
+                    && (b[1] & 0xFF) == 255 && (b[2] & 0xFF) == 255;
+        } else {
+            bad = (b[0] & 0xFF) == 0xFF || java.util.Arrays.equals(b, new byte[16]);
+        }
+        if (bad) {
+            throw ApiException.invalid(field, "'" + value + "' is not a unicast address (multicast, broadcast or "
+                    + "unspecified addresses cannot serve users)");
+        }
+        try {
+            return NetUtil.toAddressString(java.net.InetAddress.getByAddress(b));
+        } catch (java.net.UnknownHostException e) {
+            throw ApiException.invalid(field, "'" + value + "' is not an IP address");
+        }
+    }
+}

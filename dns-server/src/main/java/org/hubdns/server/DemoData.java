@@ -1,0 +1,98 @@
+package org.hubdns.server;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.hubdns.cluster.api.Caller;
+import org.hubdns.cluster.api.RegistryService;
+import org.hubdns.cluster.api.Tokens;
+import org.hubdns.cluster.model.CacheNode;
+import org.hubdns.cluster.model.Partner;
+import org.hubdns.cluster.store.Kind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code --demo}: three sites of the Pakistani exchange, the {@code video} platform, a partner named
+ * {@code demo} (token in {@code <data-dir>/demo-partner.token}) and its six cache nodes (the sites of
+ * {@code ../shared/peer-bench}), all through the validation the API uses. Each is created only if it
+ * never existed, so what an operator changed or deleted stays so.
+ */
+final class DemoData {
+    private static final Logger LOG = LoggerFactory.getLogger(DemoData.class);
+    static final String PARTNER = "demo";
+    static final String TOKEN_FILE = "demo-partner.token";
+
+    private DemoData() {
+    }
+
+    static void seed(RegistryService service, Path dataDir) throws StartupException {
+        site(service, "isb", "Islamabad", 33.72, 73.04);
+        site(service, "khi", "Karachi", 24.86, 67.01);
+        site(service, "lhe", "Lahore", 31.55, 74.34);
+        var platform = service.parsePlatform("video", new JsonObject()
+                .put("hostnames", new JsonArray().add("video.pk-hub.example"))
+                .put("ttl", 60).put("answers", 2)
+                .put("fallback", new JsonObject().put("cname", "video.origin.example.")));
+        if (service.registry().freshView().zones().containsKey("pk-hub.example.")) {
+            service.registry().seed(Kind.PLATFORMS, platform.name(), platform);
+        }
+        partner(service, dataDir);
+        String[][] nodes = {{"isb", "10.10.1.1"}, {"isb", "10.10.1.2"}, {"khi", "10.20.1.1"}, {"khi", "10.20.1.2"},
+            {"lhe", "10.30.1.1"}, {"lhe", "10.30.1.2"}};
+        for (int i = 0; i < nodes.length; i++) {
+            String id = "demo-" + nodes[i][0] + "-" + (i % 2 + 1);
+            try {
+                CacheNode n = service.parseNode(id, new JsonObject().put("platform", "video").put("site", nodes[i][0])
+                        .put("addresses", new JsonArray().add(nodes[i][1])).put("weight", 100)
+                        .put("check", new JsonObject().put("type", "none")), new Caller.PartnerCaller(PARTNER), null);
+                service.registry().seed(Kind.NODES, id, n);
+            } catch (RuntimeException e) {
+                LOG.info("demo node {} not seeded: {}", id, e.getMessage());
+            }
+        }
+    }
+
+    private static void site(RegistryService service, String name, String city, double lat, double lon) {
+        var s = service.parseSite(name, new JsonObject().put("city", city).put("country", "PK").put("lat", lat)
+                .put("lon", lon));
+        service.registry().seed(Kind.SITES, name, s);
+    }
+
+    /** The demo partner's token is kept in the data dir; a partner created elsewhere gets a new one here. */
+    private static void partner(RegistryService service, Path dataDir) throws StartupException {
+        Path file = dataDir.resolve(TOKEN_FILE);
+        try {
+            Partner p = service.registry().read(Kind.PARTNERS, PARTNER, Partner.class);
+            String mine = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : null;
+            if (p != null && mine != null && Tokens.sameHash(Tokens.sha256(mine), p.tokenSha256())) {
+                return;
+            }
+            String token;
+            if (p == null) {
+                if (service.registry().get(Kind.PARTNERS, PARTNER) != null) {
+                    return; // deleted by the operator: stays deleted
+                }
+                token = service.putPartner(PARTNER, java.util.List.of("video")).token();
+                if (token == null) {
+                    return;
+                }
+            } else {
+                token = service.rotatePartnerToken(PARTNER);
+            }
+            Files.createDirectories(dataDir);
+            Path tmp = Files.createTempFile(dataDir, TOKEN_FILE, ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            LOG.info("demo partner '{}' token written to {}", PARTNER, file);
+        } catch (IOException e) {
+            throw new StartupException("cannot write the demo partner token to " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

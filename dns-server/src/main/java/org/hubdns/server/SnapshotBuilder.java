@@ -1,0 +1,88 @@
+package org.hubdns.server;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.hubdns.cluster.model.CacheNode;
+import org.hubdns.cluster.model.Platform;
+import org.hubdns.cluster.model.StoredZone;
+import org.hubdns.cluster.store.RegistryView;
+import org.hubdns.dns.Snapshot;
+import org.hubdns.dns.SnapshotHolder;
+import org.hubdns.dns.answer.DynamicAnswers;
+import org.hubdns.dns.answer.DynamicNames;
+import org.hubdns.dns.answer.ZoneTree;
+import org.hubdns.dns.zone.ZoneContent;
+import org.hubdns.dns.zone.ZoneLoadException;
+import org.hubdns.dns.zone.ZoneParser;
+import org.hubdns.steering.ActiveNodesAnswer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * Turns each registry view into the DNS {@link Snapshot}: zones parsed (cached per zone text) and
+ * compiled with the platforms' hostnames as dynamic names, then published with one volatile write.
+ * Runs on the registry's view thread, never on an event loop.
+ */
+final class SnapshotBuilder {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotBuilder.class);
+
+    private record Parsed(StoredZone stored, ZoneContent content) {
+    }
+
+    private final SnapshotHolder holder;
+    private final DynamicNames extra;
+    private final AtomicLong generation = new AtomicLong();
+    private final Map<String, Parsed> parsed = new HashMap<>();
+
+    SnapshotBuilder(SnapshotHolder holder, DynamicNames extra) {
+        this.holder = holder;
+        this.extra = extra;
+    }
+
+    synchronized Snapshot build(RegistryView view) {
+        List<ZoneContent> zones = new ArrayList<>();
+        Map<String, Parsed> next = new HashMap<>();
+        for (StoredZone z : view.zones().values()) {
+            Parsed p = parsed.get(z.name());
+            if (p == null || !p.stored.equals(z)) {
+                try {
+                    p = new Parsed(z, ZoneParser.parseText(z.text(), Name.fromString(z.name()), z.source()));
+                } catch (ZoneLoadException | TextParseException e) {
+                    // validated before it entered the cluster; a newer member may accept more than we do
+                    LOG.error("zone {} serial {} from the cluster cannot be served by this member: {}", z.name(),
+                            z.serial(), e.getMessage());
+                    continue;
+                }
+            }
+            next.put(z.name(), p);
+            zones.add(p.content);
+        }
+        parsed.clear();
+        parsed.putAll(next);
+        Map<Name, DynamicAnswers> dynamic = new HashMap<>(extra.current());
+        Map<String, List<CacheNode>> byPlatform = new HashMap<>();
+        for (CacheNode n : view.nodes().values()) {
+            byPlatform.computeIfAbsent(n.platform(), k -> new ArrayList<>()).add(n);
+        }
+        for (Platform p : view.platforms().values()) {
+            try {
+                DynamicAnswers a = new ActiveNodesAnswer(p, byPlatform.getOrDefault(p.name(), List.of()),
+                        view.nodeStates());
+                for (String h : p.hostnames()) {
+                    dynamic.put(Name.fromString(h + "."), a);
+                }
+            } catch (TextParseException | IllegalArgumentException e) {
+                LOG.error("platform {} cannot be answered: {}", p.name(), e.getMessage());
+            }
+        }
+        ZoneTree tree = ZoneTree.compile(zones, dynamic);
+        Snapshot s = new Snapshot(tree, generation.incrementAndGet(), view.sequence());
+        holder.publish(s);
+        return s;
+    }
+}
