@@ -91,6 +91,12 @@ public final class HubDnsServer {
     }
 
     private void startUp() throws StartupException {
+        List<StoredZone> fileZones;
+        try {
+            fileZones = sources.loadForCluster();
+        } catch (ZoneLoadException e) {
+            throw new StartupException(e.getMessage());
+        }
         vertx = Vertx.builder()
                 .with(new VertxOptions().setEventLoopPoolSize(config.threads()).setPreferNativeTransport(true))
                 .build();
@@ -109,12 +115,6 @@ public final class HubDnsServer {
         LOG.info("listening http {}", hostPort(httpAddress, http.actualPort()));
 
         notReady = "joining the cluster";
-        List<StoredZone> fileZones;
-        try {
-            fileZones = sources.loadForCluster();
-        } catch (ZoneLoadException e) {
-            throw new StartupException(e.getMessage());
-        }
         ClusterSettings cs = clusterSettings();
         LOG.info("joining cluster '{}' on {} (members: {})", cs.clusterName(), hostPort(cs.bind(), cs.port()),
                 cs.members().isEmpty() ? "none given, starting alone" : String.join(", ", cs.members()));
@@ -140,7 +140,7 @@ public final class HubDnsServer {
         }
         notReady = "building the first snapshot";
         registry.onView(snapshotBuilder::build);
-        Snapshot first = snapshotBuilder.build(registry.view());
+        Snapshot first = snapshotBuilder.build(registry.freshView());
         api.activate(service, new Auth(registry, admin.sha256()));
 
         ServerCookies cookies = new ServerCookies(AdminTokens.cookieSecret(registry));

@@ -45,6 +45,10 @@ final class SnapshotBuilder {
     }
 
     synchronized Snapshot build(RegistryView view) {
+        Snapshot published = holder.current();
+        if (published.viewSequence() > view.sequence()) {
+            return published; // a newer view was built meanwhile on another thread
+        }
         List<ZoneContent> zones = new ArrayList<>();
         Map<String, Parsed> next = new HashMap<>();
         for (StoredZone z : view.zones().values()) {
@@ -64,7 +68,7 @@ final class SnapshotBuilder {
         }
         parsed.clear();
         parsed.putAll(next);
-        Map<Name, DynamicAnswers> dynamic = new HashMap<>(extra.current());
+        Map<Name, DynamicAnswers> dynamic = new HashMap<>();
         Map<String, List<CacheNode>> byPlatform = new HashMap<>();
         for (CacheNode n : view.nodes().values()) {
             byPlatform.computeIfAbsent(n.platform(), k -> new ArrayList<>()).add(n);
@@ -80,6 +84,7 @@ final class SnapshotBuilder {
                 LOG.error("platform {} cannot be answered: {}", p.name(), e.getMessage());
             }
         }
+        dynamic.putAll(extra.current()); // embedders' (tests') own names win over the registry's
         ZoneTree tree = ZoneTree.compile(zones, dynamic);
         Snapshot s = new Snapshot(tree, generation.incrementAndGet(), view.sequence());
         holder.publish(s);

@@ -145,7 +145,7 @@ class CommandLineTest {
     // ---------------------------------------------------------------- usage errors: exit 2
 
     @ParameterizedTest
-    @ValueSource(strings = {"--cluster-port 5701", "--geoip x", "--bogus"})
+    @ValueSource(strings = {"--probe-allow 127.0.0.0/8", "--geoip x", "--bogus"})
     void anUnknownOptionIsAUsageError(String option) throws Exception {
         String[] words = option.split(" ");
         List<String> args = new ArrayList<>(List.of("serve", "--demo", "--dns-port", "" + freeDnsPort(V4),
@@ -236,13 +236,13 @@ class CommandLineTest {
     @Test
     void anUnknownKeyInTheYamlConfigIsAUsageErrorNamingIt() throws Exception {
         Path config = tmp.resolve("hubdns.yaml");
-        Files.writeString(config, "dns-port: " + freeDnsPort(V4) + "\ndemo: true\ncluster-port: 5701\n");
+        Files.writeString(config, "dns-port: " + freeDnsPort(V4) + "\ndemo: true\ncluster-prot: 5701\n");
         ServerProcess p = spawn("serve", "--config", config.toString(), "--http-port", "" + freeTcpPort(V4),
                 "--data-dir", tmp.resolve("data").toString());
 
         assertThat(p.awaitExit()).isEqualTo(2);
         assertThat(p.stderr()).first().asString().startsWith("hubdns: error: ").contains(config.toString())
-                .contains("unknown key 'cluster-port'");
+                .contains("unknown key 'cluster-prot'");
         assertThat(p.stdout()).noneMatch(l -> l.contains("listening"));
     }
 

@@ -240,10 +240,14 @@ class ReloadTest {
     }
 
     @Test
-    void aReloadWithAWrongTokenIsForbidden() throws Exception {
+    void aReloadWithAWrongTokenIsUnauthorized() throws Exception {
         long generationBefore = generation();
-        assertProblem(reload("Bearer not-the-admin-token-0123456789"), 403);
-        assertProblem(reload("Bearer " + token() + "x"), 403);
+        // RFC 6750 3.1: a token that is not valid is 401 (invalid_token), like a missing one
+        HttpResponse<String> r = reload("Bearer not-the-admin-token-0123456789");
+        assertProblem(r, 401);
+        assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(h -> assertThat(h)
+                .contains("invalid_token"));
+        assertProblem(reload("Bearer " + token() + "x"), 401);
         assertThat(generation()).as("nothing was reloaded").isEqualTo(generationBefore);
     }
 
@@ -291,16 +295,18 @@ class ReloadTest {
         JsonObject p = assertProblem(get("/v1/nope"), 404);
         assertThat(p.getString("detail")).contains("/v1/nope");
         assertProblem(get("/"), 404);
-        assertProblem(send(HttpRequest.newBuilder(uri("/v1/zones/nope")).POST(HttpRequest.BodyPublishers.noBody())),
+        assertProblem(send(HttpRequest.newBuilder(uri("/v1/zones/nope/more")).POST(HttpRequest.BodyPublishers.noBody())),
                 404);
     }
 
     @Test
     void aKnownPathWithTheWrongMethodIsAMethodNotAllowedProblem() throws Exception {
         // RFC 9110 15.5.6: the resource exists, the method is not supported on it
-        HttpResponse<String> reloadByGet = get("/v1/zones/reload");
-        assertProblem(reloadByGet, 405);
-        assertThat(reloadByGet.headers().firstValue("Allow")).as("RFC 9110: a 405 carries Allow").hasValue("POST");
+        HttpResponse<String> reloadByPatch = send(HttpRequest.newBuilder(uri("/v1/zones/reload"))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()));
+        assertProblem(reloadByPatch, 405);
+        assertThat(reloadByPatch.headers().firstValue("Allow")).as("RFC 9110: a 405 carries Allow")
+                .hasValue("DELETE, GET, POST, PUT");
         HttpResponse<String> deleteHealth = send(HttpRequest.newBuilder(uri("/v1/health")).DELETE());
         assertProblem(deleteHealth, 405);
         assertThat(deleteHealth.headers().firstValue("Allow")).hasValue("GET");
