@@ -81,8 +81,10 @@ public final class CoverageApi {
             }
             String ip = c.queryParams().get("ip");
             if (ip != null) {
-                byte[] a = io.netty.util.NetUtil.createByteArrayFromIpAddressString(ip.strip());
-                if (a == null) {
+                byte[] a;
+                try {
+                    a = org.hubdns.cluster.coverage.Cidr.parseAddress(ip.strip());
+                } catch (IllegalArgumentException e) {
                     throw ApiException.badRequest("ip", "'" + ip + "' is not an IPv4 or IPv6 address");
                 }
                 CoverageSet.Match m = set.match(a);
@@ -101,7 +103,7 @@ public final class CoverageApi {
             try {
                 next = current(v).with(cidr, site);
             } catch (IllegalArgumentException e) {
-                throw ApiException.invalid("cidr", e.getMessage());
+                throw ApiException.invalid(e.getMessage().contains("site") ? "site" : "cidr", e.getMessage());
             }
             try {
                 service.registry().putDataset(DATASET, next.encode(), Map.of("count", next.size()),
