@@ -1,11 +1,7 @@
 /**
- * The cluster (issue 4, not built yet): an embedded Hazelcast cluster of hubdns members holding
- * the shared registry (zones, platforms, sites, partners, cache nodes, coverage zones, GeoIP
- * data) as records, persisted so that it survives any member; the partner and operator API
- * routes; and {@code RegistryView}, the immutable copy of the registry that each member keeps
- * current from entry events and that dns-server compiles into its query snapshot.
- *
- * <p>Configured by {@code --cluster-port} and {@code --members} once implemented. Until then this
- * module is empty on purpose: nothing here pretends to work.
+ * cluster-config: every hubdns member is a member of one embedded Hazelcast cluster and sees the
+ * same registry of zones, platforms, sites, partners, cache nodes and coverage zones. The data model
+ * is in {@code model}, the cluster, persistence and views in {@code store}, the compact coverage-zone
+ * table in {@code coverage}, the HTTP API in {@code api}. Nothing here knows DNS packets.
  */
 package org.hubdns.cluster;

@@ -1,0 +1,14 @@
+/**
+ * The shared registry and its durability. {@link org.hubdns.cluster.store.Registry} joins the
+ * embedded Hazelcast cluster (TCP-IP join from {@code --members}, bound to {@code --bind} and
+ * {@code --cluster-port}, one synchronous backup per partition), keeps one IMap per
+ * {@link org.hubdns.cluster.store.Kind} of versioned values ({@link org.hubdns.cluster.store.Stored},
+ * tombstones included), commits every write to this member's {@link org.hubdns.cluster.store.LocalStore}
+ * before acknowledging it, and copies every other member's writes there from entry events. At start
+ * it merges the data dir into the cluster key by key (last writer wins; zones by SOA serial), so a
+ * full restart loses nothing and an old data dir resurrects nothing. Large values (coverage zones,
+ * later GeoIP) travel as chunked datasets. {@link org.hubdns.cluster.store.RegistryMirror} turns the
+ * events into immutable {@link org.hubdns.cluster.store.RegistryView}s, at most every 20 ms, off the
+ * event loops. No metrics yet (issue 8).
+ */
+package org.hubdns.cluster.store;
