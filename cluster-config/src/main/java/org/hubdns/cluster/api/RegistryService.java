@@ -147,7 +147,7 @@ public final class RegistryService {
     public List<String> parsePartnerPlatforms(JsonObject body) {
         Fields f = Fields.of(body, "platforms");
         List<String> platforms = f.strings("platforms", 0, 256, 63);
-        Map<String, Platform> known = registry.freshView().platforms();
+        Map<String, Platform> known = registry.view().platforms();
         for (int i = 0; i < platforms.size(); i++) {
             String p = platforms.get(i);
             if (!known.containsKey(p) && registry.read(Kind.PLATFORMS, p, Platform.class) == null) {
@@ -205,6 +205,8 @@ public final class RegistryService {
     }
 
     // ---- cache nodes ----
+    // existence checks read the (possibly 20 ms old) view and ask the cluster only on a miss: a
+    // write must not wait for the next view
 
     /** Reads a node body; {@code partner} is the owner (from the token, or the body for the operator). */
     public CacheNode parseNode(String id, JsonObject body, Caller caller, CacheNode existing) {
@@ -237,7 +239,7 @@ public final class RegistryService {
         HealthCheck check = f.has("check") ? parseCheck(f.object("check", "type", "port", "path", "expectStatus",
                 "intervalMs", "timeoutMs", "rise", "fall")) : HealthCheck.NONE;
 
-        Partner partner = registry.freshView().partners().get(partnerName);
+        Partner partner = registry.view().partners().get(partnerName);
         if (partner == null) {
             partner = registry.read(Kind.PARTNERS, partnerName, Partner.class);
         }
@@ -249,11 +251,11 @@ public final class RegistryService {
                     + "platform '" + platform + "' (allowed: " + String.join(", ", partner.platforms())
                     + "); the operator grants platforms", "platform");
         }
-        if (!registry.freshView().platforms().containsKey(platform)
+        if (!registry.view().platforms().containsKey(platform)
                 && registry.read(Kind.PLATFORMS, platform, Platform.class) == null) {
             throw ApiException.invalid("platform", "no platform '" + platform + "'");
         }
-        if (!registry.freshView().sites().containsKey(site) && registry.read(Kind.SITES, site, Site.class) == null) {
+        if (!registry.view().sites().containsKey(site) && registry.read(Kind.SITES, site, Site.class) == null) {
             throw ApiException.invalid("site", "no site '" + site + "'; the operator creates sites (GET /v1/sites lists "
                     + "them)");
         }
@@ -368,7 +370,7 @@ public final class RegistryService {
     }
 
     public JsonObject nodeJson(CacheNode n) {
-        NodeState st = registry.freshView().nodeStates().get(n.id());
+        NodeState st = registry.view().nodeStates().get(n.id());
         String health = st != null ? st.health() : "none".equals(n.check().type()) ? "up" : "unknown";
         JsonObject o = JsonObject.mapFrom(n);
         o.remove("admin");

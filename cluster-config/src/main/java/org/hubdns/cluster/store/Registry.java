@@ -65,6 +65,15 @@ public final class Registry implements AutoCloseable {
      */
     public static Registry start(ClusterSettings settings, Map<String, Function<byte[], Object>> decoders)
             throws IOException {
+        // checked here so the operator gets one line, not Hazelcast's stack trace
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(settings.bind(), settings.port()));
+        } catch (IOException e) {
+            throw new IOException("cannot listen on the cluster port " + settings.bind().getHostAddress() + ":"
+                    + settings.port() + " (" + e.getMessage() + "); another member or program uses it: choose "
+                    + "another --cluster-port", e);
+        }
         LocalStore local = LocalStore.open(settings.dataDir());
         HazelcastInstance hz;
         try {
