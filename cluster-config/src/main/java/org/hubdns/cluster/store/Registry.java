@@ -91,6 +91,7 @@ public final class Registry implements AutoCloseable {
             r.close();
             throw new IOException("cannot restore the registry: " + rootMessage(e), e);
         }
+        r.mirror.drain(120); // datasets (coverage zones) are in the first view, not a moment after it
         RegistryView first = r.mirror.start();
         LOG.info("cluster '{}' joined: {} member(s); registry restored ({} zones, {} platforms, {} sites, {} nodes)",
                 settings.clusterName(), first.members(), first.zones().size(), first.platforms().size(),

@@ -130,6 +130,17 @@ final class RegistryMirror {
         });
     }
 
+    /** Waits (bounded) for the tasks queued so far, e.g. datasets being loaded at start. */
+    void drain(long timeoutSeconds) {
+        try {
+            thread.submit(() -> { }).get(timeoutSeconds, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("registry tasks still running after {} s: {}", timeoutSeconds, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** From here on, changes are published; returns the first view. */
     RegistryView start() {
         started = true;
