@@ -146,10 +146,10 @@ public final class Fields {
         return out;
     }
 
-    /** A resource name as used in paths: lower-case letters, digits and '-', up to 63. */
+    /** A resource name as used in paths (field {@code name}): lower-case letters, digits and '-', up to 63. */
     public static String name(String what, String value) {
         if (value == null || !NAME.matcher(value).matches()) {
-            throw ApiException.badRequest(what, "'" + value + "' is not a valid " + what
+            throw ApiException.badRequest("name", "'" + value + "' is not a valid " + what
                     + " name: use 1-63 lower-case letters, digits and '-', starting with a letter or digit");
         }
         return value;

@@ -6,8 +6,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -45,6 +48,23 @@ final class HttpApi {
 
     Router router() {
         return router;
+    }
+
+    /**
+     * Every route served, as {@code "METHOD /path"} with path parameters written {@code {name}} as in
+     * the OpenAPI document (routes without a path or methods are left out); sorted.
+     */
+    List<String> routes() {
+        List<String> out = new ArrayList<>();
+        for (Route route : router.getRoutes()) {
+            if (route.getPath() == null || route.methods() == null || route.methods().isEmpty()) {
+                continue;
+            }
+            String path = route.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}");
+            route.methods().forEach(m -> out.add(m.name() + " " + path));
+        }
+        Collections.sort(out);
+        return out;
     }
 
     private Router build() {

@@ -330,6 +330,11 @@ public final class HubDnsServer {
         return http == null ? -1 : http.actualPort();
     }
 
+    /** The HTTP routes served, as {@code "METHOD /path"} (see {@link HttpApi#routes()}); for tests. */
+    List<String> routes() {
+        return api == null ? List.of() : api.routes();
+    }
+
     /**
      * Stops taking new queries and connections, lets the event loops answer what they already
      * read, then closes everything.

@@ -103,7 +103,7 @@ public final class CoverageApi {
             try {
                 next = current(v).with(cidr, site);
             } catch (IllegalArgumentException e) {
-                throw ApiException.invalid(e.getMessage().contains("site") ? "site" : "cidr", e.getMessage());
+                throw ApiException.invalid(fieldOf(e), e.getMessage());
             }
             try {
                 service.registry().putDataset(DATASET, next.encode(), Map.of("count", next.size()),
@@ -115,6 +115,11 @@ public final class CoverageApi {
                 }
             }
         }
+    }
+
+    /** The builder says "site" in its messages about site names; everything else is about the CIDR. */
+    private static String fieldOf(IllegalArgumentException e) {
+        return String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("site") ? "site" : "cidr";
     }
 
     private void requireSites(Set<String> sites) {
@@ -152,6 +157,7 @@ public final class CoverageApi {
         private long bytes;
         private long line;
         private boolean failed;
+        private boolean sawList;
 
         Import(RoutingContext ctx, boolean csv) {
             this.ctx = ctx;
@@ -185,6 +191,7 @@ public final class CoverageApi {
                         return;
                     }
                     if (ev.type() == JsonEventType.START_ARRAY) {
+                        sawList = true;
                         if (depth[0]++ > 0) {
                             fail(ApiException.badRequest(null, "coverage zones are a list of objects, not nested lists"));
                         }
@@ -264,7 +271,7 @@ public final class CoverageApi {
                 builder.add(cidr, site);
                 sites.add(site);
             } catch (IllegalArgumentException e) {
-                fail(ApiException.invalid(csv ? null : "cidr", where + ": " + e.getMessage()));
+                fail(ApiException.invalid(csv ? null : fieldOf(e), where + ": " + e.getMessage()));
             }
         }
 
@@ -279,6 +286,12 @@ public final class CoverageApi {
         }
 
         private void finish() {
+            if (!csv && !sawList || csv && bytes == 0) {
+                // an empty body is far more likely a broken upload than a wish to drop every zone
+                fail(ApiException.badRequest(null, "the body is empty; send the coverage zones, or an empty "
+                        + "JSON list [] to remove every one"));
+                return;
+            }
             vertx.executeBlocking(() -> {
                 requireSites(sites);
                 CoverageSet set = builder.build();

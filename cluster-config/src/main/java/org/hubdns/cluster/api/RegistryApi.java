@@ -194,7 +194,8 @@ public final class RegistryApi {
                     RegistryService.ZoneWrite w = service.putZone(c.pathParam("name"), c.body().asString("UTF-8"));
                     JsonObject out = new JsonObject().put("name", w.zone().name()).put("serial", w.zone().serial())
                             .put("source", w.zone().source());
-                    return new Reply(w.created() ? 201 : 200, out, Map.of("Location", "/v1/zones/" + w.zone().name()));
+                    return w.created() ? new Reply(201, out, Map.of("Location", "/v1/zones/" + w.zone().name()))
+                            : Reply.ok(out);
                 }));
         router.delete("/v1/zones/:name").handler(ctx -> run(ctx, (c, who) -> {
             Auth.requireOperator(who);

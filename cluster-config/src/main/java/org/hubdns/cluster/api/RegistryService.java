@@ -79,7 +79,11 @@ public final class RegistryService {
         List<String> hostnames = new ArrayList<>();
         List<String> given = f.strings("hostnames", 1, 64, 253);
         for (int i = 0; i < given.size(); i++) {
-            hostnames.add(Fields.hostname("hostnames[" + i + "]", given.get(i)));
+            String h = Fields.hostname("hostnames[" + i + "]", given.get(i));
+            if (hostnames.contains(h)) {
+                throw ApiException.invalid("hostnames[" + i + "]", "'" + given.get(i) + "' is listed twice");
+            }
+            hostnames.add(h);
         }
         int ttl = (int) f.integer("ttl", 0, 86400, 30L);
         int answers = (int) f.integer("answers", 1, 16, 2L);
@@ -93,7 +97,11 @@ public final class RegistryService {
             List<String> addrs = new ArrayList<>();
             List<String> raw = fb.strings("addresses", 1, 16, 64);
             for (int i = 0; i < raw.size(); i++) {
-                addrs.add(Fields.unicast("fallback.addresses[" + i + "]", raw.get(i)));
+                String a = Fields.unicast("fallback.addresses[" + i + "]", raw.get(i));
+                if (addrs.contains(a)) {
+                    throw ApiException.invalid("fallback.addresses[" + i + "]", "'" + raw.get(i) + "' is listed twice");
+                }
+                addrs.add(a);
             }
             fallback = new Fallback(null, addrs);
         }
@@ -246,14 +254,14 @@ public final class RegistryService {
         if (partner == null) {
             throw ApiException.invalid("partner", "no partner '" + partnerName + "'");
         }
+        if (!registry.view().platforms().containsKey(platform)
+                && registry.read(Kind.PLATFORMS, platform, Platform.class) == null) {
+            throw ApiException.invalid("platform", "no platform '" + platform + "'");
+        }
         if (!partner.platforms().contains(platform)) {
             throw new ApiException(403, "Forbidden", "partner '" + partnerName + "' may not register nodes for "
                     + "platform '" + platform + "' (allowed: " + String.join(", ", partner.platforms())
                     + "); the operator grants platforms", "platform");
-        }
-        if (!registry.view().platforms().containsKey(platform)
-                && registry.read(Kind.PLATFORMS, platform, Platform.class) == null) {
-            throw ApiException.invalid("platform", "no platform '" + platform + "'");
         }
         if (!registry.view().sites().containsKey(site) && registry.read(Kind.SITES, site, Site.class) == null) {
             throw ApiException.invalid("site", "no site '" + site + "'; the operator creates sites (GET /v1/sites lists "
