@@ -184,21 +184,33 @@ public final class Fields {
         if (b == null) {
             throw ApiException.invalid(field, "'" + value + "' is not an IPv4 or IPv6 address");
         }
+        if (b.length == 16 && isV4Mapped(b)) {
+            b = java.util.Arrays.copyOfRange(b, 12, 16); // ::ffff:a.b.c.d is checked (and stored) as a.b.c.d
+        }
         boolean bad;
         if (b.length == 4) {
-            bad = (b[0] & 0xF0) == 0xE0 || b[0] == 0 || (b[0] & 0xFF) == 255 && (b[3] & 0xFF) == 255
-                    && (b[1] & 0xFF) == 255 && (b[2] & 0xFF) == 255;
+            // 224/4 multicast, 240/4 reserved (and the broadcast address), 0/8 "this network"
+            bad = (b[0] & 0xE0) == 0xE0 || b[0] == 0;
         } else {
             bad = (b[0] & 0xFF) == 0xFF || java.util.Arrays.equals(b, new byte[16]);
         }
         if (bad) {
-            throw ApiException.invalid(field, "'" + value + "' is not a unicast address (multicast, broadcast or "
-                    + "unspecified addresses cannot serve users)");
+            throw ApiException.invalid(field, "'" + value + "' is not a unicast address (multicast, broadcast, "
+                    + "reserved or unspecified addresses cannot serve users)");
         }
         try {
             return NetUtil.toAddressString(java.net.InetAddress.getByAddress(b));
         } catch (java.net.UnknownHostException e) {
             throw ApiException.invalid(field, "'" + value + "' is not an IP address");
         }
+    }
+
+    private static boolean isV4Mapped(byte[] b) {
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return b[10] == (byte) 0xFF && b[11] == (byte) 0xFF;
     }
 }

@@ -35,6 +35,13 @@ public final class Auth {
             return new Caller.Operator();
         }
         String found = match(hash, registry.view().partners().values());
+        if (found != null) {
+            // the view lags rotations and deletions by a moment: confirm with the cluster's copy
+            Partner current = registry.read(Kind.PARTNERS, found, Partner.class);
+            if (current == null || !Tokens.sameHash(hash, current.tokenSha256())) {
+                found = null;
+            }
+        }
         if (found == null) {
             java.util.List<Partner> fresh = new java.util.ArrayList<>();
             registry.hazelcast().<String, String>getMap(Kind.PARTNERS.mapName()).values().forEach(v -> {

@@ -10,9 +10,7 @@ import io.vertx.core.parsetools.RecordParser;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import org.hubdns.cluster.coverage.CoverageSet;
 import org.hubdns.cluster.coverage.CoverageSetBuilder;
 import org.hubdns.cluster.model.Site;
@@ -68,7 +66,7 @@ public final class CoverageApi {
                     Fields f = Fields.of(RegistryApi.body(c), "cidr", "site");
                     String cidr = f.string("cidr", 64);
                     String site = f.string("site", 63);
-                    requireSites(Set.of(site));
+                    requireSites(Map.of(site, ""), "site");
                     return new RegistryApi.Reply(201, add(cidr, site), Map.of());
                 }));
         router.get("/v1/coverage-zones").handler(ctx -> api.run(ctx, (c, who) -> {
@@ -122,12 +120,27 @@ public final class CoverageApi {
         return String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("site") ? "site" : "cidr";
     }
 
-    private void requireSites(Set<String> sites) {
+    /** {@code sites}: each site to where it is first used ("line 7", "[6]" or "" for a single entry). */
+    private void requireSites(Map<String, String> sites, String field) {
         RegistryView v = service.registry().freshView();
-        for (String s : sites) {
+        for (Map.Entry<String, String> e : sites.entrySet()) {
+            String s = e.getKey();
             if (!v.sites().containsKey(s) && service.registry().read(Kind.SITES, s, Site.class) == null) {
-                throw ApiException.invalid("site", "no site '" + s + "'; create it first (PUT /v1/sites/" + s + ")");
+                throw ApiException.invalid(field, (e.getValue().isEmpty() ? "" : e.getValue() + ": ") + "no site '"
+                        + s + "'; create it first (PUT /v1/sites/" + s + ")");
             }
+        }
+    }
+
+    /**
+     * After a refusal the rest of the body is not read: an HTTP/1.x connection is closed once the
+     * problem is sent (announced with Connection: close, so the client does not reuse it); an HTTP/2
+     * connection carries other streams and stays open.
+     */
+    private static void closeAfterResponse(RoutingContext ctx) {
+        if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            ctx.response().putHeader("Connection", "close");
+            ctx.response().endHandler(v -> ctx.request().connection().close());
         }
     }
 
@@ -141,8 +154,8 @@ public final class CoverageApi {
         req.pause();
         vertx.executeBlocking(() -> Auth.requireOperator(auth.authenticate(ctx)), false).onComplete(r -> {
             if (r.failed()) {
+                closeAfterResponse(ctx);
                 RegistryApi.fail(ctx, r.cause());
-                req.connection().close();
                 return;
             }
             new Import(ctx, req.getHeader("Content-Type").toLowerCase().startsWith("text/csv")).start();
@@ -153,7 +166,7 @@ public final class CoverageApi {
         private final RoutingContext ctx;
         private final boolean csv;
         private final CoverageSetBuilder builder = new CoverageSetBuilder();
-        private final Set<String> sites = new HashSet<>();
+        private final Map<String, String> sites = new java.util.HashMap<>();
         private long bytes;
         private long line;
         private boolean failed;
@@ -269,7 +282,7 @@ public final class CoverageApi {
             }
             try {
                 builder.add(cidr, site);
-                sites.add(site);
+                sites.putIfAbsent(site, where);
             } catch (IllegalArgumentException e) {
                 fail(ApiException.invalid(csv ? null : fieldOf(e), where + ": " + e.getMessage()));
             }
@@ -280,9 +293,8 @@ public final class CoverageApi {
                 return;
             }
             failed = true;
+            closeAfterResponse(ctx);
             RegistryApi.fail(ctx, e);
-            // the rest of the body is not read: close once the problem is written
-            ctx.response().endHandler(v -> ctx.request().connection().close());
         }
 
         private void finish() {
@@ -293,7 +305,7 @@ public final class CoverageApi {
                 return;
             }
             vertx.executeBlocking(() -> {
-                requireSites(sites);
+                requireSites(sites, csv ? null : "site");
                 CoverageSet set = builder.build();
                 DatasetMeta meta = service.registry().putDataset(DATASET, set.encode(), Map.of("count", set.size()),
                         null);

@@ -191,7 +191,8 @@ public final class RegistryApi {
         router.put("/v1/zones/:name").handler(zone).handler(contentType("text/dns", "text/plain"))
                 .handler(ctx -> run(ctx, (c, who) -> {
                     Auth.requireOperator(who);
-                    RegistryService.ZoneWrite w = service.putZone(c.pathParam("name"), c.body().asString("UTF-8"));
+                    RegistryService.ZoneWrite w = service.putZone(c.pathParam("name"),
+                            c.body().buffer() == null ? "" : c.body().asString("UTF-8"));
                     JsonObject out = new JsonObject().put("name", w.zone().name()).put("serial", w.zone().serial())
                             .put("source", w.zone().source());
                     return w.created() ? new Reply(201, out, Map.of("Location", "/v1/zones/" + w.zone().name()))
@@ -254,11 +255,12 @@ public final class RegistryApi {
     }
 
     public static JsonObject body(RoutingContext c) {
-        if (c.body() == null || c.body().length() == 0) {
+        io.vertx.core.buffer.Buffer buffer = c.body() == null ? null : c.body().buffer();
+        if (buffer == null || buffer.length() == 0) {
             throw ApiException.badRequest(null, "the request needs a JSON object body");
         }
         try {
-            Object v = c.body().buffer().toJsonValue();
+            Object v = buffer.toJsonValue();
             if (v instanceof JsonObject o) {
                 return o;
             }

@@ -61,7 +61,12 @@ public final class RegistryService {
     }
 
     public void deleteSite(String name) {
-        long used = registry.freshView().nodes().values().stream().filter(n -> n.site().equals(name)).count();
+        RegistryView view = registry.freshView();
+        if (CoverageApi.current(view).sites().contains(name)) {
+            throw ApiException.conflict("site '" + name + "' is the target of coverage zones; upload the coverage "
+                    + "zones without it first (PUT /v1/coverage-zones)");
+        }
+        long used = view.nodes().values().stream().filter(n -> n.site().equals(name)).count();
         if (used > 0) {
             throw ApiException.conflict("site '" + name + "' still has " + used + " cache node(s); delete or move "
                     + "them first");

@@ -1,0 +1,208 @@
+package org.hubdns.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hubdns.server.api.Api.json;
+import static org.hubdns.server.api.Api.problem;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Enumeration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Coverage zones (CIDR to site): replaced whole from a JSON list or CSV, one added with POST, the
+ * longest-prefix match shown by {@code GET ?ip=}; a bad entry refuses the whole upload (422 naming
+ * it) and the old set keeps serving; a 200,000-line CSV streams in.
+ *
+ * <p>The set is one per cluster, so each test starts by replacing it with the set it expects.
+ */
+class CoverageZonesTest {
+    static Api api;
+
+    static final JsonArray BASE = new JsonArray()
+            .add(new JsonObject().put("cidr", "182.185.0.0/16").put("site", "khi"))
+            .add(new JsonObject().put("cidr", "182.185.1.0/24").put("site", "lhe"))
+            .add(new JsonObject().put("cidr", "2001:db8::/32").put("site", "isb"));
+
+    @BeforeAll
+    static void start() throws Exception {
+        api = Api.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    HttpResponse<String> replace(String contentType, String body) throws Exception {
+        return api.send("PUT", "/v1/coverage-zones", api.admin, contentType, body);
+    }
+
+    JsonObject lookup(String ip) throws Exception {
+        return json(api.get("/v1/coverage-zones?ip=" + ip, api.demo), 200);
+    }
+
+    JsonObject match(String ip) throws Exception {
+        return lookup(ip).getJsonObject("match");
+    }
+
+    void assertBase() throws Exception {
+        assertThat(lookup("182.185.1.7").getInteger("count")).isEqualTo(3);
+        assertThat(match("182.185.1.7")).isEqualTo(new JsonObject().put("cidr", "182.185.1.0/24").put("site", "lhe"));
+        assertThat(match("182.185.2.7")).isEqualTo(new JsonObject().put("cidr", "182.185.0.0/16").put("site", "khi"));
+        assertThat(match("2001:db8::1").getString("site")).isEqualTo("isb");
+        assertThat(match("198.51.100.7")).isNull();
+    }
+
+    @Test
+    void aJsonListReplacesTheSetAndTheLongestPrefixMatches() throws Exception {
+        JsonObject r = json(replace(Api.JSON, BASE.encode()), 200);
+        assertThat(r.getInteger("count")).isEqualTo(3);
+        assertBase();
+        JsonObject l = lookup("182.185.1.7");
+        assertThat(l.getString("ip")).isEqualTo("182.185.1.7");
+        assertThat(l.containsKey("match")).isTrue();
+        assertThat(lookup("198.51.100.7").containsKey("match")).as("no match is shown as null").isTrue();
+        // an empty list empties the set
+        assertThat(json(replace(Api.JSON, "[]"), 200).getInteger("count")).isZero();
+        assertThat(match("182.185.1.7")).isNull();
+    }
+
+    @Test
+    void aCsvReplacesTheSet() throws Exception {
+        String csv = "cidr,site\r\n182.185.0.0/16,khi\r\n# a comment\r\n\r\n182.185.1.0/24, lhe\r\n2001:db8::/32,isb";
+        assertThat(json(replace("text/csv; charset=utf-8", csv), 200).getInteger("count")).isEqualTo(3);
+        assertBase();
+        // without a header line
+        assertThat(json(replace("text/csv", "10.1.0.0/16,isb\n"), 200).getInteger("count")).isEqualTo(1);
+        assertThat(match("10.1.2.3")).isEqualTo(new JsonObject().put("cidr", "10.1.0.0/16").put("site", "isb"));
+        assertThat(match("182.185.1.7")).isNull();
+    }
+
+    @Test
+    void postAddsOne() throws Exception {
+        replace(Api.JSON, BASE.encode());
+        HttpResponse<String> r = api.post("/v1/coverage-zones", api.admin,
+                new JsonObject().put("cidr", "182.185.1.0/25").put("site", "isb"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(new JsonObject(r.body()).getInteger("count")).isEqualTo(4);
+        assertThat(match("182.185.1.7")).isEqualTo(new JsonObject().put("cidr", "182.185.1.0/25").put("site", "isb"));
+        assertThat(match("182.185.1.200").getString("cidr")).isEqualTo("182.185.1.0/24");
+
+        problem(api.post("/v1/coverage-zones", api.admin, new JsonObject().put("cidr", "182.185.1.0/33")
+                .put("site", "isb")), 422, "cidr");
+        problem(api.post("/v1/coverage-zones", api.admin, new JsonObject().put("cidr", "182.185.1.1/24")
+                .put("site", "isb")), 422, "cidr");
+        problem(api.post("/v1/coverage-zones", api.admin, new JsonObject().put("cidr", "182.186.0.0/16")
+                .put("site", "nowhere")), 422, "site");
+        problem(api.post("/v1/coverage-zones", api.admin, new JsonObject().put("cidr", "182.186.0.0/16")), 400,
+                "site");
+        problem(api.post("/v1/coverage-zones", api.admin, new JsonObject().put("cidr", "182.186.0.0/16")
+                .put("site", "isb").put("weight", 1)), 400, "weight");
+        assertThat(lookup("182.185.1.7").getInteger("count")).isEqualTo(4);
+        assertThat(match("182.186.0.1")).isNull();
+    }
+
+    @Test
+    void aBadJsonEntryIsNamedAndTheOldSetKeepsServing() throws Exception {
+        replace(Api.JSON, BASE.encode());
+        JsonArray bad = BASE.copy().add(new JsonObject().put("cidr", "10.0.0.0/33").put("site", "isb"));
+        JsonObject p = problem(replace(Api.JSON, bad.encode()), 422);
+        assertThat(p.getString("detail")).contains("[3]").contains("10.0.0.0/33");
+        assertThat(p.getString("field")).as("the field at fault").isIn("cidr", "[3].cidr");
+
+        JsonArray hostBits = BASE.copy().add(new JsonObject().put("cidr", "10.0.0.1/8").put("site", "isb"));
+        assertThat(problem(replace(Api.JSON, hostBits.encode()), 422).getString("detail")).contains("[3]")
+                .contains("host bits");
+
+        JsonArray unknownSite = BASE.copy().add(new JsonObject().put("cidr", "10.0.0.0/8").put("site", "nowhere"));
+        JsonObject u = problem(replace(Api.JSON, unknownSite.encode()), 422);
+        assertThat(u.getString("detail")).contains("nowhere").as("names the entry").contains("[3]");
+
+        problem(replace(Api.JSON, "[{\"cidr\":\"10.0.0.0/8\",\"site\":\"isb\",\"x\":1}]"), 400);
+        problem(replace(Api.JSON, "{\"cidr\":\"10.0.0.0/8\",\"site\":\"isb\"}"), 400);
+        problem(replace(Api.JSON, "[{\"cidr\":\"10.0.0.0/8\""), 400);
+        problem(replace(Api.JSON, "[[]]"), 400);
+        assertBase();
+    }
+
+    @Test
+    void aBadCsvLineIsNamedAndTheOldSetKeepsServing() throws Exception {
+        replace(Api.JSON, BASE.encode());
+        assertThat(problem(replace("text/csv", "cidr,site\n10.0.0.0/8,isb\n300.0.0.0/8,khi\n"), 422)
+                .getString("detail")).contains("line 3");
+        assertThat(problem(replace("text/csv", "10.0.0.0/8,isb\n10.0.0.1/8,khi\n"), 422).getString("detail"))
+                .contains("line 2").contains("host bits");
+        assertThat(problem(replace("text/csv", "10.0.0.0/8,isb,extra\n"), 400).getString("detail"))
+                .contains("line 1");
+        JsonObject u = problem(replace("text/csv", "10.0.0.0/8,isb\n11.0.0.0/8,nowhere\n"), 422);
+        assertThat(u.getString("detail")).contains("nowhere").as("names the line").contains("line 2");
+        assertBase();
+    }
+
+    @Test
+    void coverageRoutesGuardTokenAndMediaType() throws Exception {
+        replace(Api.JSON, BASE.encode());
+        problem(api.send("PUT", "/v1/coverage-zones", api.demo, Api.JSON, "[]"), 403);
+        HttpResponse<String> none = api.send("PUT", "/v1/coverage-zones", null, Api.JSON, "[]");
+        problem(none, 401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).isPresent();
+        problem(api.send("PUT", "/v1/coverage-zones", api.admin, "text/plain", "10.0.0.0/8,isb\n"), 415);
+        problem(api.send("PUT", "/v1/coverage-zones", api.admin, null, "[]"), 415);
+        problem(api.get("/v1/coverage-zones?ip=not-an-ip", api.admin), 400, "ip");
+        problem(api.get("/v1/coverage-zones", null), 401);
+        assertBase();
+    }
+
+    @Test
+    void aCsvOf200kLinesStreamsIn() throws Exception {
+        int lines = 200_000;
+        String[] sites = {"isb", "khi", "lhe"};
+        Enumeration<InputStream> chunks = new Enumeration<>() {
+            int i = -1; // -1: the header
+
+            @Override
+            public boolean hasMoreElements() {
+                return i < lines;
+            }
+
+            @Override
+            public InputStream nextElement() {
+                StringBuilder sb = new StringBuilder();
+                if (i < 0) {
+                    sb.append("cidr,site\n");
+                    i = 0;
+                }
+                for (int k = 0; k < 1000 && i < lines; k++, i++) {
+                    // 200,000 distinct /24s in 11.0.0.0 - 14.13.63.0
+                    sb.append(11 + (i >> 16)).append('.').append((i >> 8) & 255).append('.').append(i & 255)
+                            .append(".0/24,").append(sites[i % 3]).append('\n');
+                }
+                return new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.US_ASCII));
+            }
+        };
+        HttpResponse<String> r = api.send(HttpRequest.newBuilder(api.uri("/v1/coverage-zones"))
+                .header("Authorization", "Bearer " + api.admin).header("Content-Type", "text/csv")
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(chunks))));
+        JsonObject body = json(r, 200);
+        assertThat(body.getInteger("count")).isEqualTo(lines);
+        assertThat(body.getString("sha256")).isNotBlank();
+        assertThat(lookup("11.0.0.1").getInteger("count")).isEqualTo(lines);
+        assertThat(match("11.0.0.1")).isEqualTo(new JsonObject().put("cidr", "11.0.0.0/24").put("site", "isb"));
+        int last = lines - 1;
+        String lastNet = (11 + (last >> 16)) + "." + ((last >> 8) & 255) + "." + (last & 255);
+        assertThat(match(lastNet + ".9")).isEqualTo(new JsonObject().put("cidr", lastNet + ".0/24")
+                .put("site", sites[last % 3]));
+        assertThat(match("182.185.1.7")).isNull();
+    }
+}

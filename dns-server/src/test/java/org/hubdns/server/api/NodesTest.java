@@ -1,0 +1,217 @@
+package org.hubdns.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hubdns.server.api.Api.await;
+import static org.hubdns.server.api.Api.json;
+import static org.hubdns.server.api.Api.node;
+import static org.hubdns.server.api.Api.problem;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+/**
+ * A partner's cache nodes end to end: registered over HTTP, answered over real DNS (UDP and TCP),
+ * drained and undrained with the answer following within the propagation bound, IPv6 nodes in
+ * AAAA, and optimistic concurrency with ETag / If-Match on PUT.
+ *
+ * <p>Tests that use {@code video} give their node weight 1000 (the demo's are 100) and delete it
+ * at the end, so the heaviest-first answer of at most 2 addresses shows it; the others use a
+ * platform of their own.
+ */
+class NodesTest {
+    static Api api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        api = Api.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    @ParameterizedTest(name = "tcp={0}")
+    @ValueSource(booleans = {false, true})
+    void aRegisteredNodeIsAnsweredAndDrainTakesItOut(boolean tcp) throws Exception {
+        String partner = api.unique("vp");
+        String token = api.createPartner(partner, "video");
+        String address = "192.0.2." + (10 + api.next());
+        String host = "video.pk-hub.example";
+        assertThat(api.a(host, tcp)).doesNotContain(address);
+
+        HttpResponse<String> created = api.post("/v1/nodes", token, node("video", "khi", 1000, address));
+        JsonObject n = json(created, 201);
+        String id = n.getString("id");
+        assertThat(id).isNotBlank();
+        assertThat(created.headers().firstValue("Location")).hasValue("/v1/nodes/" + id);
+        assertThat(created.headers().firstValue("ETag")).isPresent();
+        assertThat(n.getString("partner")).isEqualTo(partner);
+        assertThat(n.getString("platform")).isEqualTo("video");
+        assertThat(n.getString("site")).isEqualTo("khi");
+        assertThat(n.getJsonArray("addresses")).containsExactly(address);
+        assertThat(n.getInteger("weight")).isEqualTo(1000);
+        JsonObject state = n.getJsonObject("state");
+        assertThat(state.getString("admin")).isEqualTo("active");
+        assertThat(state.getString("health")).isEqualTo("up");
+        assertThat(state.getDouble("load")).isEqualTo(0.0);
+        try {
+            await("the new node is the first answer for " + host, () -> {
+                List<String> a = api.a(host, tcp);
+                return !a.isEmpty() && a.get(0).equals(address);
+            });
+            List<String> answer = api.a(host, tcp);
+            assertThat(answer).hasSize(2).doesNotHaveDuplicates();
+            assertThat(answer.get(1)).as("then the demo's weight-100 nodes by id").isEqualTo("10.10.1.1");
+            // the other transport agrees
+            assertThat(api.a(host, !tcp)).isEqualTo(answer);
+
+            JsonObject drained = json(api.post("/v1/nodes/" + id + "/drain", token, null), 200);
+            assertThat(drained.getJsonObject("state").getString("admin")).isEqualTo("draining");
+            await("the drained node leaves the answer", () -> !api.a(host, tcp).contains(address));
+            assertThat(api.a(host, tcp)).hasSize(2);
+            assertThat(json(api.get("/v1/nodes/" + id, token), 200).getJsonObject("state").getString("admin"))
+                    .isEqualTo("draining");
+            // draining twice is fine
+            assertThat(api.post("/v1/nodes/" + id + "/drain", token, null).statusCode()).isEqualTo(200);
+
+            JsonObject undrained = json(api.post("/v1/nodes/" + id + "/undrain", token, null), 200);
+            assertThat(undrained.getJsonObject("state").getString("admin")).isEqualTo("active");
+            await("the undrained node is back first", () -> {
+                List<String> a = api.a(host, tcp);
+                return !a.isEmpty() && a.get(0).equals(address);
+            });
+        } finally {
+            assertThat(api.delete("/v1/nodes/" + id, token).statusCode()).isEqualTo(204);
+        }
+        problem(api.get("/v1/nodes/" + id, token), 404);
+        await("the deleted node leaves the answer", () -> !api.a(host, tcp).contains(address));
+    }
+
+    @Test
+    void anIpv6NodeAnswersAaaa() throws Exception {
+        String token = api.createPartner(api.unique("v6"), "video");
+        String host = "video.pk-hub.example";
+        int n = api.next();
+        JsonObject created = api.register(token, node("video", "lhe", 1000, "2001:DB8:0:0::" + n, "192.0.2.99"));
+        String id = created.getString("id");
+        String v6 = "2001:db8::" + n;
+        assertThat(created.getJsonArray("addresses")).as("canonical RFC 5952 form").containsExactly(v6,
+                "192.0.2.99");
+        try {
+            for (boolean tcp : new boolean[] {false, true}) {
+                await("AAAA lists the IPv6 node over " + (tcp ? "TCP" : "UDP"),
+                        () -> api.aaaa(host, tcp).equals(List.of(v6)));
+                assertThat(api.a(host, tcp)).first().isEqualTo("192.0.2.99");
+            }
+            api.post("/v1/nodes/" + id + "/drain", token, null);
+            // without any active IPv6 node the name has no AAAA data: NODATA, never an IPv4 in AAAA
+            await("the drained IPv6 node leaves AAAA", () -> api.aaaa(host, false).isEmpty());
+            assertThat(api.rcode(host, Type.AAAA, false)).isEqualTo(Rcode.NOERROR);
+        } finally {
+            assertThat(api.delete("/v1/nodes/" + id, token).statusCode()).isEqualTo(204);
+        }
+    }
+
+    @Test
+    void aPlatformAnswersItsHeaviestNodesThenItsFallback() throws Exception {
+        String plat = api.unique("pl");
+        String host = plat + ".pk-hub.example";
+        assertThat(api.put("/v1/platforms/" + plat, api.admin, Api.platform(host).put("fallback",
+                new JsonObject().put("addresses", new JsonArray().add("192.0.2.250")))).statusCode()).isEqualTo(201);
+        String token = api.createPartner(api.unique("pp"), plat);
+        await("a platform without nodes answers its fallback", () -> api.a(host, false).equals(List.of("192.0.2.250")));
+
+        String light = api.register(token, node(plat, "isb", 10, "192.0.2.1")).getString("id");
+        String heavy = api.register(token, node(plat, "khi", 500, "192.0.2.2")).getString("id");
+        String mid = api.register(token, node(plat, "lhe", 200, "192.0.2.3", "192.0.2.4")).getString("id");
+        await("heaviest first, answers=2", () -> api.a(host, false).equals(List.of("192.0.2.2", "192.0.2.3")));
+        assertThat(api.a(host, true)).containsExactly("192.0.2.2", "192.0.2.3");
+
+        // a PUT that makes the light node the heaviest reorders the answer
+        JsonObject change = node(plat, "isb", 900, "192.0.2.1");
+        assertThat(api.put("/v1/nodes/" + light, token, change).statusCode()).isEqualTo(200);
+        await("the reweighted node leads", () -> api.a(host, false).equals(List.of("192.0.2.1", "192.0.2.2")));
+
+        problem(api.delete("/v1/platforms/" + plat, api.admin), 409);
+        for (String id : List.of(light, heavy, mid)) {
+            assertThat(api.delete("/v1/nodes/" + id, token).statusCode()).isEqualTo(204);
+        }
+        await("back to the fallback", () -> api.a(host, false).equals(List.of("192.0.2.250")));
+    }
+
+    @Test
+    void theListShowsTheNodeAndFilters() throws Exception {
+        String token = api.createPartner(api.unique("lp"), "video");
+        String a = api.register(token, node("video", "isb", 5, "192.0.2.31")).getString("id");
+        String b = api.register(token, node("video", "khi", 5, "192.0.2.32")).getString("id");
+        try {
+            JsonArray all = api.nodes(token);
+            assertThat(all.stream().map(o -> ((JsonObject) o).getString("id"))).containsExactlyInAnyOrder(a, b);
+            JsonArray khi = Api.jsonArray(api.get("/v1/nodes?site=khi", token));
+            assertThat(khi.stream().map(o -> ((JsonObject) o).getString("id"))).containsExactly(b);
+            assertThat(Api.jsonArray(api.get("/v1/nodes?platform=other", token))).isEmpty();
+            // the operator sees every partner's, filtered by partner
+            JsonArray demo = Api.jsonArray(api.get("/v1/nodes?partner=demo", api.admin));
+            assertThat(demo).hasSize(6);
+            assertThat(demo.stream().map(o -> ((JsonObject) o).getString("partner"))).containsOnly("demo");
+        } finally {
+            api.delete("/v1/nodes/" + a, token);
+            api.delete("/v1/nodes/" + b, token);
+        }
+    }
+
+    // ---- ETag / If-Match --------------------------------------------------------------------------
+
+    @Test
+    void putHonoursIfMatch() throws Exception {
+        String token = api.createPartner(api.unique("ep"), "video");
+        JsonObject created = api.register(token, node("video", "isb", 7, "192.0.2.41"));
+        String id = created.getString("id");
+        try {
+            HttpResponse<String> read = api.get("/v1/nodes/" + id, token);
+            String etag = read.headers().firstValue("ETag").orElseThrow();
+            assertThat(etag).matches("\"[^\"]+\"");
+
+            HttpResponse<String> first = api.send(api.request("PUT", "/v1/nodes/" + id, token, Api.JSON,
+                    node("video", "isb", 8, "192.0.2.41").encode()).header("If-Match", etag));
+            assertThat(json(first, 200).getInteger("weight")).isEqualTo(8);
+            String etag2 = first.headers().firstValue("ETag").orElseThrow();
+            assertThat(etag2).isNotEqualTo(etag);
+            assertThat(api.get("/v1/nodes/" + id, token).headers().firstValue("ETag")).hasValue(etag2);
+
+            HttpResponse<String> stale = api.send(api.request("PUT", "/v1/nodes/" + id, token, Api.JSON,
+                    node("video", "isb", 9, "192.0.2.41").encode()).header("If-Match", etag));
+            problem(stale, 412);
+            HttpResponse<String> after = api.get("/v1/nodes/" + id, token);
+            assertThat(json(after, 200).getInteger("weight")).as("the stale write changed nothing").isEqualTo(8);
+            assertThat(after.headers().firstValue("ETag")).hasValue(etag2);
+
+            // a drain is a change too: the ETag read before it is stale afterwards
+            api.post("/v1/nodes/" + id + "/drain", token, null);
+            problem(api.send(api.request("PUT", "/v1/nodes/" + id, token, Api.JSON,
+                    node("video", "isb", 9, "192.0.2.41").encode()).header("If-Match", etag2)), 412);
+            // If-Match: * and no If-Match both apply; a PUT keeps the node drained
+            HttpResponse<String> star = api.send(api.request("PUT", "/v1/nodes/" + id, token, Api.JSON,
+                    node("video", "isb", 10, "192.0.2.41").encode()).header("If-Match", "*"));
+            JsonObject s = json(star, 200);
+            assertThat(s.getInteger("weight")).isEqualTo(10);
+            assertThat(s.getJsonObject("state").getString("admin")).isEqualTo("draining");
+            assertThat(json(api.put("/v1/nodes/" + id, token, node("video", "isb", 11, "192.0.2.41")), 200)
+                    .getInteger("weight")).isEqualTo(11);
+        } finally {
+            api.delete("/v1/nodes/" + id, token);
+        }
+    }
+}
