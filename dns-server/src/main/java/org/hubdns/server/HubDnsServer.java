@@ -12,6 +12,7 @@ import org.hubdns.cluster.store.ClusterSettings;
 import org.hubdns.cluster.store.Json;
 import org.hubdns.cluster.store.Kind;
 import org.hubdns.cluster.store.Registry;
+import org.hubdns.cluster.store.Serials;
 import org.hubdns.cluster.store.Stored;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -193,7 +194,8 @@ public final class HubDnsServer {
 
     /** A zone from this member's files enters the cluster only with a higher serial than the cluster's. */
     private void offerZone(StoredZone z) {
-        Stored held = registry.offer(Kind.ZONES, z.name(), z);
+        Stored held = registry.offer(Kind.ZONES, z.name(), z, (mine, cur) ->
+                Serials.greater(z.serial(), Json.read(cur.body(), StoredZone.class).serial()));
         StoredZone now = Json.read(held.body(), StoredZone.class);
         if (held.deleted()) {
             LOG.warn("zone {} from {} has serial {}, not above the serial {} it had when an operator deleted it; "

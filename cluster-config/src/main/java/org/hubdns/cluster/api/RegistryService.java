@@ -409,8 +409,8 @@ public final class RegistryService {
                     + old.source() + "); the upload has serial " + z.serial() + ": raise the SOA serial to replace it");
         }
         try {
-            if (cur == null) {
-                registry.create(Kind.ZONES, apex, z);
+            if (old == null) {
+                registry.create(Kind.ZONES, apex, z); // also over a tombstone: the operator starts afresh
             } else {
                 registry.update(Kind.ZONES, apex, z, cur.version());
             }

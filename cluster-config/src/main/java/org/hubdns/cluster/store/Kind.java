@@ -34,22 +34,13 @@ public enum Kind {
     }
 
     /**
-     * Whether {@code a} should replace {@code b} when two copies of a key meet (restart, split-brain
-     * merge). For zones the higher SOA serial wins (RFC 1982), as between primary and secondary
-     * servers; everything else is last-writer-wins by version.
+     * Whether {@code a} should replace {@code b} when two copies of a key meet (events racing with
+     * this member's own writes, a restart, a split-brain merge): the later write wins. Every write
+     * goes through the cluster with a version above the one it replaces, so version order is the
+     * order of history, zones included (their serial rule applies when a zone is offered, not here).
      */
     public boolean newer(Stored a, Stored b) {
-        if (b == null) {
-            return true;
-        }
-        if (this == ZONES) {
-            long sa = Json.read(a.body(), StoredZone.class).serial();
-            long sb = Json.read(b.body(), StoredZone.class).serial();
-            if (sa != sb) {
-                return Serials.greater(sa, sb);
-            }
-        }
-        return a.version() > b.version();
+        return b == null || a.version() > b.version();
     }
 
     /** A cluster-wide secret (the admin token's hash, the DNS cookie key). */

@@ -135,8 +135,6 @@ public final class Registry implements AutoCloseable {
         join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(members);
         MapConfig defaults = c.getMapConfig("default").setBackupCount(1).setAsyncBackupCount(0);
         defaults.getMergePolicyConfig().setPolicy(VersionMergePolicy.class.getName());
-        c.addMapConfig(new MapConfig(Kind.ZONES.mapName).setBackupCount(1));
-        c.getMapConfig(Kind.ZONES.mapName).getMergePolicyConfig().setPolicy(VersionMergePolicy.Zones.class.getName());
         c.addMapConfig(new MapConfig(CHUNK_MAP).setBackupCount(1));
         c.getMapConfig(CHUNK_MAP).getMergePolicyConfig()
                 .setPolicy(com.hazelcast.spi.merge.PutIfAbsentMergePolicy.class.getName());
@@ -483,14 +481,15 @@ public final class Registry implements AutoCloseable {
     }
 
     /**
-     * Offers a value that replaces the cluster's only when it wins by {@link Kind#newer} (zones from a
-     * member's files: the higher serial); returns the value the cluster holds afterwards.
+     * Offers a value that replaces the cluster's copy (live or tombstone) only when
+     * {@code replaces.test(offered, current)}; returns what the cluster holds afterwards. Used for
+     * zones from a member's files, where the higher SOA serial wins.
      */
-    public Stored offer(Kind kind, String key, Object value) {
+    public Stored offer(Kind kind, String key, Object value, java.util.function.BiPredicate<Stored, Stored> replaces) {
         try {
             return cas(kind, key, true, cur -> {
                 Stored mine = live(cur == null ? 0 : cur.version(), value);
-                return cur == null || kind.newer(mine, cur) ? mine : null;
+                return cur == null || replaces.test(mine, cur) ? mine : null;
             });
         } catch (Conflict e) {
             throw new IllegalStateException(e.getMessage(), e);

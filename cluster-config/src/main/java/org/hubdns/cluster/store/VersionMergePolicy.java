@@ -7,14 +7,10 @@ import com.hazelcast.spi.merge.SplitBrainMergePolicy;
 
 /**
  * When two halves of a split cluster meet again, each key keeps the copy that wins by the
- * registry's own rule ({@link Kind#newer}), so neither half's newer writes nor its deletions are lost.
+ * registry's own rule (the later version, {@link Kind#newer}), so neither half's newer writes nor its deletions are lost.
  * Hazelcast's built-in policies compare hits or local timestamps, which know nothing of tombstones.
  */
 public class VersionMergePolicy implements SplitBrainMergePolicy<Object, MergingValue<Object>, Object> {
-    protected Kind kind() {
-        return Kind.SITES;
-    }
-
     @Override
     public Object merge(MergingValue<Object> merging, MergingValue<Object> existing) {
         if (existing == null) {
@@ -22,7 +18,7 @@ public class VersionMergePolicy implements SplitBrainMergePolicy<Object, Merging
         }
         Stored m = Stored.decode((String) merging.getDeserializedValue());
         Stored e = Stored.decode((String) existing.getDeserializedValue());
-        return kind().newer(m, e) ? merging.getRawValue() : existing.getRawValue();
+        return m.version() > e.version() ? merging.getRawValue() : existing.getRawValue();
     }
 
     @Override
@@ -31,13 +27,5 @@ public class VersionMergePolicy implements SplitBrainMergePolicy<Object, Merging
 
     @Override
     public void readData(ObjectDataInput in) {
-    }
-
-    /** Zones: the higher SOA serial wins, then the later write. */
-    public static final class Zones extends VersionMergePolicy {
-        @Override
-        protected Kind kind() {
-            return Kind.ZONES;
-        }
     }
 }

@@ -108,6 +108,11 @@ class ZoneUploadTest {
         assertThat(listed(name + ".")).isNull();
         problem(api.get("/v1/zones/" + name, api.admin), 404);
         problem(api.delete("/v1/zones/" + name, api.admin), 404);
+
+        // after a delete the operator starts afresh: any serial is taken, and served
+        assertThat(upload(name, zone(7, "192.0.2.14")).statusCode()).isEqualTo(201);
+        await("a zone uploaded again with a lower serial is served",
+                () -> api.a(www, false).equals(List.of("192.0.2.14")));
     }
 
     @Test
