@@ -176,8 +176,9 @@ public final class HubDnsServer {
             }
         }
         if (admin.generatedAt() != null) {
-            LOG.info("generated the cluster's admin token, stored in {} (keep it secret; other members use it "
-                    + "too; set {} to choose your own)", admin.generatedAt(), AdminTokens.ENV);
+            // printed this once; the cluster keeps only its hash
+            LOG.info("generated the cluster's admin token {} (stored in {}; keep it secret; every member accepts "
+                    + "it; set {} to choose your own)", admin.generatedToken(), admin.generatedAt(), AdminTokens.ENV);
         }
         serving = true;
         notReady = null;

@@ -20,8 +20,11 @@ public final class AdminTokens {
     public static final String ENV = "HUBDNS_ADMIN_TOKEN";
     static final String KEY = "admin-token-sha256";
 
-    /** The hash in force, and where a token was generated on this start (to say so once), or null. */
-    public record Resolved(String sha256, Path generatedAt) {
+    /**
+     * The hash in force; when this start generated the token, the token itself (to print once) and
+     * the file it was written to, else nulls.
+     */
+    public record Resolved(String sha256, Path generatedAt, String generatedToken) {
     }
 
     private AdminTokens() {
@@ -58,16 +61,16 @@ public final class AdminTokens {
                 throw new IOException("the admin token from " + origin + " is not the one this cluster uses; give "
                         + "every member the same token (or none: members then take the cluster's)");
             }
-            return new Resolved(hash, null);
+            return new Resolved(hash, null, null);
         }
         if (clusterHash != null) {
-            return new Resolved(clusterHash, null);
+            return new Resolved(clusterHash, null, null);
         }
         String token = Tokens.generate();
         String hash = Tokens.sha256(token);
         String won = publish(registry, hash);
         if (!won.equals(hash)) {
-            return new Resolved(won, null); // another member generated one at the same moment
+            return new Resolved(won, null, null); // another member generated one at the same moment
         }
         Files.createDirectories(dataDir);
         Path path = dataDir.resolve("admin.token");
@@ -75,7 +78,7 @@ public final class AdminTokens {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
         Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
-        return new Resolved(hash, path);
+        return new Resolved(hash, path, token);
     }
 
     private static String publish(Registry registry, String hash) {
