@@ -118,4 +118,8 @@ def main():
     print("data dir and log: %s" % data)
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        # never leave a member running behind a failed measurement
+        subprocess.run(["pkill", "-f", "hubdns-measure-"], capture_output=True)
