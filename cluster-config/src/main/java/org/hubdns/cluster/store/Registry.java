@@ -157,7 +157,13 @@ public final class Registry implements AutoCloseable {
                 LOG.warn("member {} left; {} member(s)", e.getMember().getAddress(), e.getMembers().size());
                 mirror.members(e.getMembers().size());
                 // backups promoted here may hold writes whose events died with the member
-                mirror.execute(() -> syncFromCluster("member " + e.getMember().getAddress() + " left"));
+                mirror.execute(() -> {
+                    try {
+                        syncFromCluster("member " + e.getMember().getAddress() + " left");
+                    } catch (com.hazelcast.core.HazelcastInstanceNotActiveException stopping) {
+                        LOG.debug("registry not copied after a member left: this member is stopping too");
+                    }
+                });
             }
         });
         mirror.members(hz.getCluster().getMembers().size());

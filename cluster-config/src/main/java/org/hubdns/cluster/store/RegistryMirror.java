@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This member's running copy of the registry: every entry event (and every write made here) lands
- * in it at once; a single thread rebuilds the immutable {@link RegistryView} at most every
- * {@link #COALESCE_MS} ms and hands it to the listeners (the DNS snapshot builder among them).
+ * in it at once; a single thread rebuilds the immutable {@link RegistryView} (at once after a quiet
+ * spell, at most every {@link #COALESCE_MS} ms under a burst of writes) and hands it to the
+ * listeners (the DNS snapshot builder among them).
  */
 final class RegistryMirror {
     static final long COALESCE_MS = 20;
@@ -40,6 +41,7 @@ final class RegistryMirror {
     private volatile RegistryView current = RegistryView.EMPTY;
     private volatile int members;
     private volatile boolean started;
+    private volatile long lastBuildNanos = System.nanoTime();
 
     RegistryMirror(Map<String, Function<byte[], Object>> decoders) {
         this.decoders = Map.copyOf(decoders);
@@ -121,13 +123,17 @@ final class RegistryMirror {
     }
 
     void execute(Runnable task) {
-        thread.execute(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.error("registry task failed: {}", e.toString(), e);
-            }
-        });
+        try {
+            thread.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("registry task failed: {}", e.toString(), e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // events still arrive while this member leaves the cluster: nothing to do any more
+        }
     }
 
     /** Waits (bounded) for the tasks queued so far, e.g. datasets being loaded at start. */
@@ -152,12 +158,19 @@ final class RegistryMirror {
     private void changed() {
         changes.incrementAndGet();
         if (started && pending.compareAndSet(false, true)) {
-            thread.schedule(this::rebuild, COALESCE_MS, TimeUnit.MILLISECONDS);
+            // a lone change is rebuilt at once; a burst at most once per COALESCE_MS
+            long wait = lastBuildNanos + TimeUnit.MILLISECONDS.toNanos(COALESCE_MS) - System.nanoTime();
+            try {
+                thread.schedule(this::rebuild, Math.max(0, wait), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // this member is leaving: there is no next view
+            }
         }
     }
 
     private void rebuild() {
         pending.set(false);
+        lastBuildNanos = System.nanoTime();
         try {
             RegistryView v = build();
             current = v;

@@ -1,0 +1,313 @@
+package org.hubdns.server.cluster;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import org.hubdns.cluster.store.Registry;
+import org.hubdns.server.HubDnsServer;
+import org.hubdns.server.ServerConfig;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * N hubdns members in this JVM, each a real {@link HubDnsServer} on 127.0.0.1 with its own ports
+ * (chosen here, so that a member can be restarted on the same ones) and its own data dir; member 1
+ * (index 0) runs {@code --demo} and is the one every other member is told to join.
+ */
+final class ClusterFixture implements AutoCloseable {
+    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3)).build();
+    static final Duration CONVERGE = Duration.ofSeconds(20);
+
+    /** One member: its fixed ports and data dir survive a stop, so it can be started again as itself. */
+    final class Member {
+        final int index;
+        final int dnsPort;
+        final int httpPort;
+        final int clusterPort;
+        final Path dataDir;
+        volatile HubDnsServer server;
+
+        Member(int index, int dnsPort, int httpPort, int clusterPort, Path dataDir) {
+            this.index = index;
+            this.dnsPort = dnsPort;
+            this.httpPort = httpPort;
+            this.clusterPort = clusterPort;
+            this.dataDir = dataDir;
+        }
+
+        ServerConfig config() {
+            List<String> members = index == 0 ? List.of() : List.of("127.0.0.1:" + members().get(0).clusterPort);
+            return new ServerConfig(List.of(LOOPBACK), dnsPort, httpPort, dataDir, null, null, index == 0,
+                    adminTokenFile, 10, 1024, 1, new ServerConfig.Cluster(clusterName, clusterPort, members));
+        }
+
+        Member start() throws Exception {
+            if (server != null) {
+                throw new IllegalStateException("member " + (index + 1) + " is running");
+            }
+            server = HubDnsServer.start(config());
+            return this;
+        }
+
+        /** Graceful: copies the registry to the data dir and leaves the cluster. */
+        void stop() {
+            HubDnsServer s = server;
+            server = null;
+            if (s != null) {
+                s.stop();
+            }
+        }
+
+        /** As a crash would: the Hazelcast member is terminated (no migration, no goodbye), then the rest is closed. */
+        void kill() {
+            HubDnsServer s = server;
+            server = null;
+            if (s != null) {
+                registry(s).hazelcast().getLifecycleService().terminate();
+                s.stop();
+            }
+        }
+
+        boolean running() {
+            return server != null;
+        }
+
+        URI uri(String path) {
+            return URI.create("http://127.0.0.1:" + httpPort + path);
+        }
+
+        HttpResponse<String> send(String method, String path, String token, String contentType, String body)
+                throws IOException, InterruptedException {
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(15));
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
+            if (contentType != null) {
+                b.header("Content-Type", contentType);
+            }
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+            return send("GET", path, token, null, null);
+        }
+
+        HttpResponse<String> putJson(String path, String token, Object json) throws IOException, InterruptedException {
+            return send("PUT", path, token, "application/json", JSON.writeValueAsString(json));
+        }
+
+        HttpResponse<String> postJson(String path, String token, Object json) throws IOException, InterruptedException {
+            return send("POST", path, token, "application/json", json == null ? null : JSON.writeValueAsString(json));
+        }
+
+        HttpResponse<String> delete(String path, String token) throws IOException, InterruptedException {
+            return send("DELETE", path, token, null, null);
+        }
+
+        /** An A query over real UDP without EDNS. */
+        Message ask(String name) throws IOException {
+            return ask(name, false);
+        }
+
+        Message ask(String name, boolean tcp) throws IOException {
+            SimpleResolver r = new SimpleResolver(new InetSocketAddress(LOOPBACK, dnsPort));
+            r.setEDNS(-1);
+            r.setTCP(tcp);
+            r.setTimeout(Duration.ofSeconds(2));
+            return r.send(Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, 1)));
+        }
+
+        /** The A addresses answered for {@code name}, in answer order (empty on any failure). */
+        List<String> addresses(String name) {
+            try {
+                return ClusterFixture.addresses(ask(name));
+            } catch (IOException e) {
+                return List.of();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "member " + (index + 1) + " (http " + httpPort + ", dns " + dnsPort + ", cluster " + clusterPort + ")";
+        }
+    }
+
+    final String clusterName = "t-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    final Path root;
+    final Path adminTokenFile;
+    final String adminToken;
+    private final List<Member> members = new ArrayList<>();
+
+    /**
+     * @param withToken true: a token file given to every member; false: none, the first member generates one
+     */
+    ClusterFixture(int n, boolean withToken) throws IOException {
+        root = Files.createTempDirectory("hubdns-cluster");
+        if (withToken) {
+            adminToken = "t0ken-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "-for-tests";
+            adminTokenFile = root.resolve("admin-token");
+            Files.writeString(adminTokenFile, adminToken + "\n");
+        } else {
+            adminToken = null;
+            adminTokenFile = null;
+        }
+        for (int i = 0; i < n; i++) {
+            members.add(new Member(i, freeDnsPort(), freeTcpPort(), freeTcpPort(), root.resolve("m" + (i + 1))));
+        }
+    }
+
+    /** Starts every member in order (member 1 first, the others join it). */
+    static ClusterFixture start(int n, boolean withToken) throws Exception {
+        ClusterFixture c = new ClusterFixture(n, withToken);
+        try {
+            for (Member m : c.members) {
+                m.start();
+            }
+        } catch (Exception | Error e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    List<Member> members() {
+        return members;
+    }
+
+    Member m(int oneBased) {
+        return members.get(oneBased - 1);
+    }
+
+    /** The operator's token: the file's, else the one member 1 generated into its data dir. */
+    String admin() throws IOException {
+        return adminToken != null ? adminToken : Files.readString(m(1).dataDir.resolve("admin.token")).strip();
+    }
+
+    String demoPartnerToken() throws IOException {
+        return Files.readString(m(1).dataDir.resolve("demo-partner.token")).strip();
+    }
+
+    @Override
+    public void close() {
+        for (int i = members.size() - 1; i >= 0; i--) {
+            try {
+                members.get(i).stop();
+            } catch (RuntimeException e) {
+                // keep closing the others
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static Registry registry(HubDnsServer s) {
+        try {
+            Method m = HubDnsServer.class.getDeclaredMethod("registry");
+            m.setAccessible(true);
+            return (Registry) m.invoke(s);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<String> addresses(Message m) {
+        return m.getSection(Section.ANSWER).stream().filter(ARecord.class::isInstance)
+                .map(r -> ((ARecord) r).getAddress().getHostAddress()).toList();
+    }
+
+    static JsonNode json(HttpResponse<String> r) {
+        try {
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("not JSON (" + r.statusCode() + "): " + r.body(), e);
+        }
+    }
+
+    /** Polls {@code condition} every 20 ms until it holds; fails with {@code state} when {@code limit} passes. */
+    static void await(Duration limit, String what, Callable<Boolean> condition, Callable<Object> state)
+            throws Exception {
+        long end = System.nanoTime() + limit.toNanos();
+        Exception last = null;
+        while (true) {
+            try {
+                if (Boolean.TRUE.equals(condition.call())) {
+                    return;
+                }
+                last = null;
+            } catch (Exception e) {
+                last = e;
+            }
+            if (System.nanoTime() > end) {
+                Object shown;
+                try {
+                    shown = state.call();
+                } catch (Exception e) {
+                    shown = e;
+                }
+                fail("not within %s: %s%nlast state: %s%s", limit, what, shown,
+                        last == null ? "" : "\nlast error: " + last);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    static int freeTcpPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static int freeDnsPort() throws IOException {
+        for (int i = 0; i < 50; i++) {
+            int port = freeTcpPort();
+            try (DatagramSocket u = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
+                return port;
+            } catch (java.net.SocketException e) {
+                // taken over UDP
+            }
+        }
+        throw new IOException("no port free for both TCP and UDP");
+    }
+
+    static final String ZONE_TEMPLATE = """
+            $ORIGIN %1$s.
+            $TTL 300
+            @       IN SOA  ns1 hostmaster ( %2$d 7200 1800 1209600 300 )
+            @       IN NS   ns1
+            ns1     IN A    192.0.2.53
+            www     IN A    %3$s
+            """;
+
+    static String zone(String origin, long serial, String wwwAddress) {
+        return String.format(ZONE_TEMPLATE, origin, serial, wwwAddress);
+    }
+}
