@@ -108,7 +108,9 @@ public final class HubDnsServer {
         }
         // HTTP first, so that /v1/health can say why this member is not ready while it joins
         api = new HttpApi(this, vertx);
-        http = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60))
+        http = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60)
+                        // no h2c upgrades: clients racing the upgrade with a response got garbled frames
+                        .setHttp2ClearTextEnabled(false))
                 .requestHandler(api.router());
         InetAddress httpAddress = config.bind().get(0);
         await(http.listen(config.httpPort(), httpAddress.getHostAddress()),
