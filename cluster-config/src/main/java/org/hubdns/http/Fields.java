@@ -97,6 +97,17 @@ public final class Fields {
         return x;
     }
 
+    public Boolean optBoolean(String f) {
+        Object v = json.getValue(f);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw type(f, "true or false");
+        }
+        return b;
+    }
+
     public Integer optInteger(String f, int min, int max) {
         return has(f) ? (int) integer(f, min, max, null) : null;
     }

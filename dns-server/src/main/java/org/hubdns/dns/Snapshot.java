@@ -1,6 +1,8 @@
 package org.hubdns.dns;
 
+import java.util.Map;
 import org.hubdns.dns.answer.ZoneTree;
+import org.hubdns.steering.PlatformSteering;
 
 /**
  * Everything the query path reads, immutable and published whole with one volatile write
@@ -8,7 +10,9 @@ import org.hubdns.dns.answer.ZoneTree;
  * (health, GeoIP) add their precomputed state here, never a live lookup.
  *
  * @param viewSequence the registry view it was built from (0: none yet)
+ * @param platforms each platform's steering by name (what its hostnames answer; for explain)
  */
-public record Snapshot(ZoneTree zones, long generation, long viewSequence) {
-    public static final Snapshot EMPTY = new Snapshot(ZoneTree.EMPTY, 0, 0);
+public record Snapshot(ZoneTree zones, long generation, long viewSequence,
+        Map<String, PlatformSteering> platforms) {
+    public static final Snapshot EMPTY = new Snapshot(ZoneTree.EMPTY, 0, 0, Map.of());
 }

@@ -37,7 +37,7 @@ final class DemoData {
         site(service, "lhe", "Lahore", 31.55, 74.34);
         var platform = service.parsePlatform("video", new JsonObject()
                 .put("hostnames", new JsonArray().add("video.pk-hub.example"))
-                .put("ttl", 60).put("answers", 2)
+                .put("ttl", 60).put("answers", 2).put("defaultSite", "isb")
                 .put("fallback", new JsonObject().put("cname", "video.origin.example.")));
         if (service.registry().freshView().zones().containsKey("pk-hub.example.")) {
             service.registry().seed(Kind.PLATFORMS, platform.name(), platform);

@@ -39,6 +39,7 @@ import org.hubdns.dns.protocol.ServerCookies;
 import org.hubdns.dns.transport.QueryProcessorFactory;
 import org.hubdns.dns.transport.TcpVerticle;
 import org.hubdns.dns.transport.UdpListener;
+import org.hubdns.steering.GeoLocator;
 import org.hubdns.dns.zone.ZoneLoadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +72,7 @@ public final class HubDnsServer {
     private HubDnsServer(ServerConfig config, DynamicNames dynamicNames) {
         this.config = config;
         this.sources = new ZoneSources(config.zonesDir(), config.demo());
-        this.snapshotBuilder = new SnapshotBuilder(snapshots, dynamicNames);
+        this.snapshotBuilder = new SnapshotBuilder(snapshots, dynamicNames, view -> GeoLocator.NONE);
     }
 
     /** Loads the zones, binds every listener and returns once DNS and HTTP are serving. */

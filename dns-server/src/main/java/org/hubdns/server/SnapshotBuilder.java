@@ -17,7 +17,10 @@ import org.hubdns.dns.answer.ZoneTree;
 import org.hubdns.dns.zone.ZoneContent;
 import org.hubdns.dns.zone.ZoneLoadException;
 import org.hubdns.dns.zone.ZoneParser;
-import org.hubdns.steering.ActiveNodesAnswer;
+import org.hubdns.cluster.api.CoverageApi;
+import org.hubdns.steering.GeoLocator;
+import org.hubdns.steering.Locator;
+import org.hubdns.steering.PlatformSteering;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
@@ -36,12 +39,15 @@ final class SnapshotBuilder {
 
     private final SnapshotHolder holder;
     private final DynamicNames extra;
+    private final java.util.function.Function<RegistryView, GeoLocator> geo;
     private final AtomicLong generation = new AtomicLong();
     private final Map<String, Parsed> parsed = new HashMap<>();
 
-    SnapshotBuilder(SnapshotHolder holder, DynamicNames extra) {
+    SnapshotBuilder(SnapshotHolder holder, DynamicNames extra,
+            java.util.function.Function<RegistryView, GeoLocator> geo) {
         this.holder = holder;
         this.extra = extra;
+        this.geo = geo;
     }
 
     synchronized Snapshot build(RegistryView view) {
@@ -73,10 +79,13 @@ final class SnapshotBuilder {
         for (CacheNode n : view.nodes().values()) {
             byPlatform.computeIfAbsent(n.platform(), k -> new ArrayList<>()).add(n);
         }
+        Locator locator = new Locator(CoverageApi.current(view), view.sites(), geo.apply(view));
+        Map<String, PlatformSteering> steering = new HashMap<>();
         for (Platform p : view.platforms().values()) {
             try {
-                DynamicAnswers a = new ActiveNodesAnswer(p, byPlatform.getOrDefault(p.name(), List.of()),
-                        view.nodeStates());
+                PlatformSteering a = new PlatformSteering(p, view.sites(), byPlatform.getOrDefault(p.name(), List.of()),
+                        view.nodeStates(), locator);
+                steering.put(p.name(), a);
                 for (String h : p.hostnames()) {
                     dynamic.put(Name.fromString(h + "."), a);
                 }
@@ -86,7 +95,7 @@ final class SnapshotBuilder {
         }
         dynamic.putAll(extra.current()); // embedders' (tests') own names win over the registry's
         ZoneTree tree = ZoneTree.compile(zones, dynamic);
-        Snapshot s = new Snapshot(tree, generation.incrementAndGet(), view.sequence());
+        Snapshot s = new Snapshot(tree, generation.incrementAndGet(), view.sequence(), Map.copyOf(steering));
         holder.publish(s);
         return s;
     }

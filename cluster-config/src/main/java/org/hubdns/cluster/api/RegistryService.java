@@ -66,6 +66,12 @@ public final class RegistryService {
             throw ApiException.conflict("site '" + name + "' is the target of coverage zones; upload the coverage "
                     + "zones without it first (PUT /v1/coverage-zones)");
         }
+        for (Platform p : view.platforms().values()) {
+            if (name.equals(p.defaultSite())) {
+                throw ApiException.conflict("site '" + name + "' is the defaultSite of platform '" + p.name()
+                        + "'; change the platform first");
+            }
+        }
         long used = view.nodes().values().stream().filter(n -> n.site().equals(name)).count();
         if (used > 0) {
             throw ApiException.conflict("site '" + name + "' still has " + used + " cache node(s); delete or move "
@@ -79,7 +85,8 @@ public final class RegistryService {
     // ---- platforms ----
 
     public Platform parsePlatform(String name, JsonObject body) {
-        Fields f = Fields.of(body, "hostnames", "ttl", "answers", "fallback");
+        Fields f = Fields.of(body, "hostnames", "ttl", "answers", "fallback", "defaultSite", "answerUnknown",
+                "spillAt", "affinityPrefixV4", "affinityPrefixV6");
         Fields.name("platform", name);
         List<String> hostnames = new ArrayList<>();
         List<String> given = f.strings("hostnames", 1, 64, 253);
@@ -110,7 +117,15 @@ public final class RegistryService {
             }
             fallback = new Fallback(null, addrs);
         }
-        return new Platform(name, hostnames, ttl, answers, fallback);
+        String defaultSite = f.optString("defaultSite", 63);
+        if (defaultSite != null && !registry.view().sites().containsKey(defaultSite)
+                && registry.read(Kind.SITES, defaultSite, Site.class) == null) {
+            throw ApiException.invalid("defaultSite", "no site '" + defaultSite + "'; create it first");
+        }
+        Boolean answerUnknown = f.optBoolean("answerUnknown");
+        Double spillAt = f.has("spillAt") ? f.number("spillAt", 0, 1) : null;
+        return new Platform(name, hostnames, ttl, answers, fallback, defaultSite, answerUnknown, spillAt,
+                f.optInteger("affinityPrefixV4", 0, 32), f.optInteger("affinityPrefixV6", 0, 128));
     }
 
     public Stored putPlatform(Platform p) {

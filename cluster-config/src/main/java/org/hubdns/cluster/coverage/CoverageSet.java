@@ -182,6 +182,91 @@ public final class CoverageSet {
     }
 
     /**
+     * The longest prefix length, above {@code prefix}, of any entry lying inside
+     * {@code address/prefix}, or -1: a client known only to that block may get another answer
+     * than its neighbours, so an ECS scope must be at least this long (RFC 7871 7.2.1).
+     * {@code prefix} is in the address's own family (IPv4 lengths for 4-byte or mapped addresses).
+     */
+    public int longestWithin(byte[] address, int length, int prefix) {
+        checkedLength(address, length);
+        if (length == 4 || isMapped(address)) {
+            int a = readInt(address, length == 4 ? 0 : 12);
+            int low = a & mask32(prefix);
+            int high = low | ~mask32(prefix);
+            for (int l : v4Lengths) {
+                if (l <= prefix) {
+                    break;
+                }
+                int from = v4Start[l];
+                int to = v4Start[l + 1];
+                int pos = lowerBound(v4Keys, from, to, low ^ Integer.MIN_VALUE);
+                if (pos < to && v4Keys[pos] <= (high ^ Integer.MIN_VALUE)) {
+                    return l;
+                }
+            }
+            return -1;
+        }
+        long hi = readLong(address, 0);
+        long lo = readLong(address, 8);
+        for (int l : v6Lengths) {
+            if (l <= prefix) {
+                break;
+            }
+            int from = v6Start[l];
+            int to = v6Start[l + 1];
+            if (prefix < 64) {
+                long lowHi = hi & hiMask(prefix);
+                long highHi = lowHi | ~hiMask(prefix);
+                int pos = lowerBound(v6Hi, from, to, lowHi ^ Long.MIN_VALUE);
+                if (pos < to && v6Hi[pos] <= (highHi ^ Long.MIN_VALUE)) {
+                    return l;
+                }
+            } else {
+                // inside the block: the same high half, a low half between these two
+                long lowLo = lo & loMask(prefix);
+                long highLo = lowLo | ~loMask(prefix);
+                int base = v6Start[65];
+                long h = hi ^ Long.MIN_VALUE;
+                for (int p = lowerBound(v6Hi, from, to, h); p < to && v6Hi[p] == h; p++) {
+                    long entryLo = v6Lo[p - base] ^ Long.MIN_VALUE;
+                    if (Long.compareUnsigned(entryLo, lowLo) >= 0 && Long.compareUnsigned(entryLo, highLo) <= 0) {
+                        return l;
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static int lowerBound(int[] a, int from, int to, int key) {
+        int lo = from;
+        int hi = to;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid] < key) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static int lowerBound(long[] a, int from, int to, long key) {
+        int lo = from;
+        int hi = to;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid] < key) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /**
      * Every entry as (canonical CIDR, site): IPv4 before IPv6, then by prefix length, then by
      * address. For listing and export; allocates a string per entry.
      */

@@ -9,6 +9,8 @@ public final class ClientSubnet {
     int family;
     int sourcePrefix;
     boolean fromEcs;
+    /** Per-thread working memory of whoever answers (steering), kept across queries to avoid allocating. */
+    public Object scratch;
 
     /** 1 for IPv4, 2 for IPv6 (the ECS family numbers). */
     public int family() {

@@ -1,0 +1,439 @@
+package org.hubdns.steering;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hubdns.cluster.model.CacheNode;
+import org.hubdns.cluster.model.NodeState;
+import org.hubdns.cluster.model.Platform;
+import org.hubdns.cluster.model.Site;
+import org.hubdns.dns.answer.AnswerSink;
+import org.hubdns.dns.answer.ClientSubnet;
+import org.hubdns.dns.answer.DynamicAnswers;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * The answer for one platform's hostnames: locate the client, order the sites (coverage-zone site
+ * first, else by great-circle distance with the client's own country first, else the platform's
+ * default), let each site keep the share of client networks its spare capacity allows (spillover),
+ * pick {@code answers} nodes in the chosen site by weighted rendezvous hashing on the client's
+ * network, and say over which prefix the answer holds (ECS scope). Everything is precomputed from
+ * one registry view; a query reads arrays and allocates nothing.
+ *
+ * <p>Answers are in rendezvous order, not shuffled: the same network then reaches the same first
+ * cache (clients mostly use the first address), which is what keeps caches warm; load is spread by
+ * the hash over networks, not by the order within one answer.
+ */
+public final class PlatformSteering implements DynamicAnswers {
+    private static final double EARTH_KM = 6371.0088;
+
+    /** Why each node is (not) a candidate, for explain. */
+    public record NodeStatus(String id, String site, String admin, String health, double load, int weight,
+            double effectiveWeight, String verdict) {
+    }
+
+    private final Platform platform;
+    private final Locator locator;
+    private final Family v4;
+    private final Family v6;
+    private final Name fallbackCname;
+    private final byte[][] fallbackV4;
+    private final byte[][] fallbackV6;
+    private final long ttl;
+    private final int answers;
+    private final List<NodeStatus> statuses;
+
+    /** One family's candidate sites; {@code all} is every candidate node in one ranking. */
+    private record Family(SiteNodes[] sites, int defaultSite, SiteNodes all, boolean registered) {
+        int maxSites() {
+            return sites.length;
+        }
+    }
+
+    public PlatformSteering(Platform platform, Map<String, Site> sites, List<CacheNode> nodes,
+            Map<String, NodeState> states, Locator locator) {
+        this.platform = platform;
+        this.locator = locator;
+        this.ttl = platform.ttl();
+        this.answers = platform.answers();
+        List<NodeStatus> st = new ArrayList<>();
+        this.v4 = family(4, platform, sites, nodes, states, st);
+        this.v6 = family(16, platform, sites, nodes, states, null);
+        st.sort(Comparator.comparing(NodeStatus::site).thenComparing(NodeStatus::id));
+        this.statuses = List.copyOf(st);
+        List<String> fb = platform.fallback().addresses() == null ? List.of() : platform.fallback().addresses();
+        this.fallbackV4 = literals(fb, 4);
+        this.fallbackV6 = literals(fb, 16);
+        Name cname = null;
+        if (platform.fallback().cname() != null) {
+            try {
+                cname = Name.fromString(platform.fallback().cname());
+            } catch (TextParseException e) {
+                throw new IllegalArgumentException("platform " + platform.name() + ": bad fallback cname", e);
+            }
+        }
+        this.fallbackCname = cname;
+    }
+
+    private static byte[][] literals(List<String> addresses, int length) {
+        List<byte[]> out = new ArrayList<>();
+        for (String a : addresses) {
+            byte[] b = io.netty.util.NetUtil.createByteArrayFromIpAddressString(a);
+            if (b != null && b.length == length) {
+                out.add(b);
+            }
+        }
+        return out.toArray(new byte[0][]);
+    }
+
+    /** A node's weight as steering sees it: 0 when it cannot serve, lowered by load above spillAt. */
+    static double effectiveWeight(int weight, double load, double spillAt) {
+        if (load >= 1.0) {
+            return 0;
+        }
+        if (load <= spillAt) {
+            return weight;
+        }
+        return weight * (1.0 - load) / (1.0 - spillAt);
+    }
+
+    private static Family family(int length, Platform p, Map<String, Site> sites, List<CacheNode> nodes,
+            Map<String, NodeState> states, List<NodeStatus> statuses) {
+        Map<String, List<Object[]>> bySite = new LinkedHashMap<>();
+        Map<String, Double> fullBySite = new LinkedHashMap<>();
+        boolean registered = false;
+        List<CacheNode> sorted = new ArrayList<>(nodes);
+        sorted.sort(Comparator.comparing(CacheNode::id));
+        for (CacheNode n : sorted) {
+            NodeState s = states.get(n.id());
+            String health = s == null ? ("none".equals(n.check().type()) ? "up" : "unchecked") : s.health();
+            if ("none".equals(n.check().type())) {
+                health = "up";
+            }
+            double load = s == null ? 0.0 : s.load();
+            double eff = effectiveWeight(n.weight(), load, p.effectiveSpillAt());
+            String verdict;
+            boolean healthy = "up".equals(health) || "unchecked".equals(health)
+                    || "unknown".equals(health) && p.answersUnknown();
+            if (!sites.containsKey(n.site())) {
+                verdict = "out: its site '" + n.site() + "' does not exist";
+            } else if (!n.active()) {
+                verdict = "out: draining";
+            } else if (!healthy) {
+                verdict = "out: health " + health + ("unknown".equals(health) ? " (answerUnknown is off)" : "");
+            } else if (eff <= 0) {
+                verdict = "out: load " + load + " (full)";
+            } else {
+                verdict = eff < n.weight() ? "in, spilling: load " + load + " above spillAt " + p.effectiveSpillAt()
+                        : "in";
+            }
+            if (statuses != null) {
+                statuses.add(new NodeStatus(n.id(), n.site(), n.admin(), health, load, n.weight(), eff, verdict));
+            }
+            List<byte[]> mine = new ArrayList<>();
+            for (String a : n.addresses()) {
+                byte[] b = io.netty.util.NetUtil.createByteArrayFromIpAddressString(a);
+                if (b != null && b.length == length) {
+                    mine.add(b);
+                }
+            }
+            if (mine.isEmpty()) {
+                continue;
+            }
+            registered = true;
+            if (verdict.startsWith("in") || verdict.startsWith("out: load")) {
+                // a full node still counts in its site's capacity: that is what makes the site spill
+                fullBySite.merge(n.site(), (double) n.weight(), Double::sum);
+            }
+            if (verdict.startsWith("in")) {
+                bySite.computeIfAbsent(n.site(), k -> new ArrayList<>())
+                        .add(new Object[] {n.id(), mine.toArray(new byte[0][]), eff});
+            }
+        }
+        List<SiteNodes> out = new ArrayList<>();
+        List<Object[]> every = new ArrayList<>();
+        double fullAll = 0;
+        for (Map.Entry<String, List<Object[]>> e : bySite.entrySet()) {
+            Site site = sites.get(e.getKey());
+            out.add(siteNodes(site, e.getValue(), fullBySite.getOrDefault(e.getKey(), 0.0)));
+            every.addAll(e.getValue());
+            fullAll += fullBySite.getOrDefault(e.getKey(), 0.0);
+        }
+        out.sort(Comparator.comparing(s -> s.site));
+        int def = -1;
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i).site.equals(p.defaultSite())) {
+                def = i;
+            }
+        }
+        SiteNodes all = every.isEmpty() ? null
+                : siteNodes(new Site("*", null, null, 0, 0), every, fullAll);
+        return new Family(out.toArray(new SiteNodes[0]), def, all, registered);
+    }
+
+    private static SiteNodes siteNodes(Site site, List<Object[]> nodes, double full) {
+        String[] ids = new String[nodes.size()];
+        byte[][][] addrs = new byte[nodes.size()][][];
+        double[] w = new double[nodes.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = (String) nodes.get(i)[0];
+            addrs[i] = (byte[][]) nodes.get(i)[1];
+            w[i] = (Double) nodes.get(i)[2];
+        }
+        boolean coords = !"*".equals(site.name());
+        return new SiteNodes(site.name(), site.country(), coords, site.lat(), site.lon(), ids, addrs, w, full);
+    }
+
+    public Platform platform() {
+        return platform;
+    }
+
+    public List<NodeStatus> statuses() {
+        return statuses;
+    }
+
+    @Override
+    public int answer(int qtype, ClientSubnet client, AnswerSink sink) {
+        return decide(qtype, client, sink, null);
+    }
+
+    /** Per-thread working memory, kept in the {@link ClientSubnet} of the event loop. */
+    private static final class Scratch {
+        final Located where = new Located();
+        int[] order = new int[8];
+        double[] distance = new double[8];
+        final int[] best = new int[16];
+        final double[] bestScore = new double[16];
+    }
+
+    /** The steering decision; {@code trace} (explain) sees every step, the DNS path passes null. */
+    public int decide(int qtype, ClientSubnet client, AnswerSink sink, Trace trace) {
+        Family fam = qtype == Type.AAAA ? v6 : v4;
+        Family other = qtype == Type.AAAA ? v4 : v6;
+        if (!fam.registered && other.registered) {
+            if (trace != null) {
+                trace.outcome("no node of this platform has an address of this family: NODATA", 0);
+            }
+            return USE_ZONE_DATA;
+        }
+        Scratch s = client.scratch instanceof Scratch x ? x : (Scratch) (client.scratch = new Scratch());
+        byte[] address = client.address();
+        int length = client.addressLength();
+        int family = client.family();
+        int source = client.sourcePrefix();
+        int affinity = Math.min(platform.affinityPrefix(family), source);
+        Located where = s.where;
+        locator.locate(address, length, where);
+        if (trace != null) {
+            trace.located(where, family, source, platform.affinityPrefix(family));
+        }
+        long net = Hashing.network(address, length, affinity);
+        boolean hashed = false;
+        SiteNodes chosen = null;
+        int n = fam.sites.length;
+        if (n > 0) {
+            int count = order(fam, where, s, trace != null);
+            if (count == 0) {
+                chosen = fam.all; // nowhere to place the client and no default site: one ranking over all
+                hashed = true;
+                if (trace != null && chosen != null) {
+                    trace.site("*", -1, false, 1.0, "the client cannot be placed and there is no defaultSite: "
+                            + "every candidate node in one ranking");
+                }
+            }
+            SiteNodes firstWithCapacity = null;
+            for (int i = 0; i < count && chosen == null; i++) {
+                SiteNodes site = fam.sites[s.order[i]];
+                if (site.effectiveWeight <= 0) {
+                    traceSite(trace, site, s.distance[i], where, "no capacity");
+                    continue;
+                }
+                if (firstWithCapacity == null) {
+                    firstWithCapacity = site;
+                }
+                if (site.keep < 1.0) {
+                    hashed = true;
+                    double u = Hashing.unit(Hashing.mix(net ^ site.salt));
+                    if (u >= site.keep) {
+                        traceSite(trace, site, s.distance[i], where, String.format(
+                                "spilled: the network's hash %.3f is at or above the share %.3f this site keeps", u,
+                                site.keep));
+                        continue;
+                    }
+                }
+                traceSite(trace, site, s.distance[i], where, "chosen");
+                chosen = site;
+            }
+            if (chosen == null && firstWithCapacity != null) {
+                chosen = firstWithCapacity; // every site spilled: the nearest with capacity takes it
+                if (trace != null) {
+                    trace.site(chosen.site, -1, false, chosen.keep, "chosen: every site spilled; the first with "
+                            + "capacity serves");
+                }
+            }
+        }
+        if (chosen == null) {
+            return fallback(qtype, sink, trace);
+        }
+        int picked = rank(chosen, net, s, trace);
+        if (chosen.size() > answers) {
+            hashed = true;
+        }
+        int written = 0;
+        for (int i = 0; i < picked && written < answers; i++) {
+            for (byte[] a : chosen.addresses[s.best[i]]) {
+                if (written < answers) {
+                    sink.address(a, ttl);
+                    written++;
+                }
+            }
+        }
+        int scope = scope(where, family, source, hashed, address, length);
+        if (trace != null) {
+            trace.outcome("site " + chosen.site, scope);
+        }
+        return scope;
+    }
+
+    private void traceSite(Trace trace, SiteNodes site, double distance, Located where, String verdict) {
+        if (trace != null) {
+            trace.site(site.site, distance, where.country != null && where.country.equals(site.country), site.keep,
+                    verdict);
+        }
+    }
+
+    /**
+     * Fills {@code s.order} with site indexes in the order they are tried; 0 means "no order": the
+     * client cannot be placed and the platform has no default site.
+     */
+    private int order(Family fam, Located where, Scratch s, boolean tracing) {
+        int n = fam.sites.length;
+        if (s.order.length < n) {
+            s.order = new int[n];
+            s.distance = new double[n];
+        }
+        boolean placed = where.hasCoordinates;
+        double lat0 = where.latitude;
+        double lon0 = where.longitude;
+        String country = where.country;
+        if (!placed) {
+            if (fam.defaultSite < 0) {
+                return 0;
+            }
+            SiteNodes d = fam.sites[fam.defaultSite];
+            lat0 = d.lat;
+            lon0 = d.lon;
+            country = d.country;
+        }
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            SiteNodes site = fam.sites[i];
+            double key = distanceKm(lat0, lon0, site.lat, site.lon);
+            if (!placed && i == fam.defaultSite || where.coverageSite != null && where.coverageSite.equals(site.site)) {
+                key = -1; // the default site for the unplaced, the coverage site for the covered: first
+            } else if (country != null && !country.equals(site.country)) {
+                key += 1e6; // foreign sites after every site in the client's own country
+            }
+            // insertion sort: a handful of sites, no allocation
+            int j = count++;
+            while (j > 0 && s.distance[j - 1] > key) {
+                s.distance[j] = s.distance[j - 1];
+                s.order[j] = s.order[j - 1];
+                j--;
+            }
+            s.distance[j] = key;
+            s.order[j] = i;
+        }
+        return count;
+    }
+
+    static double distanceKm(double lat1, double lon1, double lat2, double lon2) {
+        double p1 = Math.toRadians(lat1);
+        double p2 = Math.toRadians(lat2);
+        double dp = p2 - p1;
+        double dl = Math.toRadians(lon2 - lon1);
+        double h = Math.sin(dp / 2) * Math.sin(dp / 2) + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) * Math.sin(dl / 2);
+        return 2 * EARTH_KM * Math.asin(Math.min(1.0, Math.sqrt(h)));
+    }
+
+    /** Weighted rendezvous: score = weight / -ln(u); the top {@code answers} nodes, best first. */
+    private int rank(SiteNodes site, long net, Scratch s, Trace trace) {
+        int k = Math.min(answers, s.best.length);
+        int filled = 0;
+        for (int i = 0; i < site.size(); i++) {
+            double score = site.weights[i] / -Math.log(Hashing.unit(Hashing.mix(site.nodeHashes[i] ^ net)));
+            int j = filled < k ? filled++ : k;
+            if (j == k && score <= s.bestScore[k - 1]) {
+                continue;
+            }
+            if (j == k) {
+                j = k - 1;
+            }
+            while (j > 0 && s.bestScore[j - 1] < score) {
+                s.best[j] = s.best[j - 1];
+                s.bestScore[j] = s.bestScore[j - 1];
+                j--;
+            }
+            s.best[j] = i;
+            s.bestScore[j] = score;
+        }
+        if (trace != null) {
+            for (int i = 0; i < site.size(); i++) {
+                double score = site.weights[i] / -Math.log(Hashing.unit(Hashing.mix(site.nodeHashes[i] ^ net)));
+                int rank = 1;
+                for (int j = 0; j < site.size(); j++) {
+                    double other = site.weights[j] / -Math.log(Hashing.unit(Hashing.mix(site.nodeHashes[j] ^ net)));
+                    if (other > score) {
+                        rank++;
+                    }
+                }
+                trace.ranked(site.site, site.nodeIds[i], site.weights[i], score, rank, rank <= filled);
+            }
+        }
+        return filled;
+    }
+
+    /**
+     * The prefix length over which this answer holds: the location's prefix (coverage zone, GeoIP
+     * network), at least as long as any coverage zone nested inside the client's block, and at least
+     * the affinity prefix when the hash of the client's network chose.
+     */
+    private int scope(Located where, int family, int source, boolean hashed, byte[] address, int length) {
+        int max = family == 1 ? 32 : 128;
+        int loc = where.prefixLength >= 0 ? where.prefixLength : source;
+        int scope = loc;
+        int nested = locator.nestedCoverage(address, length, Math.min(loc, source));
+        if (nested > scope) {
+            scope = nested;
+        }
+        if (hashed) {
+            scope = Math.max(scope, platform.affinityPrefix(family));
+        }
+        return Math.min(max, Math.max(0, scope));
+    }
+
+    private int fallback(int qtype, AnswerSink sink, Trace trace) {
+        if (fallbackCname != null) {
+            sink.alias(fallbackCname, ttl);
+            if (trace != null) {
+                trace.outcome("fallback: no local node can serve; CNAME to " + fallbackCname, 0);
+            }
+            return 0;
+        }
+        byte[][] fb = qtype == Type.AAAA ? fallbackV6 : fallbackV4;
+        if (trace != null) {
+            trace.outcome("fallback: no local node can serve; the platform's fixed addresses", 0);
+        }
+        if (fb.length == 0) {
+            return USE_ZONE_DATA;
+        }
+        for (byte[] a : fb) {
+            sink.address(a, ttl);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,48 @@
+package org.hubdns.steering;
+
+/**
+ * One site's candidate nodes for one address family, ready for the query path: addresses, node
+ * hashes and effective weights in parallel arrays, and the share of client networks the site keeps
+ * before spilling to the next one.
+ */
+final class SiteNodes {
+    final String site;
+    final String country;
+    final boolean hasCoordinates;
+    final double lat;
+    final double lon;
+    final long salt;
+    final String[] nodeIds;
+    /** Per node, its addresses of this family (usually one). */
+    final byte[][][] addresses;
+    final long[] nodeHashes;
+    final double[] weights;
+    /** Effective weight over full weight of the healthy nodes: below 1 the site spills. */
+    final double keep;
+    final double effectiveWeight;
+
+    SiteNodes(String site, String country, boolean hasCoordinates, double lat, double lon, String[] nodeIds,
+            byte[][][] addresses, double[] weights, double fullWeight) {
+        this.site = site;
+        this.country = country;
+        this.hasCoordinates = hasCoordinates;
+        this.lat = lat;
+        this.lon = lon;
+        this.salt = Hashing.of("site:" + site);
+        this.nodeIds = nodeIds;
+        this.addresses = addresses;
+        this.weights = weights;
+        this.nodeHashes = new long[nodeIds.length];
+        double eff = 0;
+        for (int i = 0; i < nodeIds.length; i++) {
+            nodeHashes[i] = Hashing.of(nodeIds[i]); // the id alone: a node ranks the same on every member
+            eff += weights[i];
+        }
+        this.effectiveWeight = eff;
+        this.keep = fullWeight <= 0 ? 0 : Math.min(1.0, eff / fullWeight);
+    }
+
+    int size() {
+        return nodeIds.length;
+    }
+}
