@@ -96,6 +96,8 @@ final class HttpApi {
             return RegistryApi.Reply.ok(new JsonObject().put("reloaded", true)
                     .put("generation", server.snapshot().generation()).put("zones", zoneList()));
         }));
+        ExplainApi explain = new ExplainApi(server);
+        r.get("/v1/explain").handler(ctx -> registryApi.run(ctx, explain::explain));
         registryApi.mount(r);
         r.errorHandler(404, ctx -> Problem.send(ctx, 404, "Not Found",
                 "no such resource: " + ctx.request().method() + " " + ctx.request().path()

@@ -246,7 +246,8 @@ public final class PlatformSteering implements DynamicAnswers {
                 }
             }
             SiteNodes firstWithCapacity = null;
-            for (int i = 0; i < count && chosen == null; i++) {
+            int i = 0;
+            for (; i < count && chosen == null; i++) {
                 SiteNodes site = fam.sites[s.order[i]];
                 if (site.effectiveWeight <= 0) {
                     traceSite(trace, site, s.distance[i], where, "no capacity");
@@ -267,6 +268,9 @@ public final class PlatformSteering implements DynamicAnswers {
                 }
                 traceSite(trace, site, s.distance[i], where, "chosen");
                 chosen = site;
+            }
+            for (; trace != null && i < count; i++) {
+                traceSite(trace, fam.sites[s.order[i]], s.distance[i], where, "not tried: an earlier site serves");
             }
             if (chosen == null && firstWithCapacity != null) {
                 chosen = firstWithCapacity; // every site spilled: the nearest with capacity takes it
@@ -299,8 +303,9 @@ public final class PlatformSteering implements DynamicAnswers {
         return scope;
     }
 
-    private void traceSite(Trace trace, SiteNodes site, double distance, Located where, String verdict) {
+    private void traceSite(Trace trace, SiteNodes site, double orderKey, Located where, String verdict) {
         if (trace != null) {
+            double distance = where.hasCoordinates ? distanceKm(where.latitude, where.longitude, site.lat, site.lon) : -1;
             trace.site(site.site, distance, where.country != null && where.country.equals(site.country), site.keep,
                     verdict);
         }
