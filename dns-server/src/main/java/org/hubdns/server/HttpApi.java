@@ -98,6 +98,7 @@ final class HttpApi {
         }));
         ExplainApi explain = new ExplainApi(server);
         r.get("/v1/explain").handler(ctx -> registryApi.run(ctx, explain::explain));
+        server.geoIp().mount(r, registryApi);
         registryApi.mount(r);
         r.errorHandler(404, ctx -> Problem.send(ctx, 404, "Not Found",
                 "no such resource: " + ctx.request().method() + " " + ctx.request().path()

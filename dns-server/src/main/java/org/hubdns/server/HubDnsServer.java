@@ -39,7 +39,6 @@ import org.hubdns.dns.protocol.ServerCookies;
 import org.hubdns.dns.transport.QueryProcessorFactory;
 import org.hubdns.dns.transport.TcpVerticle;
 import org.hubdns.dns.transport.UdpListener;
-import org.hubdns.steering.GeoLocator;
 import org.hubdns.dns.zone.ZoneLoadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +64,7 @@ public final class HubDnsServer {
     private HttpApi api;
     private final SnapshotBuilder snapshotBuilder;
     private volatile Registry registry;
+    private final GeoIpData geoIp;
     private volatile String notReady = "starting";
     private int dnsPort;
     private volatile boolean serving;
@@ -72,7 +72,8 @@ public final class HubDnsServer {
     private HubDnsServer(ServerConfig config, DynamicNames dynamicNames) {
         this.config = config;
         this.sources = new ZoneSources(config.zonesDir(), config.demo());
-        this.snapshotBuilder = new SnapshotBuilder(snapshots, dynamicNames, view -> GeoLocator.NONE);
+        this.snapshotBuilder = new SnapshotBuilder(snapshots, dynamicNames, GeoIpData::locator);
+        this.geoIp = new GeoIpData(config.bind().get(0).getHostAddress() + ":" + config.httpPort());
     }
 
     /** Loads the zones, binds every listener and returns once DNS and HTTP are serving. */
@@ -123,7 +124,8 @@ public final class HubDnsServer {
         LOG.info("joining cluster '{}' on {} (members: {})", cs.clusterName(), hostPort(cs.bind(), cs.port()),
                 cs.members().isEmpty() ? "none given, starting alone" : String.join(", ", cs.members()));
         try {
-            registry = Registry.start(cs, Map.of(CoverageApi.DATASET, CoverageApi::decode));
+            registry = Registry.start(cs, Map.of(CoverageApi.DATASET, CoverageApi::decode,
+                    GeoIpData.DATASET, GeoIpData::decode));
         } catch (IOException e) {
             throw new StartupException(e.getMessage(), e);
         }
@@ -142,8 +144,15 @@ public final class HubDnsServer {
         if (config.demo()) {
             DemoData.seed(service, config.dataDir());
         }
+        geoIp.attach(registry);
+        if (config.geoip() != null) {
+            geoIp.seed(config.geoip());
+        }
         notReady = "building the first snapshot";
-        registry.onView(snapshotBuilder::build);
+        registry.onView(view -> {
+            snapshotBuilder.build(view);
+            geoIp.publish(view);
+        });
         Snapshot first = snapshotBuilder.build(registry.freshView());
         api.activate(service, new Auth(registry, admin.sha256()));
 
@@ -310,6 +319,10 @@ public final class HubDnsServer {
 
     Registry registry() {
         return registry;
+    }
+
+    GeoIpData geoIp() {
+        return geoIp;
     }
 
     String notReady() {

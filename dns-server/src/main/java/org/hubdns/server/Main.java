@@ -29,7 +29,7 @@ public final class Main implements Runnable {
             for (String later : NOT_YET) {
                 if (a.equals(later) || a.startsWith(later + "=")) {
                     System.err.println("hubdns: error: " + later + " is not implemented yet (it comes with the "
-                            + "steering and health features); remove it");
+                            + "health checker); remove it");
                     return CommandLine.ExitCode.USAGE;
                 }
             }
@@ -38,7 +38,7 @@ public final class Main implements Runnable {
     }
 
     /** Options of features still to come: refused with a clear word rather than "unknown option". */
-    private static final String[] NOT_YET = {"--geoip", "--probe-allow"};
+    private static final String[] NOT_YET = {"--probe-allow"};
 
     @Override
     public void run() {

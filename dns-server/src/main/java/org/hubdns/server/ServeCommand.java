@@ -73,6 +73,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "others join it.")
     List<String> members = new ArrayList<>();
 
+    @Option(names = "--geoip", paramLabel = "FILE",
+            description = "A MaxMind GeoIP2/GeoLite2 City database (.mmdb). It seeds the cluster when the cluster "
+                    + "has none or an older build; every member then serves it (PUT /v1/geoip replaces it).")
+    Path geoip;
+
     @Option(names = "--admin-token-file", paramLabel = "FILE",
             description = "File holding the operator's bearer token (else $HUBDNS_ADMIN_TOKEN, else "
                     + "<data-dir>/admin.token, generated on first start).")
@@ -164,7 +169,7 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         return new ServerConfig(addresses, dnsPort, httpPort, dataDir, zones, nsid, demo, adminTokenFile,
-                tcpIdleTimeout, tcpMaxConnections, loops, new ServerConfig.Cluster(clusterName, clusterPort, others));
+                tcpIdleTimeout, tcpMaxConnections, loops, new ServerConfig.Cluster(clusterName, clusterPort, others), geoip);
     }
 
     private InetAddress ipLiteral(String s) {

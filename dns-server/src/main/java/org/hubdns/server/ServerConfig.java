@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param dnsPort 0 picks a free port (tests)
  * @param httpPort 0 picks a free port (tests)
+ * @param geoip a GeoIP2/GeoLite2 City database to seed the cluster with, or null
  */
 public record ServerConfig(
         List<InetAddress> bind,
@@ -22,7 +23,8 @@ public record ServerConfig(
         int tcpIdleTimeoutSeconds,
         int tcpMaxConnections,
         int threads,
-        Cluster cluster) {
+        Cluster cluster,
+        Path geoip) {
     public ServerConfig {
         bind = List.copyOf(bind);
     }
@@ -31,7 +33,15 @@ public record ServerConfig(
     public ServerConfig(List<InetAddress> bind, int dnsPort, int httpPort, Path dataDir, Path zonesDir, String nsid,
             boolean demo, Path adminTokenFile, int tcpIdleTimeoutSeconds, int tcpMaxConnections, int threads) {
         this(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile, tcpIdleTimeoutSeconds,
-                tcpMaxConnections, threads, Cluster.ALONE);
+                tcpMaxConnections, threads, Cluster.ALONE, null);
+    }
+
+    /** A member of the given cluster, without a GeoIP database of its own. */
+    public ServerConfig(List<InetAddress> bind, int dnsPort, int httpPort, Path dataDir, Path zonesDir, String nsid,
+            boolean demo, Path adminTokenFile, int tcpIdleTimeoutSeconds, int tcpMaxConnections, int threads,
+            Cluster cluster) {
+        this(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile, tcpIdleTimeoutSeconds,
+                tcpMaxConnections, threads, cluster, null);
     }
 
     /**

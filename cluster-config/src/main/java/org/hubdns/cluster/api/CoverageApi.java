@@ -48,8 +48,8 @@ public final class CoverageApi {
         this.auth = auth;
     }
 
-    public static Object decode(byte[] bytes) {
-        return CoverageSet.decode(bytes);
+    public static Object decode(org.hubdns.cluster.store.DatasetFile file) {
+        return CoverageSet.decode(file.bytes());
     }
 
     public static CoverageSet current(RegistryView v) {

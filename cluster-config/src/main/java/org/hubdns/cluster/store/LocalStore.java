@@ -82,15 +82,17 @@ public final class LocalStore implements AutoCloseable {
     }
 
     /** Writes a dataset's bytes under its name, replacing the previous ones only once complete. */
-    public void writeDataset(DatasetMeta meta, byte[] bytes) throws IOException {
+    public Path writeDataset(DatasetMeta meta, byte[] bytes) throws IOException {
         Path tmp = Files.createTempFile(datasetDir, meta.name(), ".tmp");
+        Path file = datasetFile(meta.name());
         try {
             Files.write(tmp, bytes);
-            Files.move(tmp, datasetFile(meta.name()), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            // a rename, never an overwrite in place: a reader may have the old file memory-mapped
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
         }
+        return file;
     }
 
     /** The dataset's bytes when the file on disk is exactly the one {@code meta} describes, else null. */
@@ -103,7 +105,7 @@ public final class LocalStore implements AutoCloseable {
         return sha256(bytes).equals(meta.sha256()) ? bytes : null;
     }
 
-    private Path datasetFile(String name) {
+    public Path datasetFile(String name) {
         return datasetDir.resolve(name + ".bin");
     }
 

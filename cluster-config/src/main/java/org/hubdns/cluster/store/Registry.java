@@ -38,6 +38,7 @@ public final class Registry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
     static final int CHUNK_BYTES = 1 << 20;
     private static final String CHUNK_MAP = "dataset-chunks";
+    private static final String MEMBER_MAP = "members";
     private static final int CAS_ATTEMPTS = 64;
 
     private final HazelcastInstance hz;
@@ -63,7 +64,7 @@ public final class Registry implements AutoCloseable {
      *
      * @param decoders turn a dataset's bytes into the object the view carries, by dataset name
      */
-    public static Registry start(ClusterSettings settings, Map<String, Function<byte[], Object>> decoders)
+    public static Registry start(ClusterSettings settings, Map<String, Function<DatasetFile, Object>> decoders)
             throws IOException {
         // checked here so the operator gets one line, not Hazelcast's stack trace
         try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
@@ -362,6 +363,21 @@ public final class Registry implements AutoCloseable {
         return hz.getCluster().getLocalMember().getUuid().toString();
     }
 
+    /** Tells the other members what this one serves (e.g. which GeoIP database); not persisted. */
+    public void publishMemberInfo(String json) {
+        if (!closed) {
+            hz.<String, String>getMap(MEMBER_MAP).set(memberId(), json);
+        }
+    }
+
+    /** What each live member last published, by member id (a network call). */
+    public Map<String, String> memberInfos() {
+        Set<String> live = new HashSet<>();
+        hz.getCluster().getMembers().forEach(m -> live.add(m.getUuid().toString()));
+        Map<String, String> out = new java.util.TreeMap<>(hz.<String, String>getMap(MEMBER_MAP).getAll(live));
+        return out;
+    }
+
     public HazelcastInstance hazelcast() {
         return hz;
     }
@@ -514,9 +530,17 @@ public final class Registry implements AutoCloseable {
         int n = Math.max(1, (bytes.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
         DatasetMeta meta = new DatasetMeta(name, upload, n, bytes.length, LocalStore.sha256(bytes), info);
         putChunks(meta, bytes);
-        DatasetMeta[] previous = {null};
         try {
-            cas(Kind.DATASETS, name, expectedUpload == null, cur -> {
+            // on disk first, so that this member's own event finds it there instead of fetching the chunks
+            local.writeDataset(meta, bytes);
+        } catch (IOException e) {
+            LOG.error("dataset '{}' could not be written to the data dir ({}); the cluster holds it", name,
+                    e.getMessage());
+        }
+        DatasetMeta[] previous = {null};
+        Stored written;
+        try {
+            written = cas(Kind.DATASETS, name, expectedUpload == null, cur -> {
                 DatasetMeta old = cur == null || cur.deleted() ? null : Json.read(cur.body(), DatasetMeta.class);
                 if (expectedUpload != null && (old == null ? 0 : old.upload()) != expectedUpload) {
                     throw new Conflict("the " + name + " data changed meanwhile; retry", false);
@@ -528,13 +552,10 @@ public final class Registry implements AutoCloseable {
             dropChunks(meta);
             throw e;
         }
-        try {
-            local.writeDataset(meta, bytes);
-        } catch (IOException e) {
-            LOG.error("dataset '{}' could not be written to the data dir ({}); the cluster holds it", name,
-                    e.getMessage());
-        }
-        mirror.datasetLoaded(meta, bytes);
+        // one loading path for every dataset, on the registry thread; wait so the caller sees it
+        Stored w = written;
+        mirror.execute(() -> loadDataset(name, w));
+        mirror.drain(120);
         if (previous[0] != null) {
             DatasetMeta old = previous[0];
             // members still fetching the old upload get a few seconds; then its chunks go
@@ -588,14 +609,15 @@ public final class Registry implements AutoCloseable {
         }
         try {
             byte[] bytes = local.readDataset(meta);
+            java.nio.file.Path file = local.datasetFile(name);
             if (bytes == null) {
                 bytes = fetchChunks(meta);
                 if (bytes == null) {
                     return;
                 }
-                local.writeDataset(meta, bytes);
+                file = local.writeDataset(meta, bytes);
             }
-            mirror.datasetLoaded(meta, bytes);
+            mirror.datasetLoaded(meta, bytes, file);
             local.persist(Kind.DATASETS, name, value);
             local.commit();
         } catch (IOException | RuntimeException e) {

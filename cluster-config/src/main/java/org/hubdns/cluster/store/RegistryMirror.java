@@ -37,13 +37,13 @@ final class RegistryMirror {
     private final AtomicBoolean pending = new AtomicBoolean();
     /** Counts every change taken; a view's sequence is this count when it was built. */
     private final AtomicLong changes = new AtomicLong();
-    private final Map<String, Function<byte[], Object>> decoders;
+    private final Map<String, Function<DatasetFile, Object>> decoders;
     private volatile RegistryView current = RegistryView.EMPTY;
     private volatile int members;
     private volatile boolean started;
     private volatile long lastBuildNanos = System.nanoTime();
 
-    RegistryMirror(Map<String, Function<byte[], Object>> decoders) {
+    RegistryMirror(Map<String, Function<DatasetFile, Object>> decoders) {
         this.decoders = Map.copyOf(decoders);
         for (Kind k : Kind.values()) {
             entries.put(k, new ConcurrentHashMap<>());
@@ -99,9 +99,9 @@ final class RegistryMirror {
     }
 
     /** A dataset decoded and verified on this member: into the next view. */
-    void datasetLoaded(DatasetMeta meta, byte[] bytes) {
-        Function<byte[], Object> decoder = decoders.get(meta.name());
-        Object value = decoder == null ? bytes : decoder.apply(bytes);
+    void datasetLoaded(DatasetMeta meta, byte[] bytes, java.nio.file.Path file) {
+        Function<DatasetFile, Object> decoder = decoders.get(meta.name());
+        Object value = decoder == null ? bytes : decoder.apply(new DatasetFile(meta, bytes, file));
         datasets.put(meta.name(), value);
         datasetMetas.put(meta.name(), meta);
         changed();

@@ -1,0 +1,10 @@
+package org.hubdns.cluster.store;
+
+import java.nio.file.Path;
+
+/**
+ * A dataset as loaded on this member: its bytes (verified against the checksum) and, when it was
+ * written to the data dir, that file (so that a large one, like GeoIP, can be memory-mapped).
+ */
+public record DatasetFile(DatasetMeta meta, byte[] bytes, Path file) {
+}
