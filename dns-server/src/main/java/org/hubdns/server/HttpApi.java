@@ -166,6 +166,7 @@ final class HttpApi {
                 .put("zones", s.zones().zones().size())
                 .put("names", s.zones().nameCount())
                 .put("generation", s.generation())
+                .put("snapshotBuildMs", server.lastSnapshotBuildMicros() / 1000.0)
                 .put("uptimeSeconds", server.uptimeSeconds());
         if (notReady != null) {
             body.put("reason", notReady);

@@ -321,6 +321,10 @@ public final class HubDnsServer {
         return registry;
     }
 
+    long lastSnapshotBuildMicros() {
+        return snapshotBuilder.lastBuildMicros();
+    }
+
     GeoIpData geoIp() {
         return geoIp;
     }

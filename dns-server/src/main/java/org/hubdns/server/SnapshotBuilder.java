@@ -50,7 +50,15 @@ final class SnapshotBuilder {
         this.geo = geo;
     }
 
+    private volatile long lastBuildMicros;
+
+    /** How long the last snapshot took to build (for /v1/health and the operator's figures). */
+    long lastBuildMicros() {
+        return lastBuildMicros;
+    }
+
     synchronized Snapshot build(RegistryView view) {
+        long t0 = System.nanoTime();
         Snapshot published = holder.current();
         if (published.viewSequence() > view.sequence()) {
             return published; // a newer view was built meanwhile on another thread
@@ -97,6 +105,7 @@ final class SnapshotBuilder {
         ZoneTree tree = ZoneTree.compile(zones, dynamic);
         Snapshot s = new Snapshot(tree, generation.incrementAndGet(), view.sequence(), Map.copyOf(steering));
         holder.publish(s);
+        lastBuildMicros = (System.nanoTime() - t0) / 1000;
         return s;
     }
 }
