@@ -335,13 +335,19 @@ public final class PlatformSteering implements DynamicAnswers {
             country = d.country;
         }
         int count = 0;
+        double p1 = Math.toRadians(lat0);
+        double cosP1 = Math.cos(p1);
+        double l1 = Math.toRadians(lon0);
         for (int i = 0; i < n; i++) {
             SiteNodes site = fam.sites[i];
-            double key = distanceKm(lat0, lon0, site.lat, site.lon);
+            // the haversine term orders sites like the distance does, without asin and sqrt
+            double sdp = Math.sin((site.latRad - p1) / 2);
+            double sdl = Math.sin((site.lonRad - l1) / 2);
+            double key = sdp * sdp + cosP1 * site.cosLat * sdl * sdl;
             if (!placed && i == fam.defaultSite || where.coverageSite != null && where.coverageSite.equals(site.site)) {
                 key = -1; // the default site for the unplaced, the coverage site for the covered: first
             } else if (country != null && !country.equals(site.country)) {
-                key += 1e6; // foreign sites after every site in the client's own country
+                key += 10; // foreign sites after every site in the client's own country (the term is at most 1)
             }
             // insertion sort: a handful of sites, no allocation
             int j = count++;

@@ -11,6 +11,9 @@ final class SiteNodes {
     final boolean hasCoordinates;
     final double lat;
     final double lon;
+    final double latRad;
+    final double lonRad;
+    final double cosLat;
     final long salt;
     final String[] nodeIds;
     /** Per node, its addresses of this family (usually one). */
@@ -28,6 +31,9 @@ final class SiteNodes {
         this.hasCoordinates = hasCoordinates;
         this.lat = lat;
         this.lon = lon;
+        this.latRad = Math.toRadians(lat);
+        this.lonRad = Math.toRadians(lon);
+        this.cosLat = Math.cos(latRad);
         this.salt = Hashing.of("site:" + site);
         this.nodeIds = nodeIds;
         this.addresses = addresses;
