@@ -101,6 +101,13 @@ def main():
     time.sleep(2)
     out, after = heap(p.pid)
     print("heap after GC with %d nodes and %d prefixes: %d MiB" % (a.nodes, a.prefixes, after), flush=True)
+    st, body = http("GET", api + "/v1/health")
+    print("snapshot rebuild after the import: %s ms (GET /v1/health snapshotBuildMs)" % json.loads(body).get("snapshotBuildMs"), flush=True)
+    # one more change, rebuilt with everything loaded
+    http("POST", api + "/v1/nodes/demo-isb-1/drain", admin)
+    time.sleep(0.5)
+    st, body = http("GET", api + "/v1/health")
+    print("snapshot rebuild for one drain with %d nodes and %d prefixes: %s ms" % (a.nodes, a.prefixes, json.loads(body).get("snapshotBuildMs")), flush=True)
     rss = int(open("/proc/%d/status" % p.pid).read().split("VmRSS:")[1].split()[0]) // 1024
     print("RSS: %d MiB" % rss, flush=True)
 
