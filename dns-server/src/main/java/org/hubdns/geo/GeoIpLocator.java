@@ -10,7 +10,7 @@ import org.hubdns.steering.Located;
  * nothing. Made once per loaded database, shared by every snapshot built while it serves.
  */
 public final class GeoIpLocator implements GeoLocator {
-    private static final int SLOTS = 1 << 15;
+    private static final int SLOTS = 1 << 16; // per event loop: ~6 MB, room for the networks of a busy exchange
 
     private final GeoIpDatabase database;
     private final ThreadLocal<Cache> caches = ThreadLocal.withInitial(Cache::new);
