@@ -35,11 +35,20 @@ final class GeoIpData {
     private static final Logger LOG = LoggerFactory.getLogger(GeoIpData.class);
 
     private volatile Registry registry;
-    private volatile GeoIpLocator published;
-    private final String httpAddress;
+    private volatile Object published;
+    private final java.util.function.Supplier<String> httpAddress;
 
-    GeoIpData(String httpAddress) {
+    GeoIpData(java.util.function.Supplier<String> httpAddress) {
         this.httpAddress = httpAddress;
+    }
+
+    /** Opens and closes the file: a bad {@code --geoip} stops the start before anything is joined. */
+    static void check(Path file) throws StartupException {
+        try (GeoIpDatabase db = GeoIpDatabase.open(file)) {
+            LOG.debug("--geoip {}: {} built {}", file, db.databaseType(), db.buildDate());
+        } catch (InvalidGeoIpException e) {
+            throw new StartupException("--geoip " + file + ": " + e.getMessage());
+        }
     }
 
     /** The dataset decoder: memory-maps the member's copy (or reads the bytes when it has no file). */
@@ -71,12 +80,12 @@ final class GeoIpData {
     void publish(RegistryView view) {
         Registry r = registry;
         GeoLocator now = locator(view);
-        if (r == null || (now == published && published != null)) {
+        if (r == null || now == published) {
             return;
         }
-        JsonObject me = new JsonObject().put("http", httpAddress);
+        published = now;
+        JsonObject me = new JsonObject().put("http", httpAddress.get());
         if (now instanceof GeoIpLocator g) {
-            published = g;
             GeoIpDatabase db = g.database();
             me.put("geoip", new JsonObject().put("sha256", db.sha256()).put("type", db.databaseType())
                     .put("buildDate", db.buildDate()));
@@ -114,6 +123,12 @@ final class GeoIpData {
     }
 
     void mount(Router router, RegistryApi api) {
+        // a route of its own first: the token is checked before up to 200 MiB of body is read
+        router.put("/v1/geoip").handler(ctx -> {
+            if (api.operatorOrRefuse(ctx)) {
+                ctx.next();
+            }
+        });
         router.put("/v1/geoip").handler(BodyHandler.create(false).setBodyLimit(MAX_BYTES))
                 .handler(RegistryApi.contentType("application/octet-stream"))
                 .handler(ctx -> api.run(ctx, (c, who) -> {

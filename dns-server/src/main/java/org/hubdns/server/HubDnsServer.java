@@ -73,7 +73,7 @@ public final class HubDnsServer {
         this.config = config;
         this.sources = new ZoneSources(config.zonesDir(), config.demo());
         this.snapshotBuilder = new SnapshotBuilder(snapshots, dynamicNames, GeoIpData::locator);
-        this.geoIp = new GeoIpData(config.bind().get(0).getHostAddress() + ":" + config.httpPort());
+        this.geoIp = new GeoIpData(() -> hostPort(config.bind().get(0), httpPort()));
     }
 
     /** Loads the zones, binds every listener and returns once DNS and HTTP are serving. */
@@ -94,6 +94,9 @@ public final class HubDnsServer {
     }
 
     private void startUp() throws StartupException {
+        if (config.geoip() != null) {
+            GeoIpData.check(config.geoip()); // before joining: a bad file must leave nothing behind in the cluster
+        }
         List<StoredZone> fileZones;
         try {
             fileZones = sources.loadForCluster();

@@ -16,7 +16,7 @@ import java.util.Map;
  * Writes small MaxMind DB 2.0 files (an IPv6 search tree with IPv4 at ::a.b.c.d, record size 24)
  * with the City layout, written from the published format spec so tests need no 65 MB download.
  */
-final class MmdbWriter {
+public final class MmdbWriter {
     private record U16(int v) {}
     private record U32(long v) {}
     private record U64(long v) {}
@@ -32,11 +32,11 @@ final class MmdbWriter {
     private String databaseType = "GeoLite2-City";
     private long buildEpoch = 1_789_732_800L; // 2026-09-18T12:00:00Z
 
-    MmdbWriter databaseType(String type) { this.databaseType = type; return this; }
+    public MmdbWriter databaseType(String type) { this.databaseType = type; return this; }
 
-    MmdbWriter buildEpoch(long seconds) { this.buildEpoch = seconds; return this; }
+    public MmdbWriter buildEpoch(long seconds) { this.buildEpoch = seconds; return this; }
 
-    MmdbWriter add(String cidr, double lat, double lon, String countryIso, String subdivisionIso, String cityName) {
+    public MmdbWriter add(String cidr, double lat, double lon, String countryIso, String subdivisionIso, String cityName) {
         String[] parts = cidr.split("/");
         byte[] ip;
         try {
@@ -55,7 +55,7 @@ final class MmdbWriter {
         return this;
     }
 
-    byte[] build() {
+    public byte[] build() {
         // Shorter prefixes first, so a nested network splits its parent's leaf instead of being overwritten.
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) order.add(i);
@@ -117,7 +117,7 @@ final class MmdbWriter {
         return out.toByteArray();
     }
 
-    void write(Path file) throws IOException {
+    public void write(Path file) throws IOException {
         Files.write(file, build());
     }
 

@@ -145,7 +145,7 @@ class CommandLineTest {
     // ---------------------------------------------------------------- usage errors: exit 2
 
     @ParameterizedTest
-    @ValueSource(strings = {"--probe-allow 127.0.0.0/8", "--geoip x", "--bogus"})
+    @ValueSource(strings = {"--probe-allow 127.0.0.0/8", "--bogus"})
     void anUnknownOptionIsAUsageError(String option) throws Exception {
         String[] words = option.split(" ");
         List<String> args = new ArrayList<>(List.of("serve", "--demo", "--dns-port", "" + freeDnsPort(V4),

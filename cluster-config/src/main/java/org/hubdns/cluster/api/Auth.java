@@ -60,6 +60,21 @@ public final class Auth {
         return new Caller.PartnerCaller(found);
     }
 
+    /** Without blocking: true for the admin token; 401 for no or an unknown token, 403 for a partner's. */
+    boolean isOperator(RoutingContext ctx) {
+        String h = ctx.request().getHeader("Authorization");
+        String token = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).strip() : null;
+        if (token != null && !token.isEmpty() && Tokens.sameHash(Tokens.sha256(token), adminSha256)) {
+            return true;
+        }
+        if (token != null && !token.isEmpty() && match(Tokens.sha256(token), registry.view().partners().values()) != null) {
+            requireOperator(new Caller.PartnerCaller("?"));
+        }
+        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"hubdns\"" + (token == null ? "" : ", error=\"invalid_token\""));
+        throw new ApiException(401, "Unauthorized", "this needs the admin token as 'Authorization: Bearer <token>'",
+                null);
+    }
+
     private static String match(String hash, Iterable<Partner> partners) {
         String found = null;
         for (Partner p : partners) {

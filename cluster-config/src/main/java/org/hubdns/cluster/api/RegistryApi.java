@@ -287,6 +287,24 @@ public final class RegistryApi {
         };
     }
 
+    /**
+     * A check that does not block, for routes that must refuse before reading a large body: true
+     * for the admin token; otherwise the problem (503, 401 or 403) is sent and false returned.
+     */
+    public boolean operatorOrRefuse(RoutingContext ctx) {
+        Auth a = this.auth;
+        if (a == null) {
+            Problem.send(ctx, 503, "Service Unavailable", "this member is still joining the cluster; retry shortly");
+            return false;
+        }
+        try {
+            return a.isOperator(ctx);
+        } catch (ApiException e) {
+            fail(ctx, e);
+            return false;
+        }
+    }
+
     /** Authenticates and runs {@code action} on a worker; replies or sends the problem. */
     public void run(RoutingContext ctx, Action action) {
         Auth auth = this.auth;
