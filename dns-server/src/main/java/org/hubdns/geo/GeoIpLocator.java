@@ -4,16 +4,16 @@ import org.hubdns.steering.GeoLocator;
 import org.hubdns.steering.Located;
 
 /**
- * Steering's view of one GeoIP database: each event loop keeps a direct-mapped cache of the
- * networks it has looked up (keyed by the address as the client gave it and its family), so a
- * busy network costs one lookup per database, not one per query, and a cache hit allocates
- * nothing. Made once per loaded database, shared by every snapshot built while it serves.
+ * Steering's view of one GeoIP database. Each event loop keeps a two-way set-associative cache of
+ * the networks it has looked up (keyed by the address as the client gave it), in the per-thread
+ * {@link Located} it is handed, so a busy network costs one database lookup per loop, not one per
+ * query, and a hit allocates nothing. Made once per loaded database and shared by every snapshot
+ * built while it serves; a new database starts new caches.
  */
 public final class GeoIpLocator implements GeoLocator {
-    private static final int SLOTS = 1 << 16; // per event loop: ~6 MB, room for the networks of a busy exchange
+    private static final int SETS = 1 << 16; // x2 ways: about 130k networks per event loop
 
     private final GeoIpDatabase database;
-    private final ThreadLocal<Cache> caches = ThreadLocal.withInitial(Cache::new);
 
     public GeoIpLocator(GeoIpDatabase database) {
         this.database = database;
@@ -24,11 +24,15 @@ public final class GeoIpLocator implements GeoLocator {
     }
 
     private static final class Cache {
-        final long[] hi = new long[SLOTS];
-        final long[] lo = new long[SLOTS];
-        final byte[] state = new byte[SLOTS]; // 0 empty, 1 not in the database, 2 found
-        final GeoRecord[] records = new GeoRecord[SLOTS];
-        final GeoRecord scratch = new GeoRecord();
+        final GeoIpLocator owner;
+        final long[] hi = new long[SETS * 2];
+        final long[] lo = new long[SETS * 2];
+        final GeoRecord[] records = new GeoRecord[SETS * 2];
+        final boolean[] recent = new boolean[SETS]; // which way of the set was used last
+
+        Cache(GeoIpLocator owner) {
+            this.owner = owner;
+        }
     }
 
     @Override
@@ -43,21 +47,26 @@ public final class GeoIpLocator implements GeoLocator {
             }
         }
         h ^= (long) length << 59; // IPv4 and IPv6 keys never collide
-        Cache c = caches.get();
-        int slot = (int) (mix(h ^ mix(l)) & (SLOTS - 1));
+        Cache c = out.geoCache instanceof Cache x && x.owner == this ? x : newCache(out);
+        int set = (int) (mix(h ^ mix(l)) & (SETS - 1));
+        int a = set * 2;
         GeoRecord r;
-        if (c.state[slot] != 0 && c.hi[slot] == h && c.lo[slot] == l) {
-            r = c.records[slot];
+        if (c.records[a] != null && c.hi[a] == h && c.lo[a] == l) {
+            r = c.records[a];
+            c.recent[set] = false;
+        } else if (c.records[a + 1] != null && c.hi[a + 1] == h && c.lo[a + 1] == l) {
+            r = c.records[a + 1];
+            c.recent[set] = true;
         } else {
-            r = c.records[slot] == null ? new GeoRecord() : c.records[slot];
-            boolean found = database.lookup(address, length, r);
-            if (!found) {
+            int victim = c.recent[set] ? a : a + 1; // the way not used last
+            c.recent[set] = victim == a + 1;
+            r = c.records[victim] == null ? new GeoRecord() : c.records[victim];
+            if (!database.lookup(address, length, r)) {
                 r.hasLocation = false;
             }
-            c.records[slot] = r;
-            c.hi[slot] = h;
-            c.lo[slot] = l;
-            c.state[slot] = (byte) (found ? 2 : 1);
+            c.records[victim] = r;
+            c.hi[victim] = h;
+            c.lo[victim] = l;
         }
         out.prefixLength = r.prefixLength;
         if (!r.hasLocation) {
@@ -71,6 +80,12 @@ public final class GeoIpLocator implements GeoLocator {
         out.subdivision = r.subdivisionIso;
         out.city = r.city;
         return true;
+    }
+
+    private Cache newCache(Located out) {
+        Cache c = new Cache(this);
+        out.geoCache = c;
+        return c;
     }
 
     private static long mix(long z) {

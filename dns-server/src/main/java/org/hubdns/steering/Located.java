@@ -16,6 +16,8 @@ public final class Located {
     /** The coverage zone's site, when located by one. */
     public String coverageSite;
     public String coverageCidr;
+    /** The GeoIP step's per-thread cache, kept here because this object lives as long as its event loop. */
+    public Object geoCache;
 
     void clear() {
         source = Source.NONE;
