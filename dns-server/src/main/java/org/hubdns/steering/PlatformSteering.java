@@ -48,9 +48,15 @@ public final class PlatformSteering implements DynamicAnswers {
     private final List<NodeStatus> statuses;
 
     /** One family's candidate sites; {@code all} is every candidate node in one ranking. */
-    private record Family(SiteNodes[] sites, int defaultSite, SiteNodes all, boolean registered) {
-        int maxSites() {
-            return sites.length;
+    private record Family(SiteNodes[] sites, int defaultSite, Site defaultPlace, SiteNodes all, boolean registered) {
+        /** Whether any site has a node that can take traffic (else this family answers the fallback). */
+        boolean canServe() {
+            for (SiteNodes s : sites) {
+                if (s.effectiveWeight > 0) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -172,7 +178,9 @@ public final class PlatformSteering implements DynamicAnswers {
         }
         SiteNodes all = every.isEmpty() ? null
                 : siteNodes(new Site("*", null, null, 0, 0), every, fullAll);
-        return new Family(out.toArray(new SiteNodes[0]), def, all, registered);
+        // the default site places the unlocated even when none of its own nodes can serve
+        Site defaultPlace = p.defaultSite() == null ? null : sites.get(p.defaultSite());
+        return new Family(out.toArray(new SiteNodes[0]), def, defaultPlace, all, registered);
     }
 
     private static SiteNodes siteNodes(Site site, List<Object[]> nodes, double full) {
@@ -215,6 +223,10 @@ public final class PlatformSteering implements DynamicAnswers {
         Family fam = qtype == Type.AAAA ? v6 : v4;
         Family other = qtype == Type.AAAA ? v4 : v6;
         if (!fam.registered && other.registered) {
+            if (fallbackCname != null && !other.canServe()) {
+                // the other type answers the fallback CNAME, and a CNAME is the only data at a name
+                return fallback(qtype, sink, trace);
+            }
             if (trace != null) {
                 trace.outcome("no node of this platform has an address of this family: NODATA", 0);
             }
@@ -326,13 +338,12 @@ public final class PlatformSteering implements DynamicAnswers {
         double lon0 = where.longitude;
         String country = where.country;
         if (!placed) {
-            if (fam.defaultSite < 0) {
+            if (fam.defaultPlace == null) {
                 return 0;
             }
-            SiteNodes d = fam.sites[fam.defaultSite];
-            lat0 = d.lat;
-            lon0 = d.lon;
-            country = d.country;
+            lat0 = fam.defaultPlace.lat();
+            lon0 = fam.defaultPlace.lon();
+            country = fam.defaultPlace.country();
         }
         int count = 0;
         double p1 = Math.toRadians(lat0);
@@ -418,8 +429,15 @@ public final class PlatformSteering implements DynamicAnswers {
         int loc = where.prefixLength >= 0 ? where.prefixLength : source;
         int scope = loc;
         int nested = locator.nestedCoverage(address, length, Math.min(loc, source));
-        if (nested > scope) {
-            scope = nested;
+        if (nested > loc) {
+            if (source > loc) {
+                // a more specific zone elsewhere in the client's zone does not matter to the client's own
+                // block: its source prefix holds unless a zone sits inside that block too
+                int inside = locator.nestedCoverage(address, length, source);
+                scope = Math.max(source, inside);
+            } else {
+                scope = nested;
+            }
         }
         if (hashed) {
             scope = Math.max(scope, platform.affinityPrefix(family));

@@ -73,6 +73,14 @@ public final class RunningServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * This member's registry, for tests that write what no API writes yet (the health checker's
+     * {@code Kind.NODE_STATE}).
+     */
+    public org.hubdns.cluster.store.Registry registry() {
+        return server.registry();
+    }
+
     /** The --zones directory (to edit files before a reload). */
     public Path zonesDir() {
         return dir.resolve("zones");

@@ -85,7 +85,23 @@ class ClusterProcessesTest {
 
         Spec m1 = specs.get(0);
         Spec m3 = specs.get(2);
-        String partner = Files.readString(m1.data().resolve("demo-partner.token")).strip();
+        // test-owned platforms: node n goes to proc(n / 15), all at isb, answers 16 >= 15, so every
+        // live node is in some DNS answer whatever the steering's hash picks
+        for (int i = 0; i < PLATFORMS; i++) {
+            String body = ClusterFixture.JSON.writeValueAsString(Map.of("hostnames",
+                    List.of("proc" + i + ".pk-hub.example"), "ttl", 30, "answers", 16, "defaultSite", "isb",
+                    "fallback", Map.of("cname", "origin.example.")));
+            HttpResponse<String> r = send(m1, "PUT", "/v1/platforms/proc" + i, token, body);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < PLATFORMS; i++) {
+            names.add("proc" + i);
+        }
+        HttpResponse<String> pr = send(m1, "PUT", "/v1/partners/proc", token,
+                ClusterFixture.JSON.writeValueAsString(Map.of("platforms", names)));
+        assertThat(pr.statusCode()).as(pr.body()).isEqualTo(201);
+        String partner = json(pr).get("token").asText();
         Map<String, String> live = new ConcurrentHashMap<>();
         Set<String> deleted = ConcurrentHashMap.newKeySet();
 
@@ -134,13 +150,11 @@ class ClusterProcessesTest {
                 assertThat(send(s, "GET", "/v1/nodes/" + id, token, null).statusCode()).as(id).isEqualTo(404);
             }
         }
-        // DNS on the member that was killed: the video answer is the two heaviest live nodes (weight 1000 + n)
-        List<String> expected = live.entrySet().stream()
-                .sorted((a, b) -> Integer.compare(weightOf(b.getValue()), weightOf(a.getValue())))
-                .limit(2).map(Map.Entry::getValue).toList();
+        // DNS on the member that was killed: its answers hold exactly the live nodes, none deleted
+        Set<String> expected = new TreeSet<>(live.values());
         Spec m2 = specs.get(1);
-        await(CONVERGE, "member 2 answers with the heaviest live nodes", () -> addresses(m2).equals(expected),
-                () -> addresses(m2) + " expected " + expected);
+        await(CONVERGE, "member 2 answers exactly the live nodes", () -> answered(m2).equals(expected),
+                () -> "missing " + diff(expected, answered(m2)) + ", extra " + diff(answered(m2), expected));
         for (Proc q : p) {
             q.process.toHandle().destroy();
         }
@@ -151,7 +165,18 @@ class ClusterProcessesTest {
 
     // ------------------------------------------------------------------ helpers
 
-    /** Node n gets address 198.51.100.x / 203.0.113.x and weight 850 + n (so the answer order is known). */
+    private static final int PLATFORMS = 10;
+
+    /** Every address answered for the test's platforms by {@code s}. */
+    private static Set<String> answered(Spec s) throws IOException {
+        Set<String> out = new TreeSet<>();
+        for (int i = 0; i < PLATFORMS; i++) {
+            out.addAll(addresses(s, "proc" + i + ".pk-hub.example."));
+        }
+        return out;
+    }
+
+    /** Node n gets address 198.51.100.x / 203.0.113.x and weight 850 + n. */
     private static String addressOf(int n) {
         return (n < 250 ? "198.51.100." : "203.0.113.") + (n % 250 + 1);
     }
@@ -167,8 +192,9 @@ class ClusterProcessesTest {
             List<Future<?>> fs = new ArrayList<>();
             for (int n = from; n < from + count; n++) {
                 String addr = addressOf(n);
+                String plat = "proc" + (n / 15);
                 fs.add(pool.submit(() -> {
-                    String body = ClusterFixture.JSON.writeValueAsString(Map.of("platform", "video", "site", "isb",
+                    String body = ClusterFixture.JSON.writeValueAsString(Map.of("platform", plat, "site", "isb",
                             "addresses", List.of(addr), "weight", weightOf(addr), "check", Map.of("type", "none")));
                     HttpResponse<String> r = send(via, "POST", "/v1/nodes", partner, body);
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
@@ -185,7 +211,7 @@ class ClusterProcessesTest {
     }
 
     private Set<String> ids(Spec s) throws Exception {
-        HttpResponse<String> r = send(s, "GET", "/v1/nodes?partner=demo", token, null);
+        HttpResponse<String> r = send(s, "GET", "/v1/nodes?partner=proc", token, null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         Set<String> out = new HashSet<>();
         json(r).forEach(n -> {
@@ -196,11 +222,11 @@ class ClusterProcessesTest {
         return out;
     }
 
-    private static List<String> addresses(Spec s) throws IOException {
+    private static List<String> addresses(Spec s, String name) throws IOException {
         SimpleResolver r = new SimpleResolver(new InetSocketAddress(ClusterFixture.LOOPBACK, s.dns()));
         r.setEDNS(-1);
         r.setTimeout(Duration.ofSeconds(2));
-        Message m = r.send(Message.newQuery(Record.newRecord(Name.fromString("video.pk-hub.example."), Type.A, 1)));
+        Message m = r.send(Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, 1)));
         return ClusterFixture.addresses(m);
     }
 
