@@ -11,7 +11,8 @@ import org.hubdns.steering.Located;
  * built while it serves; a new database starts new caches.
  */
 public final class GeoIpLocator implements GeoLocator {
-    private static final int SETS = 1 << 16; // x2 ways: about 130k networks per event loop
+    private static final int SET_BITS = 17;
+    private static final int SETS = 1 << SET_BITS; // x2 ways: 262k networks, about 5 MB per event loop
 
     private final GeoIpDatabase database;
 
@@ -48,7 +49,8 @@ public final class GeoIpLocator implements GeoLocator {
         }
         h ^= (long) length << 59; // IPv4 and IPv6 keys never collide
         Cache c = out.geoCache instanceof Cache x && x.owner == this ? x : newCache(out);
-        int set = (int) (mix(h ^ mix(l)) & (SETS - 1));
+        // the top bits of a full 64-bit mix: /24 keys end in zero bits, which low bits would keep
+        int set = (int) (mix(h ^ mix(l) * 0x9E3779B97F4A7C15L) >>> (64 - SET_BITS));
         int a = set * 2;
         GeoRecord r;
         if (c.records[a] != null && c.hi[a] == h && c.lo[a] == l) {
@@ -91,6 +93,8 @@ public final class GeoIpLocator implements GeoLocator {
     private static long mix(long z) {
         z ^= z >>> 33;
         z *= 0xff51afd7ed558ccdL;
+        z ^= z >>> 33;
+        z *= 0xc4ceb9fe1a85ec53L;
         z ^= z >>> 33;
         return z;
     }
