@@ -1,6 +1,7 @@
 package org.hubdns.geo;
 
 import org.hubdns.steering.GeoLocator;
+import org.hubdns.steering.Hashing;
 import org.hubdns.steering.Located;
 
 /**
@@ -50,7 +51,7 @@ public final class GeoIpLocator implements GeoLocator {
         h ^= (long) length << 59; // IPv4 and IPv6 keys never collide
         Cache c = out.geoCache instanceof Cache x && x.owner == this ? x : newCache(out);
         // the top bits of a full 64-bit mix: /24 keys end in zero bits, which low bits would keep
-        int set = (int) (mix(h ^ mix(l) * 0x9E3779B97F4A7C15L) >>> (64 - SET_BITS));
+        int set = (int) (Hashing.mix(h ^ Hashing.mix(l) * 0x9E3779B97F4A7C15L) >>> (64 - SET_BITS));
         int a = set * 2;
         GeoRecord r;
         if (c.records[a] != null && c.hi[a] == h && c.lo[a] == l) {
@@ -88,14 +89,5 @@ public final class GeoIpLocator implements GeoLocator {
         Cache c = new Cache(this);
         out.geoCache = c;
         return c;
-    }
-
-    private static long mix(long z) {
-        z ^= z >>> 33;
-        z *= 0xff51afd7ed558ccdL;
-        z ^= z >>> 33;
-        z *= 0xc4ceb9fe1a85ec53L;
-        z ^= z >>> 33;
-        return z;
     }
 }

@@ -3,12 +3,12 @@ package org.hubdns.steering;
 import java.nio.charset.StandardCharsets;
 
 /** 64-bit mixing for rendezvous hashing: stable across members, JVMs and restarts. */
-final class Hashing {
+public final class Hashing {
     private Hashing() {
     }
 
     /** The finaliser of MurmurHash3 (fmix64): every input bit affects every output bit. */
-    static long mix(long z) {
+    public static long mix(long z) {
         z ^= z >>> 33;
         z *= 0xff51afd7ed558ccdL;
         z ^= z >>> 33;
