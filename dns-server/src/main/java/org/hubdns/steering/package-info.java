@@ -1,6 +1,12 @@
 /**
- * Answers for platform hostnames, built from the registry view into the snapshot. For now every
- * client gets the platform's active nodes (or its fallback when none can serve); issue 5 replaces
- * this with steering by client location. Configured through the platform and node API; no metrics yet.
+ * Steering: what a platform hostname answers. {@link org.hubdns.steering.PlatformSteering}, built per
+ * platform from each registry view into the snapshot, locates the client ({@link
+ * org.hubdns.steering.Locator}: coverage zones, then GeoIP through {@link org.hubdns.steering.GeoLocator}),
+ * orders the sites (coverage site, distance with the client's country first, or the platform's
+ * default), applies spillover, and picks nodes by weighted rendezvous hashing on the client network;
+ * it also computes the ECS scope. The query path reads prepared arrays only (per-loop scratch, no
+ * allocation); {@code GET /v1/explain} runs the same method with a {@link org.hubdns.steering.Trace}.
+ * Configured by the platform's settings (defaultSite, answerUnknown, spillAt, affinityPrefixV4/V6);
+ * no metrics yet (issue 8).
  */
 package org.hubdns.steering;
