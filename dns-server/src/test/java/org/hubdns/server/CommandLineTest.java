@@ -380,7 +380,7 @@ class CommandLineTest {
         List<String> given = List.of(args);
         cmd.addAll(given);
         if (!given.isEmpty() && given.get(0).equals("serve")
-                && given.stream().noneMatch(a -> a.startsWith("--cluster-port") || a.startsWith("--config"))) {
+                && given.stream().noneMatch(a -> a.startsWith("--cluster-port"))) {
             cmd.add("--cluster-port=0"); // tests run side by side: never the default 5701
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
