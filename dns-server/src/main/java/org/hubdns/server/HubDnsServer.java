@@ -122,6 +122,17 @@ public final class HubDnsServer {
                 "listen on http " + hostPort(httpAddress, config.httpPort()), "--http-port");
         LOG.info("listening http {}", hostPort(httpAddress, http.actualPort()));
 
+        // the DNS port is bound only after the first snapshot; a port in use should not wait for the join
+        if (config.dnsPort() != 0) {
+            for (InetAddress a : config.bind()) {
+                try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                    probe.setReuseAddress(true);
+                    probe.bind(new InetSocketAddress(a, config.dnsPort()));
+                } catch (java.io.IOException e) {
+                    throw bindFailure("listen on tcp " + hostPort(a, config.dnsPort()), "--dns-port", e);
+                }
+            }
+        }
         notReady = "joining the cluster";
         ClusterSettings cs = clusterSettings();
         LOG.info("joining cluster '{}' on {} (members: {})", cs.clusterName(), hostPort(cs.bind(), cs.port()),

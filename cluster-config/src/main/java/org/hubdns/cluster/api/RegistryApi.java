@@ -267,8 +267,22 @@ public final class RegistryApi {
             throw ApiException.badRequest(null, "the body must be a JSON object, not " + (v == null ? "null"
                     : v instanceof JsonArray ? "an array" : "a " + v.getClass().getSimpleName().toLowerCase()));
         } catch (DecodeException e) {
-            throw ApiException.badRequest(null, "the body is not valid JSON: " + e.getMessage());
+            throw ApiException.badRequest(null, "the body is not valid JSON: " + jsonProblem(e));
         }
+    }
+
+    /** Jackson's own words, without its internals: "Unexpected end-of-input (line 1, column 19)". */
+    static String jsonProblem(DecodeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+                String where = j.getLocation() == null ? "" : " (line " + j.getLocation().getLineNr() + ", column "
+                        + j.getLocation().getColumnNr() + ")";
+                String msg = j.getOriginalMessage();
+                int cut = msg.indexOf(": expected");
+                return (cut > 0 ? msg.substring(0, cut) : msg.split("\n")[0]) + where;
+            }
+        }
+        return String.valueOf(e.getMessage()).split("\n")[0];
     }
 
     /** 415 unless the request says it sends one of {@code types}. */
