@@ -65,7 +65,7 @@ public final class PlatformSteering implements DynamicAnswers {
         this.platform = platform;
         this.locator = locator;
         this.ttl = platform.ttl();
-        this.answers = platform.answers();
+        this.answers = Math.max(1, Math.min(16, platform.answers())); // the API's range, whatever was stored
         List<NodeStatus> st = new ArrayList<>();
         this.v4 = family(4, platform, sites, nodes, states, st);
         this.v6 = family(16, platform, sites, nodes, states, null);

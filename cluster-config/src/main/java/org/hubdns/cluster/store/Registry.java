@@ -93,6 +93,7 @@ public final class Registry implements AutoCloseable {
             throw new IOException("cannot restore the registry: " + rootMessage(e), e);
         }
         r.mirror.drain(120); // datasets (coverage zones) are in the first view, not a moment after it
+        r.mirror.every(30, r::reloadStaleDatasets);
         RegistryView first = r.mirror.start();
         LOG.info("cluster '{}' joined: {} member(s); registry restored ({} zones, {} platforms, {} sites, {} nodes)",
                 settings.clusterName(), first.members(), first.zones().size(), first.platforms().size(),
@@ -274,6 +275,20 @@ public final class Registry implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Loads again any dataset whose current upload this member does not serve (a fetch that failed
+     * while partitions moved, say): run after a member leaves and every 30 s.
+     */
+    private void reloadStaleDatasets() {
+        mirror.all(Kind.DATASETS).forEach((name, stored) -> {
+            DatasetMeta have = mirror.loadedDataset(name);
+            if (!stored.deleted() && (have == null
+                    || have.upload() != Json.read(stored.body(), DatasetMeta.class).upload())) {
+                mirror.execute(() -> loadDataset(name, stored));
+            }
+        });
+    }
+
     /** Copies every value of the cluster into the mirror and the data dir (promoted backups, shutdown). */
     private void syncFromCluster(String why) {
         if (closed) {
@@ -291,6 +306,7 @@ public final class Registry implements AutoCloseable {
         local.commit();
         if (why != null) {
             LOG.info("registry copied to the data dir after {}", why);
+            reloadStaleDatasets();
         }
     }
 
@@ -530,13 +546,6 @@ public final class Registry implements AutoCloseable {
         int n = Math.max(1, (bytes.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
         DatasetMeta meta = new DatasetMeta(name, upload, n, bytes.length, LocalStore.sha256(bytes), info);
         putChunks(meta, bytes);
-        try {
-            // on disk first, so that this member's own event finds it there instead of fetching the chunks
-            local.writeDataset(meta, bytes);
-        } catch (IOException e) {
-            LOG.error("dataset '{}' could not be written to the data dir ({}); the cluster holds it", name,
-                    e.getMessage());
-        }
         DatasetMeta[] previous = {null};
         Stored written;
         try {
@@ -552,9 +561,10 @@ public final class Registry implements AutoCloseable {
             dropChunks(meta);
             throw e;
         }
-        // one loading path for every dataset, on the registry thread; wait so the caller sees it
+        // one loading path for every dataset, on the registry thread (so files are written in the
+        // order uploads won), handed the bytes so it need not fetch them back; wait so the caller sees it
         Stored w = written;
-        mirror.execute(() -> loadDataset(name, w));
+        mirror.execute(() -> loadDataset(name, w, bytes));
         mirror.drain(120);
         if (previous[0] != null) {
             DatasetMeta old = previous[0];
@@ -594,8 +604,16 @@ public final class Registry implements AutoCloseable {
 
     /** Runs on the registry thread: the local file when it matches, else the cluster's chunks. */
     private void loadDataset(String name, Stored value) {
+        loadDataset(name, value, null);
+    }
+
+    private void loadDataset(String name, Stored value, byte[] given) {
         if (closed) {
             return;
+        }
+        Stored current = mirror.stored(Kind.DATASETS, name);
+        if (current != null && current.version() > value.version()) {
+            return; // a newer upload won meanwhile; its own load follows
         }
         if (value.deleted()) {
             mirror.datasetRemoved(name);
@@ -608,9 +626,13 @@ public final class Registry implements AutoCloseable {
             return;
         }
         try {
-            byte[] bytes = local.readDataset(meta);
+            byte[] bytes = given != null && LocalStore.sha256(given).equals(meta.sha256()) ? null
+                    : local.readDataset(meta);
             java.nio.file.Path file = local.datasetFile(name);
-            if (bytes == null) {
+            if (given != null && bytes == null) {
+                bytes = given;
+                file = local.writeDataset(meta, bytes);
+            } else if (bytes == null) {
                 bytes = fetchChunks(meta);
                 if (bytes == null) {
                     return;

@@ -137,9 +137,21 @@ final class RegistryMirror {
     }
 
     /** Waits (bounded) for the tasks queued so far, e.g. datasets being loaded at start. */
+    void every(long seconds, Runnable task) {
+        thread.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("registry task failed: {}", e.toString());
+            }
+        }, seconds, seconds, TimeUnit.SECONDS);
+    }
+
     void drain(long timeoutSeconds) {
         try {
             thread.submit(() -> { }).get(timeoutSeconds, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            return; // this member is leaving
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             LOG.warn("registry tasks still running after {} s: {}", timeoutSeconds, e.toString());
         } catch (InterruptedException e) {
