@@ -55,9 +55,12 @@ class DatasetsTest {
                 f.get();
             }
             pool.shutdown();
-            DatasetMeta current = r.view().datasetMetas().get("blob");
-            winner = current.sha256();
-            byte[] served = (byte[]) r.freshView().datasets().get("blob");
+            // the winner is what the cluster holds: the last upload to win the compare-and-set
+            winner = Json.read(r.get(Kind.DATASETS, "blob").body(), DatasetMeta.class).sha256();
+            RegistryView view = r.freshView();
+            assertThat(view.datasetMetas().get("blob").sha256()).as("seed %d: the loaded upload", seed)
+                    .isEqualTo(winner);
+            byte[] served = (byte[]) view.datasets().get("blob");
             assertThat(LocalStore.sha256(served)).as("seed %d: the member serves the winning upload", seed)
                     .isEqualTo(winner);
             assertThat(LocalStore.sha256(Files.readAllBytes(dir.resolve("datasets/blob.bin"))))
