@@ -15,7 +15,6 @@ public final class Located {
     public String city;
     /** The coverage zone's site, when located by one. */
     public String coverageSite;
-    public String coverageCidr;
     /** The GeoIP step's per-thread cache, kept here because this object lives as long as its event loop. */
     public Object geoCache;
 
@@ -29,6 +28,5 @@ public final class Located {
         subdivision = null;
         city = null;
         coverageSite = null;
-        coverageCidr = null;
     }
 }

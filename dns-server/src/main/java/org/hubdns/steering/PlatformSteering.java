@@ -192,8 +192,7 @@ public final class PlatformSteering implements DynamicAnswers {
             addrs[i] = (byte[][]) nodes.get(i)[1];
             w[i] = (Double) nodes.get(i)[2];
         }
-        boolean coords = !"*".equals(site.name());
-        return new SiteNodes(site.name(), site.country(), coords, site.lat(), site.lon(), ids, addrs, w, full);
+        return new SiteNodes(site.name(), site.country(), site.lat(), site.lon(), ids, addrs, w, full);
     }
 
     public Platform platform() {

@@ -8,7 +8,6 @@ package org.hubdns.steering;
 final class SiteNodes {
     final String site;
     final String country;
-    final boolean hasCoordinates;
     final double lat;
     final double lon;
     final double latRad;
@@ -24,11 +23,10 @@ final class SiteNodes {
     final double keep;
     final double effectiveWeight;
 
-    SiteNodes(String site, String country, boolean hasCoordinates, double lat, double lon, String[] nodeIds,
+    SiteNodes(String site, String country, double lat, double lon, String[] nodeIds,
             byte[][][] addresses, double[] weights, double fullWeight) {
         this.site = site;
         this.country = country;
-        this.hasCoordinates = hasCoordinates;
         this.lat = lat;
         this.lon = lon;
         this.latRad = Math.toRadians(lat);

@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.hubdns.cluster.model.CacheNode;
 import org.hubdns.cluster.model.Partner;
-import org.hubdns.cluster.model.Platform;
-import org.hubdns.cluster.model.Site;
 import org.hubdns.cluster.model.StoredZone;
 import org.hubdns.cluster.store.Json;
 import org.hubdns.cluster.store.Kind;
@@ -71,38 +69,11 @@ public final class RegistryApi {
         BodyHandler json = BodyHandler.create(false).setBodyLimit(JSON_LIMIT);
         BodyHandler zone = BodyHandler.create(false).setBodyLimit(ZONE_LIMIT);
 
-        router.get("/v1/sites").handler(ctx -> run(ctx, (c, who) -> Reply.ok(list(service.registry().freshView().sites()))));
-        router.get("/v1/sites/:name").handler(ctx -> run(ctx, (c, who) ->
-                found(service.registry().get(Kind.SITES, c.pathParam("name")), "site", c)));
-        router.put("/v1/sites/:name").handler(json).handler(contentType("application/json"))
-                .handler(ctx -> run(ctx, (c, who) -> {
-                    Auth.requireOperator(who);
-                    Site s = service.parseSite(c.pathParam("name"), body(c));
-                    boolean existed = exists(Kind.SITES, s.name());
-                    return written(existed, service.putSite(s), "/v1/sites/" + s.name());
-                }));
-        router.delete("/v1/sites/:name").handler(ctx -> run(ctx, (c, who) -> {
-            Auth.requireOperator(who);
-            service.deleteSite(c.pathParam("name"));
-            return Reply.noContent();
-        }));
-
-        router.get("/v1/platforms").handler(ctx -> run(ctx, (c, who) ->
-                Reply.ok(list(service.registry().freshView().platforms()))));
-        router.get("/v1/platforms/:name").handler(ctx -> run(ctx, (c, who) ->
-                found(service.registry().get(Kind.PLATFORMS, c.pathParam("name")), "platform", c)));
-        router.put("/v1/platforms/:name").handler(json).handler(contentType("application/json"))
-                .handler(ctx -> run(ctx, (c, who) -> {
-                    Auth.requireOperator(who);
-                    Platform p = service.parsePlatform(c.pathParam("name"), body(c));
-                    boolean existed = exists(Kind.PLATFORMS, p.name());
-                    return written(existed, service.putPlatform(p), "/v1/platforms/" + p.name());
-                }));
-        router.delete("/v1/platforms/:name").handler(ctx -> run(ctx, (c, who) -> {
-            Auth.requireOperator(who);
-            service.deletePlatform(c.pathParam("name"));
-            return Reply.noContent();
-        }));
+        operatorResource(router, json, "sites", "site", Kind.SITES, v -> v.sites(),
+                (name, body) -> service.putSite(service.parseSite(name, body)), name -> service.deleteSite(name));
+        operatorResource(router, json, "platforms", "platform", Kind.PLATFORMS, v -> v.platforms(),
+                (name, body) -> service.putPlatform(service.parsePlatform(name, body)),
+                name -> service.deletePlatform(name)); // lambdas: the service exists only once the member has joined
 
         router.get("/v1/partners").handler(ctx -> run(ctx, (c, who) -> {
             Auth.requireOperator(who);
@@ -201,6 +172,38 @@ public final class RegistryApi {
         router.delete("/v1/zones/:name").handler(ctx -> run(ctx, (c, who) -> {
             Auth.requireOperator(who);
             service.deleteZone(c.pathParam("name"));
+            return Reply.noContent();
+        }));
+    }
+
+    /** A write of one resource from its path name and JSON body; validates, stores, returns what was stored. */
+    private interface Write {
+        Stored put(String name, JsonObject body);
+    }
+
+    /**
+     * The four routes of a resource the operator owns and any token may read: list, get, put
+     * (201 when new, 200 when replaced) and delete.
+     */
+    private void operatorResource(Router router, BodyHandler json, String plural, String what, Kind kind,
+            java.util.function.Function<org.hubdns.cluster.store.RegistryView, Map<String, ?>> listed, Write write,
+            java.util.function.Consumer<String> delete) {
+        String base = "/v1/" + plural;
+        router.get(base).handler(ctx -> run(ctx, (c, who) -> Reply.ok(list(listed.apply(service.registry().freshView())))));
+        router.get(base + "/:name").handler(ctx -> run(ctx, (c, who) ->
+                found(service.registry().get(kind, c.pathParam("name")), what, c)));
+        router.put(base + "/:name").handler(json).handler(contentType("application/json"))
+                .handler(ctx -> run(ctx, (c, who) -> {
+                    Auth.requireOperator(who);
+                    String name = c.pathParam("name");
+                    JsonObject body = body(c);
+                    boolean existed = exists(kind, name);
+                    Stored stored = write.put(name, body);
+                    return written(existed, stored, base + "/" + name);
+                }));
+        router.delete(base + "/:name").handler(ctx -> run(ctx, (c, who) -> {
+            Auth.requireOperator(who);
+            delete.accept(c.pathParam("name"));
             return Reply.noContent();
         }));
     }
