@@ -33,16 +33,19 @@ final class HttpApi {
     private final HubDnsServer server;
     private final Vertx vertx;
     private final RegistryApi registryApi;
+    private final NodeHealthApi nodeHealth;
     private final Router router;
 
     HttpApi(HubDnsServer server, Vertx vertx) {
         this.server = server;
         this.vertx = vertx;
         this.registryApi = new RegistryApi(vertx);
+        this.nodeHealth = new NodeHealthApi(server);
         this.router = build();
     }
 
     void activate(RegistryService service, Auth auth) {
+        nodeHealth.activate(service);
         registryApi.activate(service, auth);
     }
 
@@ -99,6 +102,7 @@ final class HttpApi {
         ExplainApi explain = new ExplainApi(server);
         r.get("/v1/explain").handler(ctx -> registryApi.run(ctx, explain::explain));
         server.geoIp().mount(r, registryApi);
+        nodeHealth.mount(r, registryApi);
         registryApi.mount(r);
         r.errorHandler(404, ctx -> Problem.send(ctx, 404, "Not Found",
                 "no such resource: " + ctx.request().method() + " " + ctx.request().path()

@@ -40,6 +40,7 @@ import org.hubdns.dns.transport.QueryProcessorFactory;
 import org.hubdns.dns.transport.TcpVerticle;
 import org.hubdns.dns.transport.UdpListener;
 import org.hubdns.dns.zone.ZoneLoadException;
+import org.hubdns.health.HealthChecker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HubDnsServer {
     private static final Logger LOG = LoggerFactory.getLogger(HubDnsServer.class);
+    /** How long start-up waits for the first verdicts on probed nodes before binding DNS. */
+    private static final long FIRST_PROBES_MS = 3000;
 
     private final ServerConfig config;
     private final SnapshotHolder snapshots = new SnapshotHolder();
@@ -64,6 +67,7 @@ public final class HubDnsServer {
     private HttpApi api;
     private final SnapshotBuilder snapshotBuilder;
     private volatile Registry registry;
+    private volatile HealthChecker health;
     private final GeoIpData geoIp;
     private volatile String notReady = "starting";
     private int dnsPort;
@@ -72,7 +76,8 @@ public final class HubDnsServer {
     private HubDnsServer(ServerConfig config, DynamicNames dynamicNames) {
         this.config = config;
         this.sources = new ZoneSources(config.zonesDir(), config.demo());
-        this.snapshotBuilder = new SnapshotBuilder(snapshots, dynamicNames, GeoIpData::locator);
+        this.snapshotBuilder = new SnapshotBuilder(snapshots, dynamicNames, GeoIpData::locator,
+                () -> registry == null ? null : registry.view(), () -> health == null ? Map.of() : health.current());
         this.geoIp = new GeoIpData(() -> hostPort(config.bind().get(0), httpPort()));
     }
 
@@ -151,7 +156,8 @@ public final class HubDnsServer {
         } catch (IOException e) {
             throw new StartupException(e.getMessage(), e);
         }
-        RegistryService service = new RegistryService(registry, new ZoneUploads());
+        health = HealthChecker.start(vertx, registry, config.probing());
+        RegistryService service = new RegistryService(registry, new ZoneUploads(), config.probing().policy(), health);
         for (StoredZone z : fileZones) {
             offerZone(z);
         }
@@ -167,7 +173,14 @@ public final class HubDnsServer {
             snapshotBuilder.build(view);
             geoIp.publish(view);
         });
-        Snapshot first = snapshotBuilder.build(registry.freshView());
+        health.onChange(snapshotBuilder::rebuild);
+        snapshotBuilder.build(registry.freshView());
+        notReady = "probing cache nodes";
+        if (!health.awaitFirstVerdicts(FIRST_PROBES_MS)) {
+            LOG.info("some cache nodes have no health verdict yet after {} ms; they count as unknown until they do",
+                    FIRST_PROBES_MS);
+        }
+        Snapshot first = snapshots.current();
         api.activate(service, new Auth(registry, admin.sha256()));
 
         ServerCookies cookies = new ServerCookies(AdminTokens.cookieSecret(registry));
@@ -249,6 +262,9 @@ public final class HubDnsServer {
     }
 
     private void closeRegistry() {
+        if (health != null) {
+            health.close(); // withdraws this member's verdicts at once
+        }
         if (registry != null) {
             registry.close(); // copies the registry to the data dir, then leaves the cluster gracefully
             registry = null;
@@ -333,6 +349,14 @@ public final class HubDnsServer {
 
     Registry registry() {
         return registry;
+    }
+
+    HealthChecker health() {
+        return health;
+    }
+
+    int probeMinInterval() {
+        return config.probing().policy().minIntervalMs();
     }
 
     long lastSnapshotBuildMicros() {

@@ -25,20 +25,8 @@ public final class Main implements Runnable {
             System.err.println("hubdns: error: " + e.getMessage());
             return CommandLine.ExitCode.USAGE;
         }
-        for (String a : args) {
-            for (String later : NOT_YET) {
-                if (a.equals(later) || a.startsWith(later + "=")) {
-                    System.err.println("hubdns: error: " + later + " is not implemented yet (it comes with the "
-                            + "health checker); remove it");
-                    return CommandLine.ExitCode.USAGE;
-                }
-            }
-        }
         return cmd.execute(args);
     }
-
-    /** Options of features still to come: refused with a clear word rather than "unknown option". */
-    private static final String[] NOT_YET = {"--probe-allow"};
 
     @Override
     public void run() {

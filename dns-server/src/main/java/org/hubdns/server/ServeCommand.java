@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.hubdns.cluster.model.ProbePolicy;
+import org.hubdns.health.HealthChecker;
 import sun.misc.Signal;
 
 /** {@code hubdns serve}: runs one member until SIGTERM/SIGINT; SIGHUP reloads the zones. */
@@ -91,6 +93,24 @@ final class ServeCommand implements Callable<Integer> {
             description = "Most DNS TCP connections at once; more are closed on accept (default: ${DEFAULT-VALUE}).")
     int tcpMaxConnections;
 
+    @Option(names = "--probe-allow", split = ",", paramLabel = "CIDR",
+            description = "Networks the health checker may probe (nodes with checks elsewhere are refused at "
+                    + "registration). Empty by default; --demo alone allows 127.0.0.0/8.")
+    List<String> probeAllow;
+
+    @Option(names = "--probe-min-interval", paramLabel = "MS", defaultValue = "500",
+            description = "The shortest probe interval a node's check may ask for (default: ${DEFAULT-VALUE}).")
+    int probeMinInterval;
+
+    @Option(names = "--probers-per-node", paramLabel = "K", defaultValue = "3",
+            description = "How many members probe each node; its health is their majority (default: "
+                    + "${DEFAULT-VALUE}, fewer in a smaller cluster).")
+    int probersPerNode;
+
+    @Option(names = "--probe-source", paramLabel = "ADDR",
+            description = "Send probes from this local address (default: the kernel's choice).")
+    String probeSource;
+
     @Option(names = "--threads", paramLabel = "N",
             description = "Event loops, each with its own UDP socket (default: the number of cores).")
     Integer threads;
@@ -134,7 +154,7 @@ final class ServeCommand implements Callable<Integer> {
     private ServerConfig toConfig() {
         List<InetAddress> addresses = new ArrayList<>();
         for (String b : bind) {
-            addresses.add(ipLiteral(b.strip()));
+            addresses.add(ipLiteral(b.strip(), "--bind"));
         }
         if (addresses.isEmpty()) {
             throw usage("--bind needs at least one address");
@@ -169,24 +189,46 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         return new ServerConfig(addresses, dnsPort, httpPort, dataDir, zones, nsid, demo, adminTokenFile,
-                tcpIdleTimeout, tcpMaxConnections, loops, new ServerConfig.Cluster(clusterName, clusterPort, others), geoip);
+                tcpIdleTimeout, tcpMaxConnections, loops, new ServerConfig.Cluster(clusterName, clusterPort, others), geoip,
+                probing());
     }
 
-    private InetAddress ipLiteral(String s) {
+    private HealthChecker.Settings probing() {
+        List<String> allow = probeAllow != null ? probeAllow : demo ? List.of("127.0.0.0/8") : List.of();
+        if (probeMinInterval < 100 || probeMinInterval > 3_600_000) {
+            throw usage("--probe-min-interval must be between 100 and 3600000 ms, not " + probeMinInterval);
+        }
+        if (probersPerNode < 1 || probersPerNode > 15) {
+            throw usage("--probers-per-node must be between 1 and 15, not " + probersPerNode);
+        }
+        ProbePolicy policy;
+        try {
+            policy = ProbePolicy.parse(allow, probeMinInterval);
+        } catch (IllegalArgumentException e) {
+            throw usage("--probe-allow: " + e.getMessage());
+        }
+        String source = null;
+        if (probeSource != null) {
+            source = ipLiteral(probeSource.strip(), "--probe-source").getHostAddress();
+        }
+        return new HealthChecker.Settings(policy, probersPerNode, source);
+    }
+
+    private InetAddress ipLiteral(String s, String flag) {
         // only literals: a host name would need a DNS lookup at start-up, and could change under us;
         // and only dotted quads for IPv4, as InetAddress would read "1.2.3" as 1.2.0.3 and "10" as 0.0.0.10
         if (!IPV4.matcher(s).matches() && !s.contains(":")) {
-            throw usage("--bind takes IP addresses, not '" + s + "'");
+            throw usage(flag + " takes IP addresses, not '" + s + "'");
         }
         try {
             InetAddress a = InetAddress.getByName(s);
             if (a.isAnyLocalAddress()) {
                 // a wildcard socket may answer from another address than the one asked, which resolvers drop
-                throw usage("--bind " + s + ": list the addresses to serve instead of the wildcard address");
+                throw usage(flag + " " + s + ": give an address of this machine, not the wildcard address");
             }
             return a;
         } catch (java.net.UnknownHostException e) {
-            throw usage("--bind: '" + s + "' is not an IP address");
+            throw usage(flag + ": '" + s + "' is not an IP address");
         }
     }
 

@@ -3,6 +3,7 @@ package org.hubdns.server;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
+import org.hubdns.health.HealthChecker;
 
 /**
  * The settings of one hubdns member, from flags and the YAML file.
@@ -10,6 +11,7 @@ import java.util.List;
  * @param dnsPort 0 picks a free port (tests)
  * @param httpPort 0 picks a free port (tests)
  * @param geoip a GeoIP2/GeoLite2 City database to seed the cluster with, or null
+ * @param probing what the health checker may probe, how often at most, from how many members
  */
 public record ServerConfig(
         List<InetAddress> bind,
@@ -24,9 +26,23 @@ public record ServerConfig(
         int tcpMaxConnections,
         int threads,
         Cluster cluster,
-        Path geoip) {
+        Path geoip,
+        HealthChecker.Settings probing) {
     public ServerConfig {
         bind = List.copyOf(bind);
+    }
+
+    /** Without health-check settings: nothing may be probed. */
+    public ServerConfig(List<InetAddress> bind, int dnsPort, int httpPort, Path dataDir, Path zonesDir, String nsid,
+            boolean demo, Path adminTokenFile, int tcpIdleTimeoutSeconds, int tcpMaxConnections, int threads,
+            Cluster cluster, Path geoip) {
+        this(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile, tcpIdleTimeoutSeconds,
+                tcpMaxConnections, threads, cluster, geoip, HealthChecker.Settings.DEFAULT);
+    }
+
+    public ServerConfig withProbing(HealthChecker.Settings settings) {
+        return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, settings);
     }
 
     /** A member that forms its own cluster on a free port (tests). */

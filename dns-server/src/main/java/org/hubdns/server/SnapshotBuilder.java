@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hubdns.cluster.model.CacheNode;
+import org.hubdns.cluster.model.NodeStates;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.StoredZone;
 import org.hubdns.cluster.store.RegistryView;
@@ -40,14 +41,30 @@ final class SnapshotBuilder {
     private final SnapshotHolder holder;
     private final DynamicNames extra;
     private final java.util.function.Function<RegistryView, GeoLocator> geo;
+    private final java.util.function.Supplier<RegistryView> latest;
+    private final NodeStates states;
+    /** Platforms answering with their fallback because none of their nodes can serve (for the log). */
+    private final java.util.Set<String> fallingBack = new java.util.HashSet<>();
     private final AtomicLong generation = new AtomicLong();
     private final Map<String, Parsed> parsed = new HashMap<>();
 
+    /**
+     * @param latest the registry's newest view (health changes rebuild with it)
+     * @param states nodes' health and load, read at every build
+     */
     SnapshotBuilder(SnapshotHolder holder, DynamicNames extra,
-            java.util.function.Function<RegistryView, GeoLocator> geo) {
+            java.util.function.Function<RegistryView, GeoLocator> geo,
+            java.util.function.Supplier<RegistryView> latest, NodeStates states) {
         this.holder = holder;
         this.extra = extra;
         this.geo = geo;
+        this.latest = latest;
+        this.states = states;
+    }
+
+    /** Rebuilds with the newest view and node states (after a health or load change). */
+    synchronized Snapshot rebuild() {
+        return build(latest.get());
     }
 
     private volatile long lastBuildMicros;
@@ -57,12 +74,13 @@ final class SnapshotBuilder {
         return lastBuildMicros;
     }
 
-    synchronized Snapshot build(RegistryView view) {
+    synchronized Snapshot build(RegistryView given) {
         long t0 = System.nanoTime();
-        Snapshot published = holder.current();
-        if (published.viewSequence() > view.sequence()) {
-            return published; // a newer view was built meanwhile on another thread
-        }
+        // health changes rebuild from another thread: always build from the newest view, so that
+        // neither a view nor a health change is lost to the other
+        RegistryView newest = latest.get();
+        RegistryView view = newest != null && newest.sequence() > given.sequence() ? newest : given;
+        java.util.Map<String, org.hubdns.cluster.model.NodeState> nodeStates = states.current();
         List<ZoneContent> zones = new ArrayList<>();
         Map<String, Parsed> next = new HashMap<>();
         for (StoredZone z : view.zones().values()) {
@@ -92,7 +110,7 @@ final class SnapshotBuilder {
         for (Platform p : view.platforms().values()) {
             try {
                 PlatformSteering a = new PlatformSteering(p, view.sites(), byPlatform.getOrDefault(p.name(), List.of()),
-                        view.nodeStates(), locator);
+                        nodeStates, locator);
                 steering.put(p.name(), a);
                 for (String h : p.hostnames()) {
                     dynamic.put(Name.fromString(h + "."), a);
@@ -106,6 +124,38 @@ final class SnapshotBuilder {
         Snapshot s = new Snapshot(tree, generation.incrementAndGet(), view.sequence(), Map.copyOf(steering));
         holder.publish(s);
         lastBuildMicros = (System.nanoTime() - t0) / 1000;
+        logFallbacks(steering, byPlatform);
         return s;
+    }
+
+    /** "health down", "health unknown", "draining", "full", "no site": why a node is out, in a word or two. */
+    private static String reason(String verdict) {
+        if (verdict.startsWith("out: health ")) {
+            return verdict.substring(5).replaceFirst(" \\(.*", "");
+        }
+        if (verdict.startsWith("out: load")) {
+            return "full";
+        }
+        if (verdict.startsWith("out: its site")) {
+            return "no site";
+        }
+        return verdict.startsWith("out: ") ? verdict.substring(5) : verdict;
+    }
+
+    private void logFallbacks(Map<String, PlatformSteering> steering, Map<String, List<CacheNode>> byPlatform) {
+        fallingBack.retainAll(steering.keySet());
+        for (Map.Entry<String, PlatformSteering> e : steering.entrySet()) {
+            PlatformSteering p = e.getValue();
+            boolean down = !p.statuses().isEmpty() && !p.serving();
+            if (down && fallingBack.add(e.getKey())) {
+                Map<String, Long> why = new java.util.TreeMap<>();
+                p.statuses().forEach(st -> why.merge(reason(st.verdict()), 1L, Long::sum));
+                LOG.warn("platform {}: none of its {} cache node(s) can serve ({}); answering with its fallback {}",
+                        e.getKey(), p.statuses().size(), why, p.platform().fallback());
+            } else if (!down && fallingBack.remove(e.getKey())) {
+                LOG.info("platform {}: cache nodes serve again ({} of {})", e.getKey(),
+                        p.statuses().stream().filter(st -> st.verdict().startsWith("in")).count(), p.statuses().size());
+            }
+        }
     }
 }

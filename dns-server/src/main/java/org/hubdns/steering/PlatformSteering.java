@@ -116,15 +116,12 @@ public final class PlatformSteering implements DynamicAnswers {
         sorted.sort(Comparator.comparing(CacheNode::id));
         for (CacheNode n : sorted) {
             NodeState s = states.get(n.id());
-            String health = s == null ? ("none".equals(n.check().type()) ? "up" : "unchecked") : s.health();
-            if ("none".equals(n.check().type())) {
-                health = "up";
-            }
+            // no verdict yet is unknown; a node without checks is always up
+            String health = !n.check().probed() ? "up" : s == null ? "unknown" : s.health();
             double load = s == null ? 0.0 : s.load();
             double eff = effectiveWeight(n.weight(), load, p.effectiveSpillAt());
             String verdict;
-            boolean healthy = "up".equals(health) || "unchecked".equals(health)
-                    || "unknown".equals(health) && p.answersUnknown();
+            boolean healthy = "up".equals(health) || "unknown".equals(health) && p.answersUnknown();
             if (!sites.containsKey(n.site())) {
                 verdict = "out: its site '" + n.site() + "' does not exist";
             } else if (!n.active()) {
@@ -197,6 +194,11 @@ public final class PlatformSteering implements DynamicAnswers {
 
     public Platform platform() {
         return platform;
+    }
+
+    /** Whether any node could be answered now (else the platform answers with its fallback). */
+    public boolean serving() {
+        return statuses.stream().anyMatch(st -> st.verdict().startsWith("in"));
     }
 
     public List<NodeStatus> statuses() {

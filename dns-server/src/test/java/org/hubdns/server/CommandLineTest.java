@@ -144,28 +144,22 @@ class CommandLineTest {
 
     // ---------------------------------------------------------------- usage errors: exit 2
 
-    @ParameterizedTest
-    @ValueSource(strings = {"--probe-allow 127.0.0.0/8", "--bogus"})
-    void anUnknownOptionIsAUsageError(String option) throws Exception {
-        String[] words = option.split(" ");
+    @Test
+    void anUnknownOptionIsAUsageError() throws Exception {
         List<String> args = new ArrayList<>(List.of("serve", "--demo", "--dns-port", "" + freeDnsPort(V4),
-                "--http-port", "" + freeTcpPort(V4), "--data-dir", tmp.resolve("data").toString()));
-        args.addAll(List.of(words));
+                "--http-port", "" + freeTcpPort(V4), "--data-dir", tmp.resolve("data").toString(), "--bogus"));
         ServerProcess p = spawn(args.toArray(String[]::new));
 
         assertThat(p.awaitExit()).isEqualTo(2);
-        String stderr = String.join("\n", p.stderr());
-        if (words[0].equals("--bogus")) {
-            assertThat(stderr).contains("Unknown option").contains("'" + words[0] + "'");
-        } else {
-            assertThat(stderr).contains(words[0] + " is not implemented yet");
-        }
+        assertThat(String.join("\n", p.stderr())).contains("Unknown option").contains("'--bogus'");
         assertThat(p.stdout()).noneMatch(l -> l.contains("listening"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"--dns-port=70000", "--http-port=-1", "--dns-port=abc", "--bind=not-an-ip",
-            "--bind=1.2.3", "--bind=0.0.0.0", "--tcp-idle-timeout=0", "--threads=0"})
+            "--bind=1.2.3", "--bind=0.0.0.0", "--tcp-idle-timeout=0", "--threads=0", "--probe-allow=10.0.0.1/8",
+            "--probe-allow=example.com/24", "--probe-min-interval=50", "--probers-per-node=0",
+            "--probe-source=somewhere"})
     void aBadValueIsAUsageErrorNamingTheOption(String arg) throws Exception {
         String option = arg.substring(0, arg.indexOf('='));
         List<String> args = new ArrayList<>(List.of("serve", "--demo", "--data-dir", tmp.resolve("data").toString()));

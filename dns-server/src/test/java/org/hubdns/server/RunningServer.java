@@ -28,6 +28,9 @@ import org.xbill.DNS.Type;
  */
 public final class RunningServer implements AutoCloseable {
     public static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    /** Tests probe stand-ins on loopback only, as --demo allows. */
+    public static final org.hubdns.health.HealthChecker.Settings PROBING = new org.hubdns.health.HealthChecker.Settings(
+            org.hubdns.cluster.model.ProbePolicy.parse(List.of("127.0.0.0/8", "::1/128"), 200), 3, null);
 
     private final HubDnsServer server;
     private final Path dir;
@@ -65,7 +68,7 @@ public final class RunningServer implements AutoCloseable {
             }
         }
         ServerConfig cfg = new ServerConfig(List.of(LOOPBACK), 0, 0, dir.resolve("data"), zones, nsid, demo, null,
-                tcpIdleSeconds, tcpMaxConnections, 2);
+                tcpIdleSeconds, tcpMaxConnections, 2).withProbing(PROBING);
         return new RunningServer(HubDnsServer.start(cfg, dynamicNames), dir);
     }
 
@@ -73,10 +76,7 @@ public final class RunningServer implements AutoCloseable {
         return server;
     }
 
-    /**
-     * This member's registry, for tests that write what no API writes yet (the health checker's
-     * {@code Kind.NODE_STATE}).
-     */
+    /** This member's registry (for tests that look below the API). */
     public org.hubdns.cluster.store.Registry registry() {
         return server.registry();
     }

@@ -11,6 +11,8 @@ import org.hubdns.cluster.model.CacheNode;
 import org.hubdns.cluster.model.Fallback;
 import org.hubdns.cluster.model.HealthCheck;
 import org.hubdns.cluster.model.NodeState;
+import org.hubdns.cluster.model.NodeStates;
+import org.hubdns.cluster.model.ProbePolicy;
 import org.hubdns.cluster.model.Partner;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
@@ -33,10 +35,18 @@ public final class RegistryService {
 
     private final Registry registry;
     private final ZoneValidator zones;
+    private final ProbePolicy probes;
+    private final NodeStates states;
 
-    public RegistryService(Registry registry, ZoneValidator zones) {
+    /**
+     * @param probes what nodes' checks may probe (registration refuses the rest with 422)
+     * @param states nodes' health and load as this member sees them (shown with each node)
+     */
+    public RegistryService(Registry registry, ZoneValidator zones, ProbePolicy probes, NodeStates states) {
         this.registry = registry;
         this.zones = zones;
+        this.probes = probes;
+        this.states = states;
     }
 
     public Registry registry() {
@@ -265,7 +275,14 @@ public final class RegistryService {
         }
         int weight = (int) f.integer("weight", 1, 1000, 100L);
         HealthCheck check = f.has("check") ? parseCheck(f.object("check", "type", "port", "path", "expectStatus",
-                "intervalMs", "timeoutMs", "rise", "fall")) : HealthCheck.NONE;
+                "intervalMs", "timeoutMs", "rise", "fall"), probes.minIntervalMs()) : HealthCheck.NONE;
+        int outside = check.probed() ? probes.firstOutside(addresses) : -1;
+        if (outside >= 0) {
+            // hubdns must not become a scanner of networks that nobody allowed
+            throw ApiException.invalid("addresses[" + outside + "]", "address " + addresses.get(outside) + " is "
+                    + "outside the networks this cluster may probe (" + probes.describe() + "): ask the operator "
+                    + "to add its network to --probe-allow, or register the node with check type none");
+        }
 
         Partner partner = registry.view().partners().get(partnerName);
         if (partner == null) {
@@ -291,7 +308,7 @@ public final class RegistryService {
         return new CacheNode(id, partnerName, platform, site, addresses, weight, check, admin);
     }
 
-    private static HealthCheck parseCheck(Fields c) {
+    private static HealthCheck parseCheck(Fields c, int minIntervalMs) {
         String type = c.string("type", 10);
         if (!CHECK_TYPES.contains(type)) {
             throw ApiException.invalid("check.type", "'check.type' must be http, tcp or none, not '" + type + "'");
@@ -332,8 +349,12 @@ public final class RegistryService {
                 }
             }
         }
-        int effInterval = interval == null ? 2000 : interval;
-        int effTimeout = timeout == null ? Math.min(1000, effInterval - 1) : timeout;
+        if (interval != null && interval < minIntervalMs) {
+            throw ApiException.invalid("check.intervalMs", "'check.intervalMs' (" + interval + ") is below this "
+                    + "cluster's minimum probe interval of " + minIntervalMs + " ms (--probe-min-interval)");
+        }
+        int effInterval = Math.max(minIntervalMs, interval == null ? HealthCheck.DEFAULT_INTERVAL_MS : interval);
+        int effTimeout = timeout == null ? Math.min(HealthCheck.DEFAULT_TIMEOUT_MS, effInterval - 1) : timeout;
         if (effTimeout >= effInterval) {
             throw ApiException.invalid("check.timeoutMs", "'check.timeoutMs' (" + effTimeout + ") must be below the "
                     + "interval (" + effInterval + " ms)");
@@ -398,13 +419,14 @@ public final class RegistryService {
     }
 
     public JsonObject nodeJson(CacheNode n) {
-        NodeState st = registry.view().nodeStates().get(n.id());
-        String health = st != null ? st.health() : "none".equals(n.check().type()) ? "up" : "unknown";
+        NodeState st = states.of(n);
         JsonObject o = JsonObject.mapFrom(n);
         o.remove("admin");
-        o.put("state", new JsonObject().put("admin", n.admin()).put("health", health)
-                .put("load", st == null ? 0.0 : st.load()));
-        return o;
+        JsonObject state = new JsonObject().put("admin", n.admin()).put("health", st.health()).put("load", st.load());
+        if (st.loadReportedAtMillis() > 0) {
+            state.put("loadReportedAt", java.time.Instant.ofEpochMilli(st.loadReportedAtMillis()).toString());
+        }
+        return o.put("state", state);
     }
 
     // ---- zones ----

@@ -1,9 +1,12 @@
 package org.hubdns.cluster.model;
 
 /**
- * What the health checker (issue 6) knows of a node: {@code up}, {@code down} or {@code unknown},
- * and the fraction of its capacity it last reported in use (0.0 when it reports nothing).
+ * What the cluster knows of a node right now, as this member computes it from the probers'
+ * verdicts and the partner's load reports: {@code up}, {@code down} or {@code unknown}, and the
+ * fraction of its capacity it last reported in use (0.0 when it reports nothing, or its report is
+ * older than three probe intervals).
  */
 public record NodeState(String health, double load, long loadReportedAtMillis) {
     public static final NodeState UNKNOWN = new NodeState("unknown", 0.0, 0);
+    public static final NodeState UP = new NodeState("up", 0.0, 0);
 }

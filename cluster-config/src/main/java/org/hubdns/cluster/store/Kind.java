@@ -1,7 +1,6 @@
 package org.hubdns.cluster.store;
 
 import org.hubdns.cluster.model.CacheNode;
-import org.hubdns.cluster.model.NodeState;
 import org.hubdns.cluster.model.Partner;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
@@ -15,9 +14,7 @@ public enum Kind {
     PARTNERS("partners", Partner.class, true),
     NODES("nodes", CacheNode.class, true),
     SECRETS("secrets", Secret.class, true),
-    DATASETS("datasets", DatasetMeta.class, true),
-    /** Health and load: rebuilt by the probers after a restart, so not written to disk. */
-    NODE_STATE("node-state", NodeState.class, false);
+    DATASETS("datasets", DatasetMeta.class, true);
 
     final String mapName;
     final Class<?> type;

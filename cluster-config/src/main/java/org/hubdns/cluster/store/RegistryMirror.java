@@ -215,7 +215,7 @@ final class RegistryMirror {
         });
         long seq = changes.get(); // read first: all changes counted so far are in the maps copied below
         return new RegistryView(seq, live(Kind.ZONES), live(Kind.SITES),
-                live(Kind.PLATFORMS), live(Kind.PARTNERS), live(Kind.NODES), live(Kind.NODE_STATE),
+                live(Kind.PLATFORMS), live(Kind.PARTNERS), live(Kind.NODES),
                 Map.copyOf(secrets), Map.copyOf(datasetMetas), Map.copyOf(datasets), members,
                 System.currentTimeMillis());
     }

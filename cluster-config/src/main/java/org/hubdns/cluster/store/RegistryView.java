@@ -2,7 +2,6 @@ package org.hubdns.cluster.store;
 
 import java.util.Map;
 import org.hubdns.cluster.model.CacheNode;
-import org.hubdns.cluster.model.NodeState;
 import org.hubdns.cluster.model.Partner;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
@@ -17,11 +16,11 @@ import org.hubdns.cluster.model.StoredZone;
  */
 public record RegistryView(long sequence, Map<String, StoredZone> zones, Map<String, Site> sites,
         Map<String, Platform> platforms, Map<String, Partner> partners, Map<String, CacheNode> nodes,
-        Map<String, NodeState> nodeStates, Map<String, String> secrets, Map<String, DatasetMeta> datasetMetas,
+        Map<String, String> secrets, Map<String, DatasetMeta> datasetMetas,
         Map<String, Object> datasets, int members, long builtAtMillis) {
 
     public static final RegistryView EMPTY = new RegistryView(0, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(),
-            Map.of(), Map.of(), Map.of(), Map.of(), 0, 0);
+            Map.of(), Map.of(), Map.of(), 0, 0);
 
     public <T> T dataset(String name, Class<T> type, T absent) {
         Object v = datasets.get(name);

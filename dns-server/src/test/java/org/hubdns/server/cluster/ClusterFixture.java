@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import org.hubdns.cluster.store.Registry;
 import org.hubdns.server.HubDnsServer;
+import org.hubdns.server.RunningServer;
 import org.hubdns.server.ServerConfig;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Message;
@@ -64,8 +65,16 @@ final class ClusterFixture implements AutoCloseable {
 
         ServerConfig config() {
             List<String> members = index == 0 ? List.of() : List.of("127.0.0.1:" + members().get(0).clusterPort);
+            // each member probes from its own loopback address, so a stand-in can tell the probers apart
             return new ServerConfig(List.of(LOOPBACK), dnsPort, httpPort, dataDir, null, null, index == 0,
-                    adminTokenFile, 10, 1024, 1, new ServerConfig.Cluster(clusterName, clusterPort, members));
+                    adminTokenFile, 10, 1024, 1, new ServerConfig.Cluster(clusterName, clusterPort, members))
+                    .withProbing(new org.hubdns.health.HealthChecker.Settings(RunningServer.PROBING.policy(),
+                            probersPerNode, probeSource()));
+        }
+
+        /** 127.0.0.1 for member 1, 127.0.0.2 for member 2... */
+        String probeSource() {
+            return "127.0.0." + (index + 1);
         }
 
         Member start() throws Exception {
@@ -166,6 +175,8 @@ final class ClusterFixture implements AutoCloseable {
     final Path adminTokenFile;
     final String adminToken;
     private final List<Member> members = new ArrayList<>();
+    /** k of the health checker (3, as in production, unless a test wants to see duties spread). */
+    volatile int probersPerNode = 3;
 
     /**
      * @param withToken true: a token file given to every member; false: none, the first member generates one

@@ -32,15 +32,16 @@ class ExplainAgreesWithDnsTest {
         int n = 0;
         for (String site : new String[] {"isb", "isb", "isb", "lhe", "lhe", "lhe", "lhe", "khi"}) {
             n++;
-            String id = s.node(token, "prop", site, 50 * n, null, "192.0.2." + n, "2001:db8:99::" + n);
+            String id = s.node(token, "prop", site, 50 * n, SpilloverTest.NO_PROBES, "192.0.2." + n,
+                    "2001:db8:99::" + n);
             if (n == 4) {
                 spilling = id;
             }
         }
-        s.nodeState(spilling, "up", 0.8); // lhe keeps (50*4*0.4 + rest) / full: < 1, lhe spills
+        s.load(spilling, 0.8); // lhe keeps (50*4*0.4 + rest) / full: < 1, lhe spills
         String id = spilling;
         s.awaitNodes("prop", 8);
-        s.awaitState("prop", id, "up", 0.8);
+        s.awaitState("prop", id, "active", 0.8);
         Steered.await("coverage in the snapshot",
                 () -> s.explain("video.pk-hub.example", "A", "182.185.1.0/24").getJsonObject("located")
                         .getString("by").equals("coverage"));

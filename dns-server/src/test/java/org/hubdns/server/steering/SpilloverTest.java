@@ -15,10 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Rcode;
 
 /**
- * Spillover over real DNS: load reported in the node states ({@code Kind.NODE_STATE}, written here
- * as the health checker will) makes the nearest site keep only the share of client networks its
- * spare capacity allows; the rest go to the next site, always the same networks; a full site sends
- * all; with every node down or drained the platform's fallback CNAME answers.
+ * Spillover over real DNS: load reported through {@code POST /v1/nodes/{id}/load} makes the
+ * nearest site keep only the share of client networks its spare capacity allows; the rest go to the
+ * next site, always the same networks; a full site sends all; with every node full or drained the
+ * platform's fallback CNAME answers. (Health going down is {@code NodeHealthTest}'s, with real
+ * probes.)
  *
  * <p>Platform {@code spill}: defaultSite isb, spillAt 0.8, answers 1; two nodes at isb, two at lhe
  * (the nearest other site to isb that has nodes). ECS clients are unlocated (no coverage, no GeoIP),
@@ -28,7 +29,8 @@ class SpilloverTest {
     static final long SEED = Long.getLong("steering.seed", System.nanoTime());
     static final Set<String> ISB = Set.of("192.0.2.11", "192.0.2.12");
     static final Set<String> LHE = Set.of("192.0.2.21", "192.0.2.22");
-    static final JsonObject TCP_CHECK = new JsonObject().put("type", "tcp").put("port", 80);
+    /** No probes; load reports count for three intervals: long enough for the whole test. */
+    static final JsonObject NO_PROBES = new JsonObject().put("type", "none").put("intervalMs", 600_000);
 
     static Steered s;
     static String host;
@@ -42,10 +44,10 @@ class SpilloverTest {
         host = s.platform("spill", new JsonObject().put("answers", 1).put("defaultSite", "isb").put("spillAt", 0.8));
         String token = s.partner("spill");
         for (String a : new String[] {"192.0.2.11", "192.0.2.12"}) {
-            isb.add(s.node(token, "spill", "isb", 100, TCP_CHECK, a));
+            isb.add(s.node(token, "spill", "isb", 100, NO_PROBES, a));
         }
         for (String a : new String[] {"192.0.2.21", "192.0.2.22"}) {
-            lhe.add(s.node(token, "spill", "lhe", 100, TCP_CHECK, a));
+            lhe.add(s.node(token, "spill", "lhe", 100, NO_PROBES, a));
         }
         s.awaitNodes("spill", 4);
         Random r = new Random(SEED);
@@ -65,12 +67,13 @@ class SpilloverTest {
         }
     }
 
-    void states(List<String> ids, String health, double load) throws Exception {
+    void states(List<String> ids, String admin, double load) throws Exception {
         for (String id : ids) {
-            s.nodeState(id, health, load);
+            s.load(id, load);
+            s.active(id, admin.equals("active"));
         }
         for (String id : ids) {
-            s.awaitState("spill", id, health, load);
+            s.awaitState("spill", id, admin, load);
         }
     }
 
@@ -89,13 +92,13 @@ class SpilloverTest {
     @Test
     void aSiteAtHalfItsCapacitySpillsHalfTheNetworksAlwaysTheSameOnes() throws Exception {
         try {
-            states(isb, "up", 0.1);
-            states(lhe, "up", 0.1);
+            states(isb, "active", 0.1);
+            states(lhe, "active", 0.1);
             List<String> calm = answers();
             assertThat(calm).as("seed %d: below spillAt isb serves everyone", SEED).allMatch(ISB::contains);
 
             // effective weight 100 * (1 - 0.9) / (1 - 0.8) = 50 of 100: isb keeps half the networks
-            states(isb, "up", 0.9);
+            states(isb, "active", 0.9);
             List<String> spilling = answers();
             long moved = spilling.stream().filter(LHE::contains).count();
             double fraction = (double) moved / clients.size();
@@ -120,11 +123,11 @@ class SpilloverTest {
             assertThat(e.getJsonArray("sites").getJsonObject(0).getString("verdict")).startsWith("spilled");
 
             // full: load 1.0 sends everyone to lhe
-            states(isb, "up", 1.0);
+            states(isb, "active", 1.0);
             assertThat(answers()).as("seed %d: isb full", SEED).allMatch(LHE::contains);
 
-            // every node down: the fallback CNAME
-            states(lhe, "down", 0.1);
+            // every node full or drained: the fallback CNAME
+            states(lhe, "draining", 0.1);
             for (boolean tcp : new boolean[] {false, true}) {
                 for (String c : new String[] {clients.get(0), null, "2001:db8:77::/48"}) {
                     Answer a = s.ask(host, A, c, tcp);
@@ -133,12 +136,12 @@ class SpilloverTest {
                     assertThat(a.cnames()).as("client %s", c).containsExactly("origin.example.");
                 }
             }
-            // isb below spillAt again, lhe down: isb takes everyone back
-            states(isb, "up", 0.5);
+            // isb below spillAt again, lhe drained: isb takes everyone back
+            states(isb, "active", 0.5);
             assertThat(answers()).as("seed %d: lhe down", SEED).isEqualTo(calm);
         } finally {
-            states(isb, "up", 0.0);
-            states(lhe, "up", 0.0);
+            states(isb, "active", 0.0);
+            states(lhe, "active", 0.0);
         }
     }
 

@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.hubdns.cluster.model.NodeState;
-import org.hubdns.cluster.store.Kind;
 import org.hubdns.server.RunningServer;
 import org.hubdns.steering.PlatformSteering;
 import org.xbill.DNS.AAAARecord;
@@ -124,8 +122,14 @@ final class Steered implements AutoCloseable {
         return ok(send("POST", "/v1/nodes", token, body.encode())).getString("id");
     }
 
-    void nodeState(String nodeId, String health, double load) {
-        server.registry().put(Kind.NODE_STATE, nodeId, new NodeState(health, load, System.currentTimeMillis()));
+    /** Reports the node's load as its partner would ({@code POST /v1/nodes/{id}/load}). */
+    void load(String nodeId, double load) throws Exception {
+        ok(send("POST", "/v1/nodes/" + nodeId + "/load", admin, new JsonObject().put("load", load).encode()));
+    }
+
+    /** Drains ({@code false}) or undrains ({@code true}) the node through the API. */
+    void active(String nodeId, boolean active) throws Exception {
+        ok(send("POST", "/v1/nodes/" + nodeId + (active ? "/undrain" : "/drain"), admin, null));
     }
 
     /** The steering of {@code platform} in the member's current snapshot, or null. */
@@ -141,12 +145,12 @@ final class Steered implements AutoCloseable {
         });
     }
 
-    /** Waits until the member's snapshot shows node {@code id} of {@code platform} with this health and load. */
-    void awaitState(String platform, String id, String health, double load) throws Exception {
-        await("snapshot shows " + id + " " + health + " " + load, () -> {
+    /** Waits until the member's snapshot shows node {@code id} of {@code platform} with this admin state and load. */
+    void awaitState(String platform, String id, String admin, double load) throws Exception {
+        await("snapshot shows " + id + " " + admin + " " + load, () -> {
             PlatformSteering s = steering(platform);
             return s != null && s.statuses().stream()
-                    .anyMatch(st -> st.id().equals(id) && st.health().equals(health) && st.load() == load);
+                    .anyMatch(st -> st.id().equals(id) && st.admin().equals(admin) && st.load() == load);
         });
     }
 
@@ -210,13 +214,20 @@ final class Steered implements AutoCloseable {
     }
 
     static void await(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + PROPAGATION.toNanos();
+        await(what, PROPAGATION, condition);
+    }
+
+    /** Polls {@code condition} until it holds; fails after {@code within}. Returns the time it took. */
+    static Duration await(String what, Duration within, Callable<Boolean> condition) throws Exception {
+        long t0 = System.nanoTime();
+        long deadline = t0 + within.toNanos();
         while (!condition.call()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + PROPAGATION.toMillis() + " ms: " + what);
+                throw new AssertionError("not within " + within.toMillis() + " ms: " + what);
             }
             Thread.sleep(10);
         }
+        return Duration.ofNanos(System.nanoTime() - t0);
     }
 
     static boolean isType(Record r, int type) {

@@ -1,0 +1,136 @@
+package org.hubdns.server;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import org.hubdns.cluster.api.Auth;
+import org.hubdns.cluster.api.RegistryApi;
+import org.hubdns.cluster.api.RegistryService;
+import org.hubdns.cluster.model.CacheNode;
+import org.hubdns.cluster.store.Json;
+import org.hubdns.health.HealthChange;
+import org.hubdns.health.HealthChecker;
+import org.hubdns.health.NodeHealth;
+import org.hubdns.health.ProbeStats;
+import org.hubdns.http.ApiException;
+import org.hubdns.http.Fields;
+import org.hubdns.steering.PlatformSteering;
+
+/**
+ * The health checker's routes: {@code POST /v1/nodes/{id}/load} (a partner's load report),
+ * {@code GET /v1/nodes/{id}/health} (the node's health with each prober's verdict and last probe)
+ * and {@code GET /v1/health/nodes} (the operator's list of every node, per-platform serving state
+ * and recent changes).
+ */
+final class NodeHealthApi {
+    private final HubDnsServer server;
+    private volatile RegistryService service;
+
+    NodeHealthApi(HubDnsServer server) {
+        this.server = server;
+    }
+
+    void activate(RegistryService service) {
+        this.service = service;
+    }
+
+    void mount(Router r, RegistryApi api) {
+        BodyHandler json = BodyHandler.create(false).setBodyLimit(RegistryApi.JSON_LIMIT);
+        r.post("/v1/nodes/:id/load").handler(json).handler(RegistryApi.contentType("application/json"))
+                .handler(ctx -> api.run(ctx, (c, who) -> {
+                    CacheNode n = node(c.pathParam("id"), who);
+                    double load = Fields.of(RegistryApi.body(c), "load").number("load", 0, 100);
+                    long at = server.health().recordLoad(n.id(), load);
+                    return RegistryApi.Reply.ok(new JsonObject().put("id", n.id()).put("load", load)
+                            .put("reportedAt", Instant.ofEpochMilli(at).toString())
+                            .put("countsForMs", 3L * n.check().withDefaults(server.probeMinInterval()).intervalMs()));
+                }));
+        r.get("/v1/nodes/:id/health").handler(ctx -> api.run(ctx, (c, who) -> {
+            CacheNode n = node(c.pathParam("id"), who);
+            HealthChecker h = server.health();
+            NodeHealth nh = h.health(n.id());
+            JsonObject out = new JsonObject().put("id", n.id()).put("platform", n.platform()).put("site", n.site())
+                    .put("admin", n.admin()).put("health", nh == null ? h.of(n).health() : nh.health())
+                    .put("check", JsonObject.mapFrom(n.check().withDefaults(server.probeMinInterval())));
+            if (nh != null) {
+                if (nh.sinceMillis() > 0) {
+                    out.put("since", Instant.ofEpochMilli(nh.sinceMillis()).toString());
+                }
+                out.put("votes", new JsonObject().put("up", nh.up()).put("down", nh.down()))
+                        .put("load", load(nh));
+            }
+            out.put("probersPerNode", h.probersPerNode());
+            out.put("probers", new JsonArray(n.check().probed() ? h.proberDetail(n.id()) : java.util.List.of()));
+            return RegistryApi.Reply.ok(out);
+        }));
+        r.get("/v1/health/nodes").handler(ctx -> api.run(ctx, (c, who) -> {
+            Auth.requireOperator(who);
+            return RegistryApi.Reply.ok(overview());
+        }));
+    }
+
+    private CacheNode node(String id, org.hubdns.cluster.api.Caller who) {
+        RegistryService s = service;
+        return Json.read(s.node(id, who).body(), CacheNode.class);
+    }
+
+    private static JsonObject load(NodeHealth nh) {
+        JsonObject o = new JsonObject().put("value", nh.load()).put("counting", nh.loadCounting());
+        if (nh.loadReportedAtMillis() > 0) {
+            o.put("reportedAt", Instant.ofEpochMilli(nh.loadReportedAtMillis()).toString());
+        }
+        return o;
+    }
+
+    private JsonObject overview() {
+        HealthChecker h = server.health();
+        Map<String, CacheNode> nodes = server.registry().view().nodes();
+        JsonArray list = new JsonArray();
+        nodes.values().stream().sorted(Comparator.comparing(CacheNode::platform).thenComparing(CacheNode::site)
+                .thenComparing(CacheNode::id)).forEach(n -> {
+                    NodeHealth nh = h.health(n.id());
+                    JsonObject o = new JsonObject().put("id", n.id()).put("partner", n.partner())
+                            .put("platform", n.platform()).put("site", n.site()).put("admin", n.admin())
+                            .put("check", n.check().type())
+                            .put("health", nh == null ? h.of(n).health() : nh.health());
+                    if (nh != null) {
+                        o.put("votes", new JsonObject().put("up", nh.up()).put("down", nh.down()))
+                                .put("probers", new JsonArray(nh.probers())).put("load", load(nh));
+                        if (nh.sinceMillis() > 0) {
+                            o.put("since", Instant.ofEpochMilli(nh.sinceMillis()).toString());
+                        }
+                    }
+                    list.add(o);
+                });
+        JsonObject platforms = new JsonObject();
+        server.snapshot().platforms().values().stream()
+                .sorted(Comparator.comparing(p -> p.platform().name())).forEach(p -> platforms.put(p.platform().name(),
+                        platform(p)));
+        JsonArray changes = new JsonArray();
+        for (HealthChange c : h.recentChanges()) {
+            changes.add(new JsonObject().put("at", Instant.ofEpochMilli(c.atMillis()).toString()).put("node", c.node())
+                    .put("platform", c.platform()).put("site", c.site()).put("from", c.from()).put("to", c.to())
+                    .put("up", c.up()).put("down", c.down()));
+        }
+        ProbeStats st = h.stats();
+        JsonObject probing = new JsonObject().put("members", server.registry().members())
+                .put("probersPerNode", h.probersPerNode()).put("localDuties", h.localDuties())
+                .put("probes", new JsonObject().put("ok", st.ok()).put("failed", st.failed())
+                        .put("timedOut", st.timedOut()));
+        return new JsonObject().put("nodes", list).put("platforms", platforms).put("changes", changes)
+                .put("probing", probing);
+    }
+
+    private static JsonObject platform(PlatformSteering p) {
+        long serving = p.statuses().stream().filter(s -> s.verdict().startsWith("in")).count();
+        JsonObject byHealth = new JsonObject();
+        p.statuses().forEach(s -> byHealth.put(s.health(), byHealth.getInteger(s.health(), 0) + 1));
+        return new JsonObject().put("nodes", p.statuses().size()).put("serving", serving)
+                .put("health", byHealth)
+                .put("answer", serving > 0 ? "nodes" : p.statuses().isEmpty() ? "fallback (no nodes)" : "fallback");
+    }
+}
