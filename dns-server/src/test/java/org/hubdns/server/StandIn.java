@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * the time and source of every probe it saw, so tests can count probes per interval and per prober.
  */
 public final class StandIn implements AutoCloseable {
-    /** One probe seen: when (System.nanoTime) and from which address. */
-    public record Hit(long nanos, String source) {
+    /** One probe seen: when (System.nanoTime), from which address, for which path (null for TCP). */
+    public record Hit(long nanos, String source, String path) {
     }
 
     private final InetAddress address;
@@ -81,7 +81,7 @@ public final class StandIn implements AutoCloseable {
             server.setExecutor(pool);
             server.createContext("/", ex -> {
                 String source = ex.getRemoteAddress().getAddress().getHostAddress();
-                hits.add(new Hit(System.nanoTime(), source));
+                hits.add(new Hit(System.nanoTime(), source, ex.getRequestURI().getPath()));
                 try (InputStream in = ex.getRequestBody()) {
                     in.readAllBytes();
                 }
@@ -108,7 +108,7 @@ public final class StandIn implements AutoCloseable {
             pool.execute(() -> {
                 while (!ss.isClosed()) {
                     try (Socket c = ss.accept()) {
-                        hits.add(new Hit(System.nanoTime(), c.getInetAddress().getHostAddress()));
+                        hits.add(new Hit(System.nanoTime(), c.getInetAddress().getHostAddress(), null));
                     } catch (IOException closed) {
                         return;
                     }

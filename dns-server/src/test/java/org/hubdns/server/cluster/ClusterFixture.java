@@ -198,7 +198,13 @@ final class ClusterFixture implements AutoCloseable {
 
     /** Starts every member in order (member 1 first, the others join it). */
     static ClusterFixture start(int n, boolean withToken) throws Exception {
+        return start(n, withToken, 3);
+    }
+
+    /** As {@link #start(int, boolean)}, each node probed by {@code probersPerNode} members. */
+    static ClusterFixture start(int n, boolean withToken, int probersPerNode) throws Exception {
         ClusterFixture c = new ClusterFixture(n, withToken);
+        c.probersPerNode = probersPerNode;
         try {
             for (Member m : c.members) {
                 m.start();
