@@ -83,7 +83,7 @@ class HealthMeasure {
     }
 
     private void trials(boolean killOne) throws Exception {
-        try (ClusterFixture c = ClusterFixture.start(3, true);
+        try (ClusterFixture c = startFixture(3);
                 StandIn node = StandIn.http("127.0.0.41")) {
             ClusterMembersTest.awaitMembers(c, 3);
             System.out.printf("load average at the start: %s%n", loadAverage());
@@ -135,6 +135,23 @@ class HealthMeasure {
             if (killOne) {
                 System.out.printf("  kill -> survivors list 2 members: p50 %d ms, max %d ms%n", pct(leftMs, 50),
                         max(leftMs));
+            }
+        }
+    }
+
+    /**
+     * A fixture, started again (on other ports) when a port it picked was taken before it bound it:
+     * the machine is shared with other builds.
+     */
+    private static ClusterFixture startFixture(int n) throws Exception {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return ClusterFixture.start(n, true);
+            } catch (org.hubdns.server.StartupException e) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("in use")) {
+                    throw e;
+                }
+                System.out.println("fixture not started (" + e.getMessage() + "); again on other ports");
             }
         }
     }
@@ -223,7 +240,7 @@ class HealthMeasure {
         long seconds = Long.getLong("hubdns.measure.rateSeconds", 10);
         StringBuilder report = new StringBuilder();
         for (int n : new int[] {1, 3, 5}) {
-            try (ClusterFixture c = ClusterFixture.start(n, true);
+            try (ClusterFixture c = startFixture(n);
                     StandIn node = StandIn.http("127.0.0.42")) {
                 ClusterMembersTest.awaitMembers(c, n);
                 String admin = c.admin();
@@ -266,7 +283,12 @@ class HealthMeasure {
         Files.writeString(tokenFile, admin + "\n");
         int http = ClusterFixture.freeTcpPort();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", jar.toString(), "serve", "--demo", "--probe-allow", "127.0.0.0/8",
+                "-Xmx512m"));
+        String extra = System.getProperty("hubdns.measure.childJvm", "").strip(); // e.g. -Xlog:gc,safepoint
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
+        cmd.addAll(List.of("-jar", jar.toString(), "serve", "--demo", "--probe-allow", "127.0.0.0/8",
                 "--bind", "127.0.0.1", "--dns-port", "" + ClusterFixture.freeDnsPort(), "--http-port", "" + http,
                 "--cluster-port", "" + ClusterFixture.freeTcpPort(),
                 "--cluster-name", "cpu-" + Long.toHexString(ThreadLocalRandom.current().nextLong()),
@@ -331,7 +353,9 @@ class HealthMeasure {
                 return up == nodes;
             }, () -> "not yet");
             Thread.sleep(TimeUnit.SECONDS.toMillis(settle));
+            int logFrom = Files.readAllLines(dir.resolve("member.log")).size();
             double[] probing = cpu(pid, seconds, hits);
+            int logTo = Files.readAllLines(dir.resolve("member.log")).size();
             JsonNode probes = json(get(base, "/v1/health/nodes", admin)).get("probing");
 
             int cores = Runtime.getRuntime().availableProcessors();
@@ -344,6 +368,16 @@ class HealthMeasure {
                     + "  the member's probe counters: %s%n", cores, nodes, seconds, idle[0], idle[1], nodes,
                     probing[0], probing[1], probing[0] - idle[0],
                     (probing[0] - idle[0]) / 100.0 * 1e6 / Math.max(1, probing[1]), probes);
+            // what the member logged while probing: withdrawn verdicts (its loop stalled), health changes
+            List<String> log = Files.readAllLines(dir.resolve("member.log")).subList(logFrom, logTo);
+            System.out.printf("  member log while probing was measured (%s): %d lines; 'withdrawing' %d, "
+                    + "'-> down' %d, '-> unknown' %d, 'blocked' %d, GC pauses over 100 ms %d%n",
+                    dir.resolve("member.log"), log.size(),
+                    log.stream().filter(l -> l.contains("withdrawing")).count(),
+                    log.stream().filter(l -> l.contains("-> down") || l.contains("is down")).count(),
+                    log.stream().filter(l -> l.contains("-> unknown")).count(),
+                    log.stream().filter(l -> l.contains("has been blocked")).count(),
+                    log.stream().filter(l -> l.matches(".*Pause.* ([0-9]{4,}|[1-9][0-9]{2})\\.[0-9]+ms$")).count());
         } finally {
             p.toHandle().destroy();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {

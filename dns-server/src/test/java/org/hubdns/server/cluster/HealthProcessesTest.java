@@ -39,7 +39,8 @@ import org.xbill.DNS.Type;
  * own loopback address: an HTTP cache node probed by all three; one prober is killed with
  * {@code kill -9} and the node fails at the same moment; both survivors drop it from their DNS
  * answers on their own (the dead prober's last "up" does not pin it), and take it back when it
- * recovers. The per-prober detail on a survivor stops counting the dead prober.
+ * recovers. The per-prober detail on a survivor stops counting the dead prober. Before that, quorum:
+ * one prober that sees the node fail (it answers that prober 503) does not take it out anywhere.
  */
 class HealthProcessesTest {
     private static final Duration START = Duration.ofSeconds(40);
@@ -121,6 +122,20 @@ class HealthProcessesTest {
                 await(CONVERGE, "member " + (s.index() + 1) + " counts three up votes",
                         () -> health(s, id).get("votes").get("up").asInt() == 3, () -> health(s, id));
             }
+            // quorum: one prober that sees the node fail (member 2 gets 503) does not take it out anywhere
+            standIn.refuse("127.0.0.2");
+            for (Spec s : specs) {
+                await(CONVERGE, "member " + (s.index() + 1) + " counts 2 up and 1 down",
+                        () -> votes(health(s, id)).equals("2 up, 1 down"), () -> health(s, id));
+                assertThat(answers(s)).as("member " + (s.index() + 1) + " still answers the node")
+                        .contains(NODE_ADDRESS);
+            }
+            standIn.allow("127.0.0.2");
+            for (Spec s : specs) {
+                await(CONVERGE, "member " + (s.index() + 1) + " counts three up votes again",
+                        () -> votes(health(s, id)).equals("3 up, 0 down"), () -> health(s, id));
+            }
+
             JsonNode before = health(m1, id);
             assertThat(before.get("probers")).hasSize(3);
             assertThat(before.get("probersPerNode").asInt()).isEqualTo(3);
@@ -218,6 +233,10 @@ class HealthProcessesTest {
             }
         }
         throw new AssertionError("member " + (s.index() + 1) + " is not a prober: " + health);
+    }
+
+    private static String votes(JsonNode health) {
+        return health.get("votes").get("up").asInt() + " up, " + health.get("votes").get("down").asInt() + " down";
     }
 
     private static boolean deadProberGoneOrNotCounting(JsonNode health, String member) {
