@@ -364,7 +364,9 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
                 for (String m : probers) {
                     Verdict v = vs.get(m);
                     Long beat = beatSeen.get(m);
-                    if (v != null && liveSet.contains(m) && beat != null && now - beat <= window) {
+                    // this member's own verdicts need no heartbeat: its prober withdraws what it stops probing
+                    boolean fresh = m.equals(me) || beat != null && now - beat <= window;
+                    if (v != null && liveSet.contains(m) && fresh) {
                         if (v.up()) {
                             up++;
                         } else {

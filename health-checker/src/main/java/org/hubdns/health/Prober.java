@@ -5,7 +5,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -234,11 +233,12 @@ final class Prober {
 
     void close() {
         closed = true;
+        // on the loop, after the timers: a probe firing meanwhile must not find its client closed
         context.runOnContext(v -> {
             vertx.cancelTimer(beatTimer);
             duties.values().forEach(NodeProbe::stop);
             duties.clear();
+            probes.close();
         });
-        Objects.requireNonNull(probes).close();
     }
 }
