@@ -547,8 +547,8 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
             if (v != null) {
                 o.put("verdictSince", Instant.ofEpochMilli(v.sinceMillis()).toString());
             }
-            o.put("counting", v != null && m != null && beat != null
-                    && now - beat <= TimeUnit.MILLISECONDS.toNanos(3L * intervalOf(node)));
+            o.put("counting", v != null && m != null && (p.equals(me) || beat != null
+                    && now - beat <= TimeUnit.MILLISECONDS.toNanos(3L * intervalOf(node))));
             Future<String> f = asked.get(p);
             try {
                 String s = f == null ? null : f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
