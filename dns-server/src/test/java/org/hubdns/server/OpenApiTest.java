@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class OpenApiTest {
     static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
-    static final Set<String> PUBLIC = Set.of("GET /v1/health", "GET /v1/openapi.json", "GET /v1/zones");
+    static final Set<String> PUBLIC = Set.of("GET /v1/health", "GET /v1/openapi.json", "GET /v1/zones", "GET /metrics");
     static RunningServer server;
     static HttpClient http;
 
