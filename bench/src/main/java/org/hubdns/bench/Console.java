@@ -8,11 +8,11 @@ import org.hubdns.bench.engine.Progress;
 import org.hubdns.bench.report.Report;
 
 /** The progress line printed once a second, and the summary table at the end. */
-final class Console implements LoadRun.Listener {
+public final class Console implements LoadRun.Listener {
     private final PrintStream out;
     private final boolean quiet;
 
-    Console(PrintStream out, boolean quiet) {
+    public Console(PrintStream out, boolean quiet) {
         this.out = out;
         this.quiet = quiet;
     }
@@ -41,7 +41,7 @@ final class Console implements LoadRun.Listener {
         return String.format(Locale.ROOT, "%.1f%%", share * 100);
     }
 
-    void summary(Report r) {
+    public void summary(Report r) {
         Report.Settings s = r.settings();
         out.println();
         out.println(String.format(Locale.ROOT, "hubdns-bench: %s %s loop%s, %d sockets, %d threads, %.1f s measured "
@@ -92,7 +92,7 @@ final class Console implements LoadRun.Listener {
                         ss.received(), ss.lost()));
             }
         }
-        if (r.stoppedEarly()) {
+        if (r.stoppedEarly() && r.scenario() == null) {
             row("note", "stopped early; the figures cover the time it ran");
         }
         out.flush();

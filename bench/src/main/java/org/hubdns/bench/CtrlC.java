@@ -8,11 +8,11 @@ import org.hubdns.bench.engine.RunControl;
  * Ctrl-C (SIGINT/SIGTERM) during a run stops the sending; the JVM's exit then waits, at most
  * {@code graceMillis}, until {@link #close()} says the summary and report are written.
  */
-final class CtrlC implements AutoCloseable {
+public final class CtrlC implements AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Thread hook;
 
-    CtrlC(RunControl control, long graceMillis) {
+    public CtrlC(RunControl control, long graceMillis) {
         hook = new Thread(() -> {
             control.requestStop();
             try {

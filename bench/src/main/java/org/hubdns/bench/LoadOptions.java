@@ -102,16 +102,41 @@ public final class LoadOptions {
     @Option(names = "--quiet", description = "no progress lines, only the summary")
     boolean quiet;
 
-    /** The questions, described for the report. */
-    record Questions(QueryTemplates templates, String description) {
+    public boolean quiet() {
+        return quiet;
     }
 
-    RunSettings settings() throws BenchInputException {
+    public Path reportDir() {
+        return report;
+    }
+
+    public boolean hasCount() {
+        return count != null;
+    }
+
+    public boolean allowRemote() {
+        return allowRemote;
+    }
+
+    /** The questions, described for the report. */
+    public record Questions(QueryTemplates templates, String description) {
+    }
+
+    public RunSettings settings() throws BenchInputException {
         List<InetSocketAddress> targets = new ArrayList<>();
         List<String> given = servers.isEmpty() ? List.of("127.0.0.1:5300") : servers;
         for (String s : given) {
             targets.add(Targets.parse(s, allowRemote));
         }
+        return settings(targets);
+    }
+
+    public boolean hasServers() {
+        return !servers.isEmpty();
+    }
+
+    /** The settings with these targets instead of --server (a scenario that started its own members). */
+    public RunSettings settings(List<InetSocketAddress> targets) throws BenchInputException {
         Questions q = questions();
         EcsList ecs = ecs();
         if (warmup < 0 || warmup > 3600) {
@@ -157,7 +182,7 @@ public final class LoadOptions {
         return (long) (s * 1e9);
     }
 
-    Questions questions() throws BenchInputException {
+    public Questions questions() throws BenchInputException {
         if (queries != null && name != null) {
             throw new BenchInputException("give either --queries FILE or --name NAME [--type TYPE], not both");
         }
@@ -191,7 +216,7 @@ public final class LoadOptions {
     }
 
     /** The API, when --admin-url was given (its host is checked like a DNS target). */
-    AdminApi adminApi() throws BenchInputException {
+    public AdminApi adminApi() throws BenchInputException {
         if (adminUrl == null) {
             return null;
         }
@@ -200,7 +225,7 @@ public final class LoadOptions {
     }
 
     /** --sites wins over --admin-url; with neither, no map (the report then has no per-site shares). */
-    SiteMap siteMap(AdminApi api) throws BenchInputException {
+    public SiteMap siteMap(AdminApi api) throws BenchInputException {
         if (sitesFile != null) {
             return SiteMap.read(sitesFile);
         }

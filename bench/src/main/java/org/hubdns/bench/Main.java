@@ -26,7 +26,9 @@ public final class Main {
     public static int execute(String[] args, PrintStream out, PrintStream err) {
         BenchCommand root = new BenchCommand(args, out, err);
         CommandLine cl = new CommandLine(root);
-        cl.addSubcommand("scenario", new ScenarioCommand(args, out, err));
+        ScenarioCommand scenarios = new ScenarioCommand(args, out, err);
+        cl.addSubcommand("scenario", scenarios);
+        scenarios.register(cl.getSubcommands().get("scenario"));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);

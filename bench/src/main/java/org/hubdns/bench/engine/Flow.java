@@ -182,8 +182,8 @@ abstract class Flow {
             }
         }
         if (named) {
-            s.watchNamed++;
-            if (intended - s.watchLastSent > 0) {
+            // nanoTime values compare by difference; the first sighting must not be compared with the sentinel
+            if (s.watchNamed++ == 0 || intended - s.watchLastSent > 0) {
                 s.watchLastSent = intended;
             }
         }

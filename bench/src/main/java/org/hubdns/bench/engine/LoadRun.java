@@ -202,7 +202,7 @@ public final class LoadRun {
             if (!sliver) {
                 listener.progress(new Progress((now - start) / 1e9, phase, phase.equals("warmup") ? warmupSent : sentSoFar,
                     (sum.received() + sum.warmupReceived()) / seconds, shown.p50(), shown.p99(),
-                        sum.lost() + sum.warmupLost(), shares(sum.rcodes()), sum, now));
+                        sum.lost() + sum.warmupLost(), shares(sum.rcodes()), sum, now, measureStart));
             }
             lastSample = now;
             lastSentNow = now;

@@ -13,7 +13,9 @@ import java.util.Map;
  * @param timeouts queries given up in the last interval
  * @param rcodeShares share of each RCODE among the last interval's answers
  * @param sample the interval's raw counts
+ * @param nanoTime when the sample was taken ({@link System#nanoTime()})
+ * @param measureStart when the warm-up ended ({@link System#nanoTime()})
  */
 public record Progress(double elapsed, String phase, long sent, double rate, double p50, double p99, long timeouts,
-        Map<String, Double> rcodeShares, Sample sample, long nanoTime) {
+        Map<String, Double> rcodeShares, Sample sample, long nanoTime, long measureStart) {
 }

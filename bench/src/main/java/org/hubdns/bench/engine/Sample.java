@@ -50,9 +50,20 @@ public record Sample(
         warmupLatency.add(o.warmupLatency);
         return new Sample(sent + o.sent, received + o.received, lost + o.lost, unexpected + o.unexpected,
                 mismatched + o.mismatched, malformed + o.malformed, rcodes, sentBy, receivedBy, lostBy, latency,
-                watchNamed + o.watchNamed, Math.max(watchLastSent, o.watchLastSent), answerChanges + o.answerChanges,
+                watchNamed + o.watchNamed, latest(watchLastSent, o.watchLastSent), answerChanges + o.answerChanges,
                 warmupSent + o.warmupSent, warmupReceived + o.warmupReceived, warmupLost + o.warmupLost,
                 warmupLatency);
+    }
+
+    /** The later of two nanoTime values, either of which may be the {@code Long.MIN_VALUE} "never" sentinel. */
+    public static long latest(long a, long b) {
+        if (a == Long.MIN_VALUE) {
+            return b;
+        }
+        if (b == Long.MIN_VALUE) {
+            return a;
+        }
+        return b - a > 0 ? b : a;
     }
 
     private static void add(long[] into, long[] from) {
