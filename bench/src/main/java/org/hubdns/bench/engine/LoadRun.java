@@ -72,9 +72,7 @@ public final class LoadRun {
             loops.add((EventLoop) e);
         }
         Priming.run(s);
-        int ecsSize = s.ecs() == null ? 1 : s.ecs().size();
-        long keys = (long) s.templates().distinct() * ecsSize;
-        int fingerprintKeys = keys <= MAX_FINGERPRINT_KEYS ? (int) keys : 0;
+        int fingerprintKeys = fingerprintKeys(s);
         // the start lies a little ahead, so that every loop begins at the same instant after the sockets are open
         long setupBudget = TimeUnit.MILLISECONDS.toNanos(200);
         long start = System.nanoTime() + setupBudget;
@@ -143,6 +141,12 @@ public final class LoadRun {
         }
     }
 
+    /** One answer fingerprint per (question, network) pair, or none when there are too many pairs. */
+    static int fingerprintKeys(RunSettings s) {
+        long keys = (long) s.templates().distinct() * (s.ecs() == null ? 1 : s.ecs().size());
+        return keys <= MAX_FINGERPRINT_KEYS ? (int) keys : 0;
+    }
+
     private static int slotCapacity(RunSettings s, int window) {
         if (!s.openLoop()) {
             // 16 slots per query in flight leaves generation bits in the ID to catch late answers
@@ -161,6 +165,9 @@ public final class LoadRun {
         List<TimelinePoint> timeline = new ArrayList<>();
         Histogram total = new Histogram(LoopStats.HIGHEST_MICROS, LoopStats.DIGITS);
         long next = start + SECOND;
+        if (measureStart - start > 0 && next - measureStart > 0) {
+            next = measureStart;
+        }
         long lastSample = start;
         long sentSoFar = 0;
         long warmupSent = 0;
@@ -186,11 +193,12 @@ public final class LoadRun {
             warmupSent += sum.warmupSent();
             double seconds = Math.max(now - lastSample, 1) / 1e9;
             Latency l = Latency.of(sum.latency());
-            String phase = now - measureStart < 0 ? "warmup"
+            String phase = lastSample - measureStart < 0 ? "warmup"
                     : now - sendEnd < 0 && !control.stopRequested() && !finished ? "run" : "drain";
             // the last interval may be a sliver (the run ended just after a full second): its rate would mislead
             boolean sliver = finished && seconds < 0.25;
-            if (!sliver && now - measureStart > 0 && (sum.sent() > 0 || sum.received() > 0 || sum.lost() > 0)) {
+            boolean measured = lastSample - measureStart >= 0;
+            if (!sliver && measured && (sum.sent() > 0 || sum.received() > 0 || sum.lost() > 0)) {
                 timeline.add(new TimelinePoint(round3((now - measureStart) / 1e9), sum.sent(), sum.received(),
                         sum.received() / seconds, sum.lost(), sum.errors(), l.p50(), l.p99(), l.max(),
                         sum.watchNamed(), sum.answerChanges(), sum.receivedBy(), sum.lostBy()));
@@ -209,6 +217,9 @@ public final class LoadRun {
             next += SECOND;
             while (next - now < 0) {
                 next += SECOND;
+            }
+            if (now - measureStart < 0 && next - measureStart > 0) {
+                next = measureStart; // one sample exactly at the end of the warm-up: no interval straddles it
             }
         }
         return collect(s, drivers, total, timeline, measureStart, sendEnd, epoll, control.stopRequested(),

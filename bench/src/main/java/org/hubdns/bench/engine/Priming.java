@@ -19,7 +19,7 @@ final class Priming {
         RunSettings s = new RunSettings(settings.servers(), settings.templates(), settings.ecs(), 0, 1, 0, 1, 1, 1, 1.0,
                 false, settings.timeoutNanos(), new AnswerWatch(new int[] {0x0a000001}));
         LoopDriver driver = new LoopDriver(null, s, 0, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4, Long.MAX_VALUE / 4,
-                new RunControl(), 1024);
+                new RunControl(), LoadRun.fingerprintKeys(s));
         Echo echo = new Echo(driver);
         long now = System.nanoTime();
         for (int i = 0; i < ROUNDS; i++) {

@@ -141,10 +141,11 @@ public final class HtmlReport {
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         for (Report.Percentile p : d) {
-            if (p.percentile() >= 100) {
-                continue;
+            double x = p.percentile() >= 100 ? Double.MAX_VALUE : 1 / (1 - p.percentile() / 100);
+            if (x >= 1e5) {
+                continue; // beyond 99.999%: drawn as the max point at the right edge
             }
-            xs.add(1 / (1 - p.percentile() / 100));
+            xs.add(x);
             ys.add(p.ms());
         }
         xs.add(1e5);
@@ -176,11 +177,15 @@ public final class HtmlReport {
 
     private static void answers(StringBuilder h, Report r) {
         h.append("<h2>Where the answers went</h2>");
+        // a site keeps its colour in both charts, so an address's bar shows where it belongs
+        Map<String, String> siteColor = new java.util.HashMap<>();
         if (!r.sites().isEmpty()) {
             List<Svg.Bar> bars = new ArrayList<>();
             for (Map.Entry<String, Long> e : r.sites().entrySet()) {
+                String color = Svg.COLORS[siteColor.size() % Svg.COLORS.length];
+                siteColor.put(e.getKey(), color);
                 bars.add(new Svg.Bar(e.getKey(), e.getValue(), share(e.getValue(), r.received()) + "  ("
-                        + String.format(Locale.ROOT, "%,d", e.getValue()) + ")"));
+                        + String.format(Locale.ROOT, "%,d", e.getValue()) + ")", color));
             }
             h.append(Svg.bars("Answers per site (site of each answer's first address)", bars, WIDTH));
             h.append("<p class=\"muted\">Site map: ").append(esc(r.settings().siteMap())).append("</p>");
@@ -196,7 +201,8 @@ public final class HtmlReport {
             }
             String site = siteOf.get(e.getKey());
             bars.add(new Svg.Bar(e.getKey() + (site != null ? " (" + site + ")" : ""), e.getValue(),
-                    share(e.getValue(), r.received()) + " of answers"));
+                    share(e.getValue(), r.received()) + " of answers",
+                    siteColor.isEmpty() ? null : siteColor.getOrDefault(site, "#9ca3af")));
         }
         if (!bars.isEmpty()) {
             h.append(Svg.bars("Addresses in answers" + (r.answers().size() > 24 ? " (top 24 of "

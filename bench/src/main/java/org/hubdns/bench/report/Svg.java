@@ -142,7 +142,8 @@ final class Svg {
         return sb.toString();
     }
 
-    record Bar(String label, double value, String note) {
+    /** @param color null for the next colour in turn */
+    record Bar(String label, double value, String note, String color) {
     }
 
     /** Horizontal bars scaled to the largest value, each with its label on the left and a note on the right. */
@@ -167,7 +168,8 @@ final class Svg {
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"end\">%s</text>",
                     labelW - 8, y + 15, esc(b.label())));
             sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
-                    labelW, y + 3, Math.max(w, 1), rowH - 6, COLORS[i++ % COLORS.length]));
+                    labelW, y + 3, Math.max(w, 1), rowH - 6, b.color() != null ? b.color() : COLORS[i % COLORS.length]));
+            i++;
             sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"12\">%s</text>",
                     labelW + Math.max(w, 1) + 6, y + 15, esc(b.note())));
             y += rowH;
