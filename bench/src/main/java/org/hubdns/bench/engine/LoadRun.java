@@ -196,7 +196,7 @@ public final class LoadRun {
             String phase = lastSample - measureStart < 0 ? "warmup"
                     : now - sendEnd < 0 && !control.stopRequested() && !finished ? "run" : "drain";
             // the last interval may be a sliver (the run ended just after a full second): its rate would mislead
-            boolean sliver = finished && seconds < 0.25;
+            boolean sliver = finished && seconds < 0.25 && !timeline.isEmpty();
             boolean measured = lastSample - measureStart >= 0;
             if (!sliver && measured && (sum.sent() > 0 || sum.received() > 0 || sum.lost() > 0)) {
                 timeline.add(new TimelinePoint(round3((now - measureStart) / 1e9), sum.sent(), sum.received(),
