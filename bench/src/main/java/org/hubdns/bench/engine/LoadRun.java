@@ -59,19 +59,23 @@ public final class LoadRun {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(s.threads(), new DefaultThreadFactory("bench-loop", true),
                 io);
         try {
-            return run(s, listener, control, group, epoll);
+            // a closed loop paces itself while the JIT warms up; a fast schedule would fall behind instead
+            if (s.openLoop() && s.rate() >= Priming.MIN_RATE) {
+                Priming.run(s, group, epoll);
+            }
+            return runOn(s, listener, control, group, epoll);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         }
     }
 
-    private static RunResult run(RunSettings s, Listener listener, RunControl control, EventLoopGroup group,
+    /** One run on loops that already exist (the warm-up and the real run share them). */
+    static RunResult runOn(RunSettings s, Listener listener, RunControl control, EventLoopGroup group,
             boolean epoll) throws BenchInputException, InterruptedException {
         List<EventLoop> loops = new ArrayList<>();
         for (EventExecutor e : group) {
             loops.add((EventLoop) e);
         }
-        Priming.run(s);
         int fingerprintKeys = fingerprintKeys(s);
         // the start lies a little ahead, so that every loop begins at the same instant after the sockets are open
         long setupBudget = TimeUnit.MILLISECONDS.toNanos(200);
