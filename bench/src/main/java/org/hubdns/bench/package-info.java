@@ -1,7 +1,8 @@
 /**
- * The load generator (issue 7, not built yet): {@code hubdns-bench.jar}, closed- and open-loop
- * DNS load over UDP and TCP with ECS client spreading and HdrHistogram latency reports, bounded
- * by duration or count and limited to loopback targets unless told otherwise. Until then this
- * module is empty on purpose; measure with dnsperf and {@code ../shared/peer-bench}.
+ * hubdns-bench, the load generator ({@code java -jar bench/target/hubdns-bench.jar}): the command
+ * line ({@link org.hubdns.bench.Main}, picocli; flags in {@link org.hubdns.bench.LoadOptions}), the
+ * loopback-only target rule ({@link org.hubdns.bench.Targets}), the progress line and summary table.
+ * Configured by flags only; the README section "Load testing: hubdns-bench" lists them. Exit codes:
+ * 0 done, 1 no answer at all or a scenario's goal missed, 2 a bad flag or input file.
  */
 package org.hubdns.bench;

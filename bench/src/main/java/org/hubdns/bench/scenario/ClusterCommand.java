@@ -1,0 +1,220 @@
+package org.hubdns.bench.scenario;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.hubdns.bench.BenchInputException;
+import org.hubdns.bench.Console;
+import org.hubdns.bench.CtrlC;
+import org.hubdns.bench.LoadOptions;
+import org.hubdns.bench.Main;
+import org.hubdns.bench.engine.Progress;
+import org.hubdns.bench.engine.RunResult;
+import org.hubdns.bench.engine.RunSettings;
+import org.hubdns.bench.report.AdminApi;
+import org.hubdns.bench.report.Report;
+import org.hubdns.bench.report.ReportBuilder;
+import org.hubdns.bench.report.ReportFiles;
+import org.hubdns.bench.report.SiteMap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Load spread over three members while one is killed: the operator names its pid, or the
+ * scenario starts three members itself and kills the third. Reports timeouts and answer changes
+ * before and after, per server.
+ */
+@Command(name = "cluster", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Spread load over cluster members and kill one; report timeouts and answer changes.",
+            "Example: scenario cluster --start-members --jar dns-server/target/hubdns.jar --name video.pk-hub.example "
+                + "--ecs-random 1000",
+            "     or: scenario cluster --server 127.0.0.1:5301 --server 127.0.0.1:5302 --server 127.0.0.1:5303 "
+                + "--pid 12345 --name video.pk-hub.example"})
+final class ClusterCommand implements Callable<Integer> {
+    enum Signal { KILL, TERM }
+
+    @Mixin
+    LoadOptions load = new LoadOptions();
+
+    @Option(names = "--pid", paramLabel = "PID", description = "the member to kill (one of the --server members)")
+    Long pid;
+
+    @Option(names = "--signal", paramLabel = "KILL|TERM", description = "how to stop it (default KILL)")
+    Signal signal = Signal.KILL;
+
+    @Option(names = "--start-members", description = "start three members on free 127.0.0.1 ports and kill the third")
+    boolean startMembers;
+
+    @Option(names = "--jar", paramLabel = "PATH",
+            description = "hubdns.jar for --start-members (default dns-server/target/hubdns.jar)")
+    Path jar = Path.of("dns-server", "target", "hubdns.jar");
+
+    @Option(names = "--kill-after", paramLabel = "SECONDS", description = "measured load before the kill (default 5)")
+    double killAfter = 5;
+
+    @Option(names = "--after", paramLabel = "SECONDS", description = "load after the kill (default 10)")
+    double after = 10;
+
+    private final String[] args;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    ClusterCommand(String[] args, PrintStream out, PrintStream err) {
+        this.args = args;
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (load.hasCount()) {
+            throw new BenchInputException("scenario cluster is bounded by --kill-after and --after; --count does "
+                    + "not apply");
+        }
+        if (killAfter < 1 || killAfter > 600 || after < 1 || after > 600) {
+            throw new BenchInputException("--kill-after and --after: 1-600 seconds");
+        }
+        if (startMembers == (pid != null)) {
+            throw new BenchInputException("give either --pid PID (of one of the --server members) or "
+                    + "--start-members (the scenario starts three members and kills one)");
+        }
+        if (startMembers && load.hasServers()) {
+            throw new BenchInputException("--start-members picks its members' addresses itself; leave out --server");
+        }
+        ProcessHandle victim = null;
+        if (pid != null) {
+            victim = checkPid(pid);
+        }
+        load.questions(); // a bad query flag fails before any member is started
+        LocalMembers members = null;
+        try {
+            RunSettings base;
+            SiteMap sites;
+            if (startMembers) {
+                members = LocalMembers.start(jar, out::println);
+                List<InetSocketAddress> targets = new ArrayList<>();
+                for (LocalMembers.Member m : members.members()) {
+                    targets.add(m.dns());
+                }
+                base = load.settings(targets);
+                String token = java.nio.file.Files.readString(members.dir.resolve("admin.token")).strip();
+                AdminApi api = new AdminApi(java.net.URI.create("http://127.0.0.1:"
+                        + members.members().get(0).httpPort()), token);
+                sites = SiteMap.fromNodes(api.nodes(), "the started members' API");
+                victim = members.members().get(LocalMembers.COUNT - 1).process().toHandle();
+            } else {
+                base = load.settings();
+                if (base.servers().size() < 2) {
+                    throw new BenchInputException("give the members as --server (two or more, one of them the "
+                            + "member with --pid " + pid + ")");
+                }
+                sites = load.siteMap(load.adminApi());
+            }
+            if (load.reportDir() != null) {
+                ReportFiles.checkWritable(load.reportDir());
+            }
+            return run(base, sites, victim, members);
+        } finally {
+            if (members != null) {
+                members.close();
+                out.println("scenario: stopped the members it started (logs in " + members.dir + ")");
+            }
+        }
+    }
+
+    private int run(RunSettings base, SiteMap sites, ProcessHandle victim, LocalMembers members) throws Exception {
+        RunSettings s = base.withDuration(base.warmupNanos(), (long) ((killAfter + after) * 1e9));
+        Console console = new Console(out, load.quiet());
+        Instant started = Instant.now();
+        BackgroundRun bg = new BackgroundRun(s, console, p -> { });
+        try (CtrlC ctrlC = new CtrlC(bg.control, s.timeoutNanos() / 1_000_000 + 10_000)) {
+            Progress p = FailoverCommand.waitForMeasured(bg, killAfter, base.warmupNanos() / 1e9 + killAfter + 30);
+            long killAt = System.nanoTime();
+            boolean sent = signal == Signal.KILL ? victim.destroyForcibly() : victim.destroy();
+            String what = "SIG" + signal + " to pid " + victim.pid() + (members != null ? " (member 3)" : "");
+            out.println("scenario: " + what + " at " + String.format(Locale.ROOT, "%.3f",
+                    (killAt - p.measureStart()) / 1e9) + " s" + (sent ? "" : " (the signal could not be sent)"));
+            RunResult r = bg.get((long) ((after + 30) * 1000) + s.timeoutNanos() / 1_000_000);
+            double killSecond = (killAt - p.measureStart()) / 1e9;
+            int n = s.servers().size();
+            Window before = Window.of(r.timeline(), 0, Math.floor(killSecond), n);
+            Window afterKill = Window.of(r.timeline(), Math.floor(killSecond), Double.MAX_VALUE, n);
+            List<Map<String, Object>> perServer = new ArrayList<>();
+            long survivorsLost = 0;
+            for (int i = 0; i < n; i++) {
+                boolean dead = afterKill.receivedBy()[i] == 0 || (members != null && i == n - 1);
+                if (!dead) {
+                    survivorsLost += afterKill.lostBy()[i];
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("server", hostPort(s.servers().get(i)));
+                m.put("answeredBefore", before.receivedBy()[i]);
+                m.put("lostBefore", before.lostBy()[i]);
+                m.put("answeredAfter", afterKill.receivedBy()[i]);
+                m.put("lostAfter", afterKill.lostBy()[i]);
+                m.put("killed", dead);
+                perServer.add(m);
+            }
+            Map<String, Object> sc = new LinkedHashMap<>();
+            sc.put("name", "cluster");
+            sc.put("killed", what);
+            sc.put("killAtSecond", FailoverCommand.round(killSecond));
+            sc.put("timeoutsBefore", before.lost());
+            sc.put("timeoutsAfter", afterKill.lost());
+            sc.put("timeoutsAfterOnSurvivors", survivorsLost);
+            sc.put("answerChangesBefore", before.answerChanges());
+            sc.put("answerChangesAfter", afterKill.answerChanges());
+            sc.put("errorsAfter", afterKill.errors());
+            sc.put("servers", perServer);
+            sc.put("events", List.of(Map.of("second", FailoverCommand.round(killSecond), "what", "kill")));
+            Report report = ReportBuilder.build(Main.commandLine(args), s, r, sites, load.questions().description(),
+                    started, sc);
+            console.summary(report);
+            out.println(String.format(Locale.ROOT, "  %-13s %s at %.1f s; timeouts before %d, after %d (%d on the "
+                    + "surviving members); answer changes before %d, after %d; not NOERROR after %d", "cluster", what,
+                    killSecond, before.lost(), afterKill.lost(), survivorsLost, before.answerChanges(),
+                    afterKill.answerChanges(), afterKill.errors()));
+            if (load.reportDir() != null) {
+                ReportFiles.write(load.reportDir(), report);
+                out.println("  report        " + load.reportDir().resolve(ReportFiles.JSON) + " and "
+                        + load.reportDir().resolve(ReportFiles.HTML));
+            }
+            return Main.OK;
+        }
+    }
+
+    /** The pid must be a live process other than this one or its parent, and look like a hubdns member. */
+    private static ProcessHandle checkPid(long pid) throws BenchInputException {
+        ProcessHandle self = ProcessHandle.current();
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (h.isEmpty() || !h.get().isAlive()) {
+            throw new BenchInputException("--pid " + pid + ": no such process");
+        }
+        if (pid == self.pid() || self.parent().map(pp -> pp.pid() == pid).orElse(false)) {
+            throw new BenchInputException("--pid " + pid + " is this benchmark or its shell, not a member");
+        }
+        Optional<String> cmd = h.get().info().commandLine();
+        if (cmd.isPresent() && !cmd.get().contains("hubdns") && !cmd.get().contains("org.hubdns")) {
+            throw new BenchInputException("--pid " + pid + " does not look like a hubdns member (its command line: "
+                    + abbreviate(cmd.get()) + ")");
+        }
+        return h.get();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 120 ? s.substring(0, 117) + "..." : s;
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+}
