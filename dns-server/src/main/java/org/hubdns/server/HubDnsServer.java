@@ -41,6 +41,7 @@ import org.hubdns.dns.transport.TcpVerticle;
 import org.hubdns.dns.transport.UdpListener;
 import org.hubdns.dns.zone.ZoneLoadException;
 import org.hubdns.health.HealthChecker;
+import org.hubdns.server.metrics.Traffic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,7 @@ public final class HubDnsServer {
     private volatile Registry registry;
     private volatile HealthChecker health;
     private final GeoIpData geoIp;
+    private final Traffic traffic = new Traffic();
     private volatile String notReady = "starting";
     private int dnsPort;
     private volatile boolean serving;
@@ -361,6 +363,16 @@ public final class HubDnsServer {
 
     long lastSnapshotBuildMicros() {
         return snapshotBuilder.lastBuildMicros();
+    }
+
+    /** This member's traffic counters (queries, latency, steered answers), for the dashboard. */
+    Traffic traffic() {
+        return traffic;
+    }
+
+    /** host:port of this member's HTTP API, or null before it listens. */
+    String httpAddress() {
+        return http == null ? null : hostPort(config.bind().get(0), http.actualPort());
     }
 
     GeoIpData geoIp() {
