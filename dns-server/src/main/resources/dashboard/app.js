@@ -99,6 +99,8 @@
       if (history.length === 1) pts.unshift((L).toFixed(1) + "," + y(history[0][s.key]).toFixed(1));
       root.appendChild(svg("polyline", { points: pts.join(" "), fill: "none", stroke: s.color,
         "stroke-width": 2, "vector-effect": "non-scaling-stroke", "stroke-linejoin": "round" }));
+      const last = history[history.length - 1];
+      root.appendChild(svg("circle", { cx: x(last.t).toFixed(1), cy: y(last[s.key]).toFixed(1), r: 3, fill: s.color }));
     }
     const legend = el("div", { class: "legend" }, series.map((s) => {
       const last = history.length ? history[history.length - 1][s.key] : null;
@@ -215,24 +217,23 @@
       const rows = (s.nodes || []).map((n) => {
         const verdict = String(n.verdict || "");
         const inAnswers = verdict.startsWith("in");
-        const short = verdict === "in" ? "yes" : inAnswers ? "spilling" : "no";
         const sub = [n.platform, n.partner, "weight " + n.weight];
-        return el("tr", { "data-node": n.id, "data-health": n.health, "data-admin": n.admin },
+        return el("tr", { "data-node": n.id, "data-health": n.health, "data-admin": n.admin,
+          class: inAnswers ? null : "out", title: "in answers: " + verdict },
           el("td", { class: "mono" }, el("span", { class: "dot " + n.health }), n.id,
             el("div", { class: "sub-id" }, sub.filter(Boolean).join(" \u00b7 "),
               inAnswers && verdict === "in" ? null : el("span", { class: "verdict " + (inAnswers ? "in" : "out"),
                 text: " \u00b7 " + verdict }))),
           el("td", null, pill(n.health)),
           el("td", null, pill(n.admin)),
-          el("td", null, loadBar(n.load)),
-          el("td", { class: "verdict " + (inAnswers ? "in" : "out"), title: verdict, text: short }));
+          el("td", null, loadBar(n.load)));
       });
       return el("div", { class: "site", "data-site": s.name },
         el("h3", null, s.name,
           el("span", { class: "muted", text: s.missing ? "(site not defined)" : [s.city, s.country].filter(Boolean).join(", ") }),
           el("span", { class: "answers", text: fmtInt(s.answers) + " answers" })),
         rows.length ? el("table", null,
-          el("thead", null, el("tr", null, ["node", "health", "admin", "load", "answered"].map((t) => el("th", { text: t })))),
+          el("thead", null, el("tr", null, ["node", "health", "admin", "load"].map((t) => el("th", { text: t })))),
           el("tbody", null, rows)) : el("div", { class: "empty", text: "no cache nodes" }));
     }));
   }
