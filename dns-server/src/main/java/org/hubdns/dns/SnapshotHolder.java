@@ -8,7 +8,15 @@ public final class SnapshotHolder {
         return current;
     }
 
+    private volatile long publishedNanos = System.nanoTime();
+
+    /** Seconds since the last snapshot was published (for hubdns_snapshot_age_seconds). */
+    public double ageSeconds() {
+        return (System.nanoTime() - publishedNanos) / 1e9;
+    }
+
     public void publish(Snapshot next) {
+        publishedNanos = System.nanoTime();
         current = next;
     }
 }

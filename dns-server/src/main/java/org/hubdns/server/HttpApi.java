@@ -74,6 +74,16 @@ final class HttpApi {
         Router r = Router.router(vertx);
         r.get("/v1/health").handler(this::health);
         r.get("/v1/openapi.json").handler(this::openApi);
+        // readable without a token (no secrets in it): bind the HTTP port to a network you trust
+        r.get("/metrics").handler(ctx -> vertx.executeBlocking(() -> server.metrics().scrape(), false)
+                .onComplete(m -> {
+                    if (m.succeeded()) {
+                        ctx.response().putHeader("Content-Type", org.hubdns.server.metrics.Metrics.CONTENT_TYPE)
+                                .end(m.result());
+                    } else {
+                        RegistryApi.fail(ctx, m.cause());
+                    }
+                }));
         // readable without a token, like /v1/health: what a member serves is no secret
         r.get("/v1/zones").handler(ctx -> {
             if (server.registry() == null) {

@@ -41,7 +41,17 @@ import org.hubdns.dns.transport.TcpVerticle;
 import org.hubdns.dns.transport.UdpListener;
 import org.hubdns.dns.zone.ZoneLoadException;
 import org.hubdns.health.HealthChecker;
+import org.hubdns.dns.stats.QueryLog;
+import org.hubdns.dns.stats.StatsRegistry;
+import org.hubdns.server.metrics.MetricSources;
+import org.hubdns.server.metrics.Metrics;
 import org.hubdns.server.metrics.Traffic;
+import org.hubdns.server.querylog.QueryLogWriter;
+import org.hubdns.steering.SteeringCounters;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,8 +79,12 @@ public final class HubDnsServer {
     private final SnapshotBuilder snapshotBuilder;
     private volatile Registry registry;
     private volatile HealthChecker health;
+    private final Metrics metrics = new Metrics();
+    private final StatsRegistry queryStats = new StatsRegistry();
+    private final SteeringCounters steering = new SteeringCounters();
+    private final Traffic traffic = new Traffic(queryStats, steering);
+    private QueryLogWriter queryLog;
     private final GeoIpData geoIp;
-    private final Traffic traffic = new Traffic();
     private volatile String notReady = "starting";
     private int dnsPort;
     private volatile boolean serving;
@@ -79,7 +93,8 @@ public final class HubDnsServer {
         this.config = config;
         this.sources = new ZoneSources(config.zonesDir(), config.demo());
         this.snapshotBuilder = new SnapshotBuilder(snapshots, dynamicNames, GeoIpData::locator,
-                () -> registry == null ? null : registry.view(), () -> health == null ? Map.of() : health.current());
+                () -> registry == null ? null : registry.view(), () -> health == null ? Map.of() : health.current(),
+                steering);
         this.geoIp = new GeoIpData(() -> hostPort(config.bind().get(0), httpPort()));
     }
 
@@ -110,9 +125,28 @@ public final class HubDnsServer {
         } catch (ZoneLoadException e) {
             throw new StartupException(e.getMessage());
         }
+        if (config.queryLog() != null) {
+            try {
+                queryLog = new QueryLogWriter(config.queryLog(), config.queryLogSample());
+            } catch (IOException | RuntimeException e) {
+                throw new StartupException("cannot open the query log " + config.queryLog() + ": " + e.getMessage()
+                        + "; fix --query-log");
+            }
+            LOG.info("query log: {} of the queries to {}", config.queryLogSample(), config.queryLog());
+        }
+        metrics.register(new MetricSources(queryStats, steering, () -> health,
+                () -> registry == null ? null : registry.view(), () -> registry == null ? 0 : registry.view().members(),
+                () -> snapshots.current().generation(), this::snapshotAgeSeconds, this::geoIpBuildEpoch,
+                queryErrors::get, () -> queryLog == null ? 0 : queryLog.dropped()));
         vertx = Vertx.builder()
-                .with(new VertxOptions().setEventLoopPoolSize(config.threads()).setPreferNativeTransport(true))
+                .with(new VertxOptions().setEventLoopPoolSize(config.threads()).setPreferNativeTransport(true)
+                        // no per-connection metrics on the DNS TCP path; HTTP, pools and the rest stay
+                        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+                                .setDisabledMetricsCategories(Set.of(MetricsDomain.NET_SERVER.name(),
+                                        MetricsDomain.DATAGRAM_SOCKET.name()))))
+                .withMetrics(new MicrometerMetricsFactory(metrics.meterRegistry()))
                 .build();
+        vertx.setPeriodic(1000, t -> traffic.sample());
         boolean epoll = vertx.isNativeTransportEnabled();
         if (!epoll) {
             LOG.warn("native epoll transport unavailable ({}); UDP falls back to one socket without SO_REUSEPORT",
@@ -187,7 +221,9 @@ public final class HubDnsServer {
 
         ServerCookies cookies = new ServerCookies(AdminTokens.cookieSecret(registry));
         byte[] nsid = config.nsid() == null ? null : config.nsid().getBytes(StandardCharsets.UTF_8);
-        QueryProcessorFactory processors = () -> new QueryProcessor(snapshots, nsid, cookies);
+        QueryLog log = queryLog == null ? QueryLog.OFF : queryLog;
+        QueryProcessorFactory processors = () -> new QueryProcessor(snapshots, nsid, cookies, queryStats.newStats(),
+                log);
 
         // TCP first: its bind fails when another server holds the port, which SO_REUSEPORT on UDP would hide
         dnsPort = config.dnsPort() == 0 ? freePort(config.bind().get(0)) : config.dnsPort();
@@ -357,17 +393,36 @@ public final class HubDnsServer {
         return health;
     }
 
+    Metrics metrics() {
+        return metrics;
+    }
+
+    /** The dashboard's live traffic figures. */
+    public Traffic traffic() {
+        return traffic;
+    }
+
+    /** 0 while the snapshot is current; else how long the newest one has been waiting to be built. */
+    private double snapshotAgeSeconds() {
+        Registry r = registry;
+        if (r == null || snapshots.current().viewSequence() >= r.changeMark()) {
+            return 0;
+        }
+        return snapshots.ageSeconds();
+    }
+
+    private Long geoIpBuildEpoch() {
+        Registry r = registry;
+        var meta = r == null ? null : r.view().datasetMetas().get(GeoIpData.DATASET);
+        return meta != null && meta.info().get("buildEpoch") instanceof Number n ? n.longValue() : null;
+    }
+
     int probeMinInterval() {
         return config.probing().policy().minIntervalMs();
     }
 
     long lastSnapshotBuildMicros() {
         return snapshotBuilder.lastBuildMicros();
-    }
-
-    /** This member's traffic counters (queries, latency, steered answers), for the dashboard. */
-    Traffic traffic() {
-        return traffic;
     }
 
     /** host:port of this member's HTTP API, or null before it listens. */
@@ -446,5 +501,9 @@ public final class HubDnsServer {
             LOG.warn("shutdown was not clean: {}", e.toString());
         }
         vertx = null;
+        if (queryLog != null) {
+            queryLog.close(); // after the listeners: the last queries are written
+        }
+        metrics.close();
     }
 }

@@ -111,6 +111,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "Send probes from this local address (default: the kernel's choice).")
     String probeSource;
 
+    @Option(names = "--query-log", paramLabel = "FILE|stdout",
+            description = "Log queries as JSON lines to FILE (appended) or stdout; off by default.")
+    String queryLog;
+
+    @Option(names = "--query-log-sample", paramLabel = "RATE", defaultValue = "1.0",
+            description = "Fraction of queries the query log keeps, in (0, 1] (default: ${DEFAULT-VALUE}).")
+    double queryLogSample;
+
     @Option(names = "--threads", paramLabel = "N",
             description = "Event loops, each with its own UDP socket (default: the number of cores).")
     Integer threads;
@@ -190,7 +198,17 @@ final class ServeCommand implements Callable<Integer> {
         }
         return new ServerConfig(addresses, dnsPort, httpPort, dataDir, zones, nsid, demo, adminTokenFile,
                 tcpIdleTimeout, tcpMaxConnections, loops, new ServerConfig.Cluster(clusterName, clusterPort, others), geoip,
-                probing());
+                probing(), queryLog, queryLogSample());
+    }
+
+    private double queryLogSample() {
+        if (!(queryLogSample > 0 && queryLogSample <= 1)) {
+            throw usage("--query-log-sample must be above 0 and at most 1, not " + queryLogSample);
+        }
+        if (queryLog != null && queryLog.isBlank()) {
+            throw usage("--query-log needs a file name or stdout");
+        }
+        return queryLogSample;
     }
 
     private HealthChecker.Settings probing() {

@@ -12,6 +12,8 @@ import org.hubdns.health.HealthChecker;
  * @param httpPort 0 picks a free port (tests)
  * @param geoip a GeoIP2/GeoLite2 City database to seed the cluster with, or null
  * @param probing what the health checker may probe, how often at most, from how many members
+ * @param queryLog a file or "stdout" for the query log, or null (off)
+ * @param queryLogSample the fraction of queries logged, in (0, 1]
  */
 public record ServerConfig(
         List<InetAddress> bind,
@@ -27,7 +29,9 @@ public record ServerConfig(
         int threads,
         Cluster cluster,
         Path geoip,
-        HealthChecker.Settings probing) {
+        HealthChecker.Settings probing,
+        String queryLog,
+        double queryLogSample) {
     public ServerConfig {
         bind = List.copyOf(bind);
     }
@@ -37,12 +41,17 @@ public record ServerConfig(
             boolean demo, Path adminTokenFile, int tcpIdleTimeoutSeconds, int tcpMaxConnections, int threads,
             Cluster cluster, Path geoip) {
         this(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile, tcpIdleTimeoutSeconds,
-                tcpMaxConnections, threads, cluster, geoip, HealthChecker.Settings.DEFAULT);
+                tcpMaxConnections, threads, cluster, geoip, HealthChecker.Settings.DEFAULT, null, 1.0);
     }
 
     public ServerConfig withProbing(HealthChecker.Settings settings) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
-                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, settings);
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, settings, queryLog, queryLogSample);
+    }
+
+    public ServerConfig withQueryLog(String target, double sample) {
+        return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, target, sample);
     }
 
     /** A member that forms its own cluster on a free port (tests). */

@@ -43,6 +43,7 @@ final class SnapshotBuilder {
     private final java.util.function.Function<RegistryView, GeoLocator> geo;
     private final java.util.function.Supplier<RegistryView> latest;
     private final NodeStates states;
+    private final org.hubdns.steering.SteeringCounters counters;
     /** Platforms answering with their fallback because none of their nodes can serve (for the log). */
     private final java.util.Set<String> fallingBack = new java.util.HashSet<>();
     private final AtomicLong generation = new AtomicLong();
@@ -54,7 +55,9 @@ final class SnapshotBuilder {
      */
     SnapshotBuilder(SnapshotHolder holder, DynamicNames extra,
             java.util.function.Function<RegistryView, GeoLocator> geo,
-            java.util.function.Supplier<RegistryView> latest, NodeStates states) {
+            java.util.function.Supplier<RegistryView> latest, NodeStates states,
+            org.hubdns.steering.SteeringCounters counters) {
+        this.counters = counters;
         this.holder = holder;
         this.extra = extra;
         this.geo = geo;
@@ -110,7 +113,7 @@ final class SnapshotBuilder {
         for (Platform p : view.platforms().values()) {
             try {
                 PlatformSteering a = new PlatformSteering(p, view.sites(), byPlatform.getOrDefault(p.name(), List.of()),
-                        nodeStates, locator);
+                        nodeStates, locator, counters);
                 steering.put(p.name(), a);
                 for (String h : p.hostnames()) {
                     dynamic.put(Name.fromString(h + "."), a);

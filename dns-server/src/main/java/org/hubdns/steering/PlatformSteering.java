@@ -41,6 +41,8 @@ public final class PlatformSteering implements DynamicAnswers {
     private final Family v4;
     private final Family v6;
     private final Name fallbackCname;
+    private final java.util.concurrent.atomic.LongAdder fellBackNoNodes;
+    private final java.util.concurrent.atomic.LongAdder fellBackUnavailable;
     private final byte[][] fallbackV4;
     private final byte[][] fallbackV6;
     private final long ttl;
@@ -62,6 +64,12 @@ public final class PlatformSteering implements DynamicAnswers {
 
     public PlatformSteering(Platform platform, Map<String, Site> sites, List<CacheNode> nodes,
             Map<String, NodeState> states, Locator locator) {
+        this(platform, sites, nodes, states, locator, new SteeringCounters());
+    }
+
+    /** @param counters where answers and fallbacks are counted (kept across snapshots) */
+    public PlatformSteering(Platform platform, Map<String, Site> sites, List<CacheNode> nodes,
+            Map<String, NodeState> states, Locator locator, SteeringCounters counters) {
         this.platform = platform;
         this.locator = locator;
         this.ttl = platform.ttl();
@@ -83,6 +91,27 @@ public final class PlatformSteering implements DynamicAnswers {
             }
         }
         this.fallbackCname = cname;
+        for (Family f : new Family[] {v4, v6}) {
+            for (SiteNodes sn : f.sites) {
+                count(sn, counters);
+            }
+            if (f.all != null) {
+                count(f.all, counters);
+            }
+        }
+        for (Site site : sites.values()) {
+            if (nodes.stream().anyMatch(n -> n.site().equals(site.name()))) {
+                counters.answers(platform.name(), site.name()); // listed at 0 from the start
+            }
+        }
+        this.fellBackNoNodes = counters.fallbacks(platform.name(), SteeringCounters.NO_NODES);
+        this.fellBackUnavailable = counters.fallbacks(platform.name(), SteeringCounters.UNAVAILABLE);
+    }
+
+    private void count(SiteNodes sn, SteeringCounters counters) {
+        for (int i = 0; i < sn.answered.length; i++) {
+            sn.answered[i] = counters.answers(platform.name(), sn.nodeSites[i]);
+        }
     }
 
     private static byte[][] literals(List<String> addresses, int length) {
@@ -154,7 +183,7 @@ public final class PlatformSteering implements DynamicAnswers {
             }
             if (verdict.startsWith("in")) {
                 bySite.computeIfAbsent(n.site(), k -> new ArrayList<>())
-                        .add(new Object[] {n.id(), mine.toArray(new byte[0][]), eff});
+                        .add(new Object[] {n.id(), mine.toArray(new byte[0][]), eff, n.site()});
             }
         }
         List<SiteNodes> out = new ArrayList<>();
@@ -182,14 +211,16 @@ public final class PlatformSteering implements DynamicAnswers {
 
     private static SiteNodes siteNodes(Site site, List<Object[]> nodes, double full) {
         String[] ids = new String[nodes.size()];
+        String[] sites = new String[nodes.size()];
         byte[][][] addrs = new byte[nodes.size()][][];
         double[] w = new double[nodes.size()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = (String) nodes.get(i)[0];
             addrs[i] = (byte[][]) nodes.get(i)[1];
             w[i] = (Double) nodes.get(i)[2];
+            sites[i] = (String) nodes.get(i)[3];
         }
-        return new SiteNodes(site.name(), site.country(), site.lat(), site.lon(), ids, addrs, w, full);
+        return new SiteNodes(site.name(), site.country(), site.lat(), site.lon(), ids, sites, addrs, w, full);
     }
 
     public Platform platform() {
@@ -226,7 +257,7 @@ public final class PlatformSteering implements DynamicAnswers {
         if (!fam.registered && other.registered) {
             if (fallbackCname != null && !other.canServe()) {
                 // the other type answers the fallback CNAME, and a CNAME is the only data at a name
-                return fallback(qtype, sink, trace);
+                return fallback(qtype, client, sink, trace);
             }
             if (trace != null) {
                 trace.outcome("no node of this platform has an address of this family: NODATA", 0);
@@ -294,7 +325,7 @@ public final class PlatformSteering implements DynamicAnswers {
             }
         }
         if (chosen == null) {
-            return fallback(qtype, sink, trace);
+            return fallback(qtype, client, sink, trace);
         }
         int picked = rank(chosen, net, s, trace);
         if (chosen.size() > answers) {
@@ -310,6 +341,10 @@ public final class PlatformSteering implements DynamicAnswers {
             }
         }
         int scope = scope(where, family, source, hashed, address, length);
+        if (trace == null && picked > 0) {
+            chosen.answered[s.best[0]].increment();
+            client.site = chosen.nodeSites[s.best[0]];
+        }
         if (trace != null) {
             trace.outcome("site " + chosen.site, scope);
         }
@@ -446,7 +481,11 @@ public final class PlatformSteering implements DynamicAnswers {
         return Math.min(max, Math.max(0, scope));
     }
 
-    private int fallback(int qtype, AnswerSink sink, Trace trace) {
+    private int fallback(int qtype, ClientSubnet client, AnswerSink sink, Trace trace) {
+        if (trace == null) {
+            (v4.registered || v6.registered ? fellBackUnavailable : fellBackNoNodes).increment();
+            client.site = "fallback";
+        }
         if (fallbackCname != null) {
             sink.alias(fallbackCname, ttl);
             if (trace != null) {

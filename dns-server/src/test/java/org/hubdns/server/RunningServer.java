@@ -59,6 +59,17 @@ public final class RunningServer implements AutoCloseable {
 
     public static RunningServer start(boolean demo, Map<String, String> zoneFiles, String nsid, int tcpIdleSeconds,
             int tcpMaxConnections, DynamicNames dynamicNames) throws Exception {
+        return start(demo, zoneFiles, nsid, tcpIdleSeconds, tcpMaxConnections, dynamicNames, c -> c);
+    }
+
+    /** The demo member with its configuration changed by {@code tweak} (e.g. a query log). */
+    public static RunningServer demo(java.util.function.UnaryOperator<ServerConfig> tweak) throws Exception {
+        return start(true, Map.of(), null, 10, 1024, DynamicNames.NONE, tweak);
+    }
+
+    public static RunningServer start(boolean demo, Map<String, String> zoneFiles, String nsid, int tcpIdleSeconds,
+            int tcpMaxConnections, DynamicNames dynamicNames, java.util.function.UnaryOperator<ServerConfig> tweak)
+            throws Exception {
         Path dir = Files.createTempDirectory("hubdns-test");
         Path zones = null;
         if (!zoneFiles.isEmpty()) {
@@ -69,7 +80,7 @@ public final class RunningServer implements AutoCloseable {
         }
         ServerConfig cfg = new ServerConfig(List.of(LOOPBACK), 0, 0, dir.resolve("data"), zones, nsid, demo, null,
                 tcpIdleSeconds, tcpMaxConnections, 2).withProbing(PROBING);
-        return new RunningServer(HubDnsServer.start(cfg, dynamicNames), dir);
+        return new RunningServer(HubDnsServer.start(tweak.apply(cfg), dynamicNames), dir);
     }
 
     public HubDnsServer server() {
@@ -88,6 +99,11 @@ public final class RunningServer implements AutoCloseable {
 
     public Path dataDir() {
         return dir.resolve("data");
+    }
+
+    /** A scratch directory of this server's own (removed with nothing: it lives under the temp dir). */
+    public Path dir() {
+        return dir;
     }
 
     public int dnsPort() {

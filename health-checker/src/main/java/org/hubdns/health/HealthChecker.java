@@ -364,7 +364,9 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
                 for (String m : probers) {
                     Verdict v = vs.get(m);
                     Long beat = beatSeen.get(m);
-                    if (v != null && liveSet.contains(m) && beat != null && now - beat <= window) {
+                    // this member's own verdicts need no heartbeat: its prober withdraws what it stops probing
+                    boolean fresh = m.equals(me) || beat != null && now - beat <= window;
+                    if (v != null && liveSet.contains(m) && fresh) {
                         if (v.up()) {
                             up++;
                         } else {
@@ -545,8 +547,8 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
             if (v != null) {
                 o.put("verdictSince", Instant.ofEpochMilli(v.sinceMillis()).toString());
             }
-            o.put("counting", v != null && m != null && beat != null
-                    && now - beat <= TimeUnit.MILLISECONDS.toNanos(3L * intervalOf(node)));
+            o.put("counting", v != null && m != null && (p.equals(me) || beat != null
+                    && now - beat <= TimeUnit.MILLISECONDS.toNanos(3L * intervalOf(node))));
             Future<String> f = asked.get(p);
             try {
                 String s = f == null ? null : f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -5,7 +5,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +34,11 @@ final class Prober {
         boolean inFlight;
         boolean stopped;
         String verdict; // null until the first result
+        /**
+         * The verdict was taken out of the cluster (probes stopped completing) but is kept here: the
+         * next result republishes it, or its rise/fall successor, rather than deciding afresh.
+         */
+        boolean withdrawn;
         long verdictSince;
         int okStreak;
         int failStreak;
@@ -92,11 +96,19 @@ final class Prober {
                 String from = verdict;
                 verdict = next;
                 verdictSince = r.atMillis();
+                withdrawn = false;
                 publish(this);
                 if (from != null || !r.ok()) {
                     LOG.info("probe of node {} ({}): {} -> {}{}", duty.node.id(), duty.node.platform(),
                             from == null ? "new" : from, next, r.ok() ? "" : " (" + r.error() + ")");
                 }
+            } else if (withdrawn) {
+                // probes complete again: the verdict withdrawn meanwhile counts again, still subject to
+                // rise/fall (one failed probe after a stall must not take a node down)
+                withdrawn = false;
+                publish(this);
+                LOG.info("probes of node {} complete again; this member's verdict {} is back", duty.node.id(),
+                        verdict);
             }
             status.put(duty.node.id(), new ProbeStatus(duty.node.id(), verdict, verdictSince, r, okStreak, failStreak,
                     c.intervalMs(), c.rise(), c.fall()));
@@ -172,7 +184,7 @@ final class Prober {
     /** Publishes every verdict again (after a member left: backups may not have held the latest). */
     void republish() {
         context.runOnContext(v -> duties.values().forEach(p -> {
-            if (p.verdict != null) {
+            if (p.verdict != null && !p.withdrawn) {
                 publish(p);
             }
         }));
@@ -201,10 +213,11 @@ final class Prober {
         long now = System.nanoTime();
         for (NodeProbe p : duties.values()) {
             // a probe that stopped completing must not leave its old verdict counting
-            if (p.verdict != null && now - p.lastDoneNanos > TimeUnit.MILLISECONDS.toNanos(3L * p.duty.check.intervalMs())) {
+            if (p.verdict != null && !p.withdrawn
+                    && now - p.lastDoneNanos > TimeUnit.MILLISECONDS.toNanos(3L * p.duty.check.intervalMs())) {
                 LOG.warn("probes of node {} have not completed for {} ms; withdrawing this member's verdict",
                         p.duty.node.id(), (now - p.lastDoneNanos) / 1_000_000);
-                p.verdict = null;
+                p.withdrawn = true;
                 cluster(() -> verdicts.removeAsync(Verdict.key(p.duty.node.id(), member)));
             }
         }
@@ -220,11 +233,12 @@ final class Prober {
 
     void close() {
         closed = true;
+        // on the loop, after the timers: a probe firing meanwhile must not find its client closed
         context.runOnContext(v -> {
             vertx.cancelTimer(beatTimer);
             duties.values().forEach(NodeProbe::stop);
             duties.clear();
+            probes.close();
         });
-        Objects.requireNonNull(probes).close();
     }
 }

@@ -137,6 +137,13 @@ public final class Registry implements AutoCloseable {
         join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(members);
         MapConfig defaults = c.getMapConfig("default").setBackupCount(1).setAsyncBackupCount(0);
         defaults.getMergePolicyConfig().setPolicy(VersionMergePolicy.class.getName());
+        // live state that its writers publish again (members' info, the health checker's verdicts,
+        // heartbeats and load reports) holds no versioned values: after a split, either copy will do
+        for (String live : new String[] {MEMBER_MAP, "health-*", "node-load"}) {
+            MapConfig m = new MapConfig(live).setBackupCount(1);
+            m.getMergePolicyConfig().setPolicy(com.hazelcast.spi.merge.PassThroughMergePolicy.class.getName());
+            c.addMapConfig(m);
+        }
         c.addMapConfig(new MapConfig(CHUNK_MAP).setBackupCount(1));
         c.getMapConfig(CHUNK_MAP).getMergePolicyConfig()
                 .setPolicy(com.hazelcast.spi.merge.PutIfAbsentMergePolicy.class.getName());

@@ -11,6 +11,8 @@ public final class ClientSubnet {
     boolean fromEcs;
     /** Per-thread working memory of whoever answers (steering), kept across queries to avoid allocating. */
     public Object scratch;
+    /** The site steering answered from ({@code "fallback"} for the origin), for counting and the query log. */
+    public String site;
 
     /** 1 for IPv4, 2 for IPv6 (the ECS family numbers). */
     public int family() {

@@ -9,6 +9,8 @@ import org.hubdns.dns.answer.ClientSubnet;
 import org.hubdns.dns.answer.DynamicAnswers;
 import org.hubdns.dns.answer.Resolution;
 import org.hubdns.dns.answer.Template;
+import org.hubdns.dns.stats.QueryLog;
+import org.hubdns.dns.stats.QueryStats;
 import org.xbill.DNS.Name;
 
 /**
@@ -50,6 +52,11 @@ public final class QueryProcessor {
     private final SnapshotHolder snapshots;
     private final byte[] nsid;
     private final ServerCookies.Minter cookies;
+    private final QueryStats stats;
+    private final QueryLog log;
+    /** What the response being built says: its rcode and the ECS scope echoed (-1: none). */
+    private int sentRcode;
+    private int sentScope;
 
     // per-query scratch, reused
     private final byte[] lname = new byte[256];
@@ -76,19 +83,65 @@ public final class QueryProcessor {
     private boolean badOption;
 
     public QueryProcessor(SnapshotHolder snapshots, byte[] nsid, ServerCookies cookies) {
-        this.snapshots = snapshots;
-        this.nsid = nsid == null || nsid.length == 0 ? null : nsid.clone();
-        this.cookies = cookies.minter();
+        this(snapshots, nsid, cookies, new QueryStats(), QueryLog.OFF);
     }
 
     /**
-     * Answers the DNS message {@code q[0, len)} into {@code out} (at least 65,535 + 512 bytes).
+     * @param stats this processor's own counters (written by its thread only)
+     * @param log where sampled queries are logged ({@link QueryLog#OFF}: nowhere)
+     */
+    public QueryProcessor(SnapshotHolder snapshots, byte[] nsid, ServerCookies cookies, QueryStats stats,
+            QueryLog log) {
+        this.snapshots = snapshots;
+        this.nsid = nsid == null || nsid.length == 0 ? null : nsid.clone();
+        this.cookies = cookies.minter();
+        this.stats = stats;
+        this.log = log;
+    }
+
+    /**
+     * Answers the DNS message {@code q[0, len)} into {@code out} (at least 65,535 + 512 bytes),
+     * counting it and, when sampled, logging it.
      *
      * @param tcp whether it came over TCP (no size limit but 65,535)
      * @param source the client's address
      * @return the response length, or {@link #DROP}
      */
     public int process(byte[] q, int len, byte[] out, boolean tcp, InetAddress source) {
+        long t0 = System.nanoTime();
+        qtype = -1;
+        sentScope = -1;
+        client.site = null;
+        int n = respond(q, len, out, tcp, source);
+        long nanos = System.nanoTime() - t0;
+        if (n == DROP) {
+            stats.dropped(tcp);
+            return n;
+        }
+        stats.answered(tcp, qtype, sentRcode, nanos);
+        if (ecsAt > 0) {
+            stats.ecs(u16(q, ecsAt) == 2);
+        }
+        if (log.sample()) {
+            log.offer(QueryLog.entry(q, out, n, lname, qnameLength, qtype, sentRcode, source, tcp,
+                    ecsAt > 0 ? ecsFamilyAddress(q) : null, ecsSource, client.site, sentScope, nanos));
+        }
+        return n;
+    }
+
+    /** The ECS address of the query as text (only for the query log). */
+    private String ecsFamilyAddress(byte[] q) {
+        int family = u16(q, ecsAt);
+        byte[] a = new byte[family == 1 ? 4 : 16];
+        System.arraycopy(q, ecsAt + 4, a, 0, Math.min(a.length, ecsLength - 4));
+        try {
+            return InetAddress.getByAddress(a).getHostAddress() + "/" + ecsSource;
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private int respond(byte[] q, int len, byte[] out, boolean tcp, InetAddress source) {
         if (len < HEADER || (q[2] & 0x80) != 0) {
             return DROP;
         }
@@ -485,6 +538,7 @@ public final class QueryProcessor {
             p = optionHeader(out, p, OPT_ECS, ecsLength);
             System.arraycopy(q, ecsAt, out, p, ecsLength);
             out[p + 3] = (byte) (ecsSource == 0 ? 0 : scope);
+            sentScope = ecsSource == 0 ? 0 : scope;
             p += ecsLength;
         }
         if (cookieAt > 0 && !badOption && source != null) {
@@ -507,8 +561,9 @@ public final class QueryProcessor {
     }
 
     /** QR set, opcode/RD/CD copied, RA/AD/Z clear; the low four rcode bits (the rest go in the OPT). */
-    private static void header(byte[] q, byte[] out, int rcode, boolean aa, boolean tc, int qd, int an, int ns,
+    private void header(byte[] q, byte[] out, int rcode, boolean aa, boolean tc, int qd, int an, int ns,
             int ar) {
+        sentRcode = rcode;
         out[0] = q[0];
         out[1] = q[1];
         out[2] = (byte) (0x80 | (q[2] & 0x78) | (aa ? 0x04 : 0) | (tc ? 0x02 : 0) | (q[2] & 0x01));

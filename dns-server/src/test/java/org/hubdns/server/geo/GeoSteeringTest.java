@@ -56,6 +56,8 @@ class GeoSteeringTest {
         byte[] v1 = GeoFixture.v1();
         Member m = startWith(v1);
 
+        assertThat(org.hubdns.server.Exposition.parse(m.get("/metrics", null).body())
+                .value("hubdns_geoip_database_build_timestamp_seconds")).isEqualTo(GeoFixture.EPOCH_V1);
         assertThat(dbPrefix(v1, "203.0.113.0")).isEqualTo(24);
         expect(m, "203.0.113.0/24", KHI, dbPrefix(v1, "203.0.113.0"));
         expect(m, "198.51.100.0/24", LHE, dbPrefix(v1, "198.51.100.0"));
