@@ -194,7 +194,10 @@ class DashboardTest {
     @Test
     void localShareIsAnswersToNodesOverAllAnswers() throws Exception {
         DashboardApi api = new DashboardApi(server.server(), null);
-        JsonObject none = platform(api.build(() -> new org.hubdns.server.metrics.Traffic().dashboard()), "video");
+        JsonObject zero = new JsonObject().put("qps", 0.0).put("latencyMs", new JsonObject().put("p50", 0.0)
+                .put("p99", 0.0)).put("queries", 0L).put("rcodes", new JsonObject()).put("answers", new JsonObject())
+                .put("fallbacks", new JsonObject()); // Traffic.dashboard() before any query
+        JsonObject none = platform(api.build(() -> zero), "video");
         assertThat(none.getValue("localShare")).isNull();
         assertThat(none.getLong("answered")).isZero();
 
