@@ -29,7 +29,8 @@ class PackagingTest {
             "hubdns_steering_answers_total", "hubdns_steering_fallbacks_total", "hubdns_ecs_queries_total",
             "hubdns_node_health", "hubdns_node_health_dropped", "hubdns_health_probes_total",
             "hubdns_health_probe_duration_seconds", "hubdns_cluster_members", "hubdns_snapshot_age_seconds",
-            "hubdns_snapshot_version", "hubdns_geoip_database_build_timestamp_seconds");
+            "hubdns_snapshot_version", "hubdns_geoip_database_build_timestamp_seconds", "hubdns_dns_dropped_total",
+            "hubdns_dns_errors_total", "hubdns_health_changes_total", "hubdns_query_log_dropped_total");
     static final Pattern HUBDNS_NAME = Pattern.compile("\\bhubdns_[a-z0-9_]+");
     static final Path DIR = Path.of("..", "packaging");
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
