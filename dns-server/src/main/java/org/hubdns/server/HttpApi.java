@@ -111,6 +111,7 @@ final class HttpApi {
         }));
         ExplainApi explain = new ExplainApi(server);
         r.get("/v1/explain").handler(ctx -> registryApi.run(ctx, explain::explain));
+        new DashboardApi(server, vertx).mount(r);
         server.geoIp().mount(r, registryApi);
         nodeHealth.mount(r, registryApi);
         registryApi.mount(r);

@@ -425,6 +425,11 @@ public final class HubDnsServer {
         return snapshotBuilder.lastBuildMicros();
     }
 
+    /** host:port of this member's HTTP API, or null before it listens. */
+    String httpAddress() {
+        return http == null ? null : hostPort(config.bind().get(0), http.actualPort());
+    }
+
     GeoIpData geoIp() {
         return geoIp;
     }

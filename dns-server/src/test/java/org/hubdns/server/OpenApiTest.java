@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class OpenApiTest {
     static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
-    static final Set<String> PUBLIC = Set.of("GET /v1/health", "GET /v1/openapi.json", "GET /v1/zones", "GET /metrics");
+    static final Set<String> PUBLIC = Set.of("GET /v1/health", "GET /v1/openapi.json", "GET /v1/zones", "GET /metrics",
+            "GET /", "GET /dashboard/app.js", "GET /dashboard/app.css", "GET /v1/dashboard");
     static RunningServer server;
     static HttpClient http;
 

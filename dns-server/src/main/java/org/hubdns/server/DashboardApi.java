@@ -1,0 +1,290 @@
+package org.hubdns.server;
+
+import com.hazelcast.cluster.Member;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.hubdns.cluster.model.CacheNode;
+import org.hubdns.cluster.model.NodeState;
+import org.hubdns.cluster.model.Platform;
+import org.hubdns.cluster.model.Site;
+import org.hubdns.cluster.store.Registry;
+import org.hubdns.cluster.store.RegistryView;
+import org.hubdns.dns.Snapshot;
+import org.hubdns.health.HealthChange;
+import org.hubdns.health.HealthChecker;
+import org.hubdns.health.NodeHealth;
+import org.hubdns.health.ProbeStats;
+import org.hubdns.http.Problem;
+import org.hubdns.server.metrics.Traffic;
+import org.hubdns.steering.PlatformSteering;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's live dashboard: {@code GET /} (one HTML page from the jar), its script and style
+ * ({@code GET /dashboard/app.js}, {@code GET /dashboard/app.css}) and the JSON the page polls every
+ * two seconds, {@code GET /v1/dashboard}: this member's view of the cluster's members, platforms
+ * (serving state and the share of answers kept in the country), sites with their nodes' health,
+ * admin state and load, this member's traffic, and recent health changes.
+ *
+ * <p>All of it is read-only and needs no token. It carries no token, token hash or cookie secret:
+ * only names, states and counters (the operator binds the HTTP port to a network they trust).
+ */
+final class DashboardApi {
+    private static final Logger LOG = LoggerFactory.getLogger(DashboardApi.class);
+    /** The page's resources: route path to class-path resource and content type. */
+    private static final Map<String, String[]> ASSETS = Map.of(
+            "/", new String[] {"/dashboard/index.html", "text/html; charset=utf-8"},
+            "/dashboard/app.js", new String[] {"/dashboard/app.js", "text/javascript; charset=utf-8"},
+            "/dashboard/app.css", new String[] {"/dashboard/app.css", "text/css; charset=utf-8"});
+    /** Only this origin's script and style, no inline code, no framing. */
+    private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+            + "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    /** The most health changes sent (the checker keeps more; the page shows a screenful). */
+    static final int CHANGES = 50;
+
+    private final HubDnsServer server;
+    private final Vertx vertx;
+    private final Map<String, Buffer> assets = new HashMap<>();
+
+    DashboardApi(HubDnsServer server, Vertx vertx) {
+        this.server = server;
+        this.vertx = vertx;
+        for (Map.Entry<String, String[]> e : ASSETS.entrySet()) {
+            try (InputStream in = DashboardApi.class.getResourceAsStream(e.getValue()[0])) {
+                if (in != null) {
+                    assets.put(e.getKey(), Buffer.buffer(in.readAllBytes()));
+                }
+            } catch (IOException ex) {
+                LOG.warn("dashboard resource {} unreadable: {}", e.getValue()[0], ex.toString());
+            }
+        }
+    }
+
+    void mount(Router r) {
+        for (String path : new java.util.TreeSet<>(ASSETS.keySet())) {
+            r.get(path).handler(ctx -> asset(ctx, path));
+        }
+        r.get("/v1/dashboard").handler(this::dashboard);
+    }
+
+    private void asset(RoutingContext ctx, String path) {
+        Buffer body = assets.get(path);
+        if (body == null) {
+            Problem.send(ctx, 500, "Internal Server Error", "the dashboard is missing from the jar");
+            return;
+        }
+        ctx.response().putHeader("Content-Type", ASSETS.get(path)[1])
+                .putHeader("Cache-Control", "no-cache") // a new jar's page is picked up at once
+                .putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader("Content-Security-Policy", CSP)
+                .putHeader("Referrer-Policy", "no-referrer")
+                .end(body);
+    }
+
+    private void dashboard(RoutingContext ctx) {
+        // the member list is a cluster call: off the event loop
+        vertx.executeBlocking(this::build, false).onComplete(r -> {
+            if (r.failed()) {
+                LOG.debug("dashboard failed", r.cause());
+                Problem.send(ctx, 500, "Internal Server Error", "the dashboard data could not be built: "
+                        + r.cause().getMessage());
+                return;
+            }
+            JsonObject body = r.result();
+            ctx.response().setStatusCode("serving".equals(body.getString("status")) ? 200 : 503)
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store")
+                    .putHeader("X-Content-Type-Options", "nosniff")
+                    .end(body.encode());
+        });
+    }
+
+    /** The whole document (blocking: reads the cluster's member list). */
+    JsonObject build() {
+        return build(server.traffic()::dashboard);
+    }
+
+    /** As {@link #build()}, with the traffic counters in {@link Traffic#dashboard()}'s shape from {@code traffic}. */
+    JsonObject build(java.util.function.Supplier<JsonObject> trafficSource) {
+        String notReady = server.notReady();
+        Registry registry = server.registry();
+        HealthChecker health = server.health();
+        Snapshot snapshot = server.snapshot();
+        JsonObject out = new JsonObject()
+                .put("status", notReady == null ? "serving" : "starting")
+                .put("generatedAt", Instant.now().toString())
+                .put("member", new JsonObject()
+                        .put("id", registry == null ? null : registry.memberId())
+                        .put("http", server.httpAddress())
+                        .put("uptimeSeconds", server.uptimeSeconds())
+                        .put("snapshotVersion", snapshot.generation())
+                        .put("registryVersion", snapshot.viewSequence()));
+        if (notReady != null) {
+            out.put("reason", notReady);
+        }
+        if (registry == null || health == null || notReady != null) {
+            return out.put("members", new JsonArray()).put("platforms", new JsonArray()).put("sites", new JsonArray())
+                    .put("traffic", new JsonObject()).put("changes", new JsonArray());
+        }
+        RegistryView view = registry.view();
+        JsonObject traffic = trafficSource.get();
+        out.put("members", members(registry));
+        out.put("traffic", new JsonObject().put("qps", traffic.getValue("qps"))
+                .put("latencyMs", traffic.getValue("latencyMs")).put("queries", traffic.getValue("queries"))
+                .put("rcodes", traffic.getValue("rcodes")));
+        out.put("platforms", platforms(view, snapshot, traffic));
+        out.put("sites", sites(view, snapshot, health, traffic));
+        out.put("changes", changes(health));
+        ProbeStats st = health.stats();
+        out.put("probing", new JsonObject().put("probersPerNode", health.probersPerNode())
+                .put("localDuties", health.localDuties())
+                .put("probes", new JsonObject().put("ok", st.ok()).put("failed", st.failed())
+                        .put("timedOut", st.timedOut())));
+        return out;
+    }
+
+    /** Every live member: its cluster address, its HTTP address and GeoIP database as it published them. */
+    private static JsonArray members(Registry registry) {
+        Map<String, String> infos;
+        try {
+            infos = registry.memberInfos();
+        } catch (RuntimeException e) {
+            infos = Map.of();
+        }
+        JsonArray list = new JsonArray();
+        for (Member m : registry.hazelcast().getCluster().getMembers()) {
+            String id = m.getUuid().toString();
+            JsonObject o = new JsonObject().put("id", id)
+                    .put("cluster", m.getAddress().getHost() + ":" + m.getAddress().getPort())
+                    .put("local", m.localMember());
+            String info = infos.get(id);
+            if (info != null) {
+                try {
+                    JsonObject i = new JsonObject(info);
+                    o.put("http", i.getString("http"));
+                    JsonObject geo = i.getJsonObject("geoip");
+                    if (geo != null) {
+                        o.put("geoip", new JsonObject().put("type", geo.getString("type"))
+                                .put("buildDate", geo.getString("buildDate")));
+                    }
+                } catch (RuntimeException e) {
+                    // a member publishing something else: show it without the details
+                }
+            }
+            list.add(o);
+        }
+        return list;
+    }
+
+    private static JsonArray platforms(RegistryView view, Snapshot snapshot, JsonObject traffic) {
+        JsonObject answers = traffic.getJsonObject("answers", new JsonObject());
+        JsonObject fallbacks = traffic.getJsonObject("fallbacks", new JsonObject());
+        JsonArray list = new JsonArray();
+        view.platforms().values().stream().sorted(Comparator.comparing(Platform::name)).forEach(p -> {
+            PlatformSteering steering = snapshot.platforms().get(p.name());
+            List<PlatformSteering.NodeStatus> statuses = steering == null ? List.of() : steering.statuses();
+            long serving = statuses.stream().filter(s -> s.verdict().startsWith("in")).count();
+            JsonObject byHealth = new JsonObject().put("up", 0).put("down", 0).put("unknown", 0);
+            statuses.forEach(s -> byHealth.put(s.health(), byHealth.getInteger(s.health(), 0) + 1));
+            long draining = statuses.stream().filter(s -> CacheNode.DRAINING.equals(s.admin())).count();
+            JsonObject perSite = new JsonObject();
+            long toNodes = 0;
+            JsonObject mine = answers.getJsonObject(p.name(), new JsonObject());
+            for (String site : new java.util.TreeSet<>(mine.fieldNames())) {
+                long n = ((Number) mine.getValue(site)).longValue();
+                perSite.put(site, n);
+                toNodes += n;
+            }
+            long fell = fallbacks.getValue(p.name()) instanceof Number n ? n.longValue() : 0;
+            JsonObject fallback = new JsonObject();
+            if (p.fallback() != null && p.fallback().cname() != null) {
+                fallback.put("cname", p.fallback().cname());
+            }
+            if (p.fallback() != null && p.fallback().addresses() != null) {
+                fallback.put("addresses", new JsonArray(p.fallback().addresses()));
+            }
+            list.add(new JsonObject().put("name", p.name()).put("hostnames", new JsonArray(p.hostnames()))
+                    .put("ttl", p.ttl()).put("answersPerQuery", p.answers()).put("defaultSite", p.defaultSite())
+                    .put("fallback", fallback)
+                    .put("answer", serving > 0 ? "nodes" : statuses.isEmpty() ? "fallback (no nodes)" : "fallback")
+                    .put("nodes", statuses.size()).put("serving", serving).put("draining", draining)
+                    .put("health", byHealth)
+                    .put("answers", perSite).put("answered", toNodes).put("fallbacks", fell)
+                    // the share an exchange reports as "kept local": answers to in-country nodes over all answers
+                    .put("localShare", toNodes + fell == 0 ? null : (double) toNodes / (toNodes + fell)));
+        });
+        return list;
+    }
+
+    private static JsonArray sites(RegistryView view, Snapshot snapshot, HealthChecker health, JsonObject traffic) {
+        Map<String, PlatformSteering.NodeStatus> verdicts = new HashMap<>();
+        snapshot.platforms().values().forEach(p -> p.statuses().forEach(s -> verdicts.put(s.id(), s)));
+        Map<String, JsonObject> sites = new TreeMap<>();
+        for (Site s : view.sites().values()) {
+            sites.put(s.name(), new JsonObject().put("name", s.name()).put("city", s.city())
+                    .put("country", s.country()).put("nodes", new JsonArray()));
+        }
+        view.nodes().values().stream().sorted(Comparator.comparing(CacheNode::site).thenComparing(CacheNode::platform)
+                .thenComparing(CacheNode::id)).forEach(n -> {
+                    JsonObject site = sites.computeIfAbsent(n.site(), name -> new JsonObject().put("name", name)
+                            .put("missing", true).put("nodes", new JsonArray()));
+                    NodeHealth nh = health.health(n.id());
+                    NodeState state = health.of(n);
+                    PlatformSteering.NodeStatus st = verdicts.get(n.id());
+                    JsonObject o = new JsonObject().put("id", n.id()).put("platform", n.platform())
+                            .put("partner", n.partner()).put("addresses", new JsonArray(n.addresses()))
+                            .put("weight", n.weight()).put("check", n.check().type())
+                            .put("health", nh == null ? state.health() : nh.health())
+                            .put("admin", n.admin())
+                            .put("load", st == null ? state.load() : st.load())
+                            .put("verdict", st == null ? "out: its platform is not served" : st.verdict());
+                    if (nh != null && n.check().probed()) {
+                        o.put("votes", new JsonObject().put("up", nh.up()).put("down", nh.down()));
+                    }
+                    if (nh != null && nh.sinceMillis() > 0) {
+                        o.put("since", Instant.ofEpochMilli(nh.sinceMillis()).toString());
+                    }
+                    site.getJsonArray("nodes").add(o);
+                });
+        JsonObject answers = traffic.getJsonObject("answers", new JsonObject());
+        JsonArray list = new JsonArray();
+        sites.values().forEach(s -> {
+            long total = 0;
+            JsonObject perPlatform = new JsonObject();
+            for (String platform : new java.util.TreeSet<>(answers.fieldNames())) {
+                Object v = answers.getJsonObject(platform).getValue(s.getString("name"));
+                if (v instanceof Number n) {
+                    perPlatform.put(platform, n.longValue());
+                    total += n.longValue();
+                }
+            }
+            list.add(s.put("answers", total).put("answersByPlatform", perPlatform));
+        });
+        return list;
+    }
+
+    private static JsonArray changes(HealthChecker health) {
+        JsonArray out = new JsonArray();
+        for (HealthChange c : health.recentChanges()) {
+            if (out.size() == CHANGES) {
+                break;
+            }
+            out.add(new JsonObject().put("at", Instant.ofEpochMilli(c.atMillis()).toString()).put("node", c.node())
+                    .put("platform", c.platform()).put("site", c.site()).put("from", c.from()).put("to", c.to()));
+        }
+        return out;
+    }
+}
