@@ -102,7 +102,7 @@ final class HubDnsCollector implements MultiCollector {
 
         out.metricSnapshot(gauge("hubdns_cluster_members", "Members of the cluster as this member sees it",
                 s.members().getAsInt()));
-        out.metricSnapshot(gauge("hubdns_snapshot_age_seconds", "Time since this member's DNS snapshot was built",
+        out.metricSnapshot(gauge("hubdns_snapshot_age_seconds", "Seconds this member's DNS snapshot has been behind the registry (0 while it is current)",
                 s.snapshotAgeSeconds().getAsDouble()));
         out.metricSnapshot(gauge("hubdns_snapshot_version", "Generation of the DNS snapshot this member serves",
                 s.snapshotVersion().getAsLong()));
