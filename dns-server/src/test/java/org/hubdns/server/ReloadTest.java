@@ -294,7 +294,7 @@ class ReloadTest {
     void anUnknownPathIsANotFoundProblem() throws Exception {
         JsonObject p = assertProblem(get("/v1/nope"), 404);
         assertThat(p.getString("detail")).contains("/v1/nope");
-        assertProblem(get("/"), 404);
+        assertProblem(get("/nope"), 404); // "/" is the dashboard
         assertProblem(send(HttpRequest.newBuilder(uri("/v1/zones/nope/more")).POST(HttpRequest.BodyPublishers.noBody())),
                 404);
     }
