@@ -125,6 +125,7 @@ final class TcpFlow extends Flow {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
+            driver.afterReads();
             flush();
         }
 

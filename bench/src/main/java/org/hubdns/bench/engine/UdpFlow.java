@@ -122,6 +122,7 @@ final class UdpFlow extends Flow {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
+            driver.afterReads();
             flush();
         }
 
