@@ -57,11 +57,7 @@ final class NodeHealthApi {
                     .put("admin", n.admin()).put("health", nh == null ? h.of(n).health() : nh.health())
                     .put("check", JsonObject.mapFrom(n.check().withDefaults(server.probeMinInterval())));
             if (nh != null) {
-                if (nh.sinceMillis() > 0) {
-                    out.put("since", Instant.ofEpochMilli(nh.sinceMillis()).toString());
-                }
-                out.put("votes", new JsonObject().put("up", nh.up()).put("down", nh.down()))
-                        .put("load", load(nh));
+                verdict(out, nh);
             }
             out.put("probersPerNode", h.probersPerNode());
             out.put("probers", new JsonArray(n.check().probed() ? h.proberDetail(n.id()) : java.util.List.of()));
@@ -76,6 +72,14 @@ final class NodeHealthApi {
     private CacheNode node(String id, org.hubdns.cluster.api.Caller who) {
         RegistryService s = service;
         return Json.read(s.node(id, who).body(), CacheNode.class);
+    }
+
+    /** How the health was reached: votes, load, and since when (both routes show the same). */
+    private static JsonObject verdict(JsonObject o, NodeHealth nh) {
+        if (nh.sinceMillis() > 0) {
+            o.put("since", Instant.ofEpochMilli(nh.sinceMillis()).toString());
+        }
+        return o.put("votes", new JsonObject().put("up", nh.up()).put("down", nh.down())).put("load", load(nh));
     }
 
     private static JsonObject load(NodeHealth nh) {
@@ -98,11 +102,7 @@ final class NodeHealthApi {
                             .put("check", n.check().type())
                             .put("health", nh == null ? h.of(n).health() : nh.health());
                     if (nh != null) {
-                        o.put("votes", new JsonObject().put("up", nh.up()).put("down", nh.down()))
-                                .put("probers", new JsonArray(nh.probers())).put("load", load(nh));
-                        if (nh.sinceMillis() > 0) {
-                            o.put("since", Instant.ofEpochMilli(nh.sinceMillis()).toString());
-                        }
+                        verdict(o, nh).put("probers", new JsonArray(nh.probers()));
                     }
                     list.add(o);
                 });

@@ -99,9 +99,9 @@ public final class PlatformSteering implements DynamicAnswers {
                 count(f.all, counters);
             }
         }
-        for (Site site : sites.values()) {
-            if (nodes.stream().anyMatch(n -> n.site().equals(site.name()))) {
-                counters.answers(platform.name(), site.name()); // listed at 0 from the start
+        for (CacheNode n : nodes) {
+            if (sites.containsKey(n.site())) {
+                counters.answers(platform.name(), n.site()); // listed at 0 from the start
             }
         }
         this.fellBackNoNodes = counters.fallbacks(platform.name(), SteeringCounters.NO_NODES);

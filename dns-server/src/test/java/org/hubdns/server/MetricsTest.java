@@ -65,11 +65,7 @@ class MetricsTest {
     }
 
     static void await(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.call()) {
-            assertThat(System.nanoTime()).as("not within 15 s: " + what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        Await.until(Duration.ofSeconds(15), what, condition);
     }
 
     static Message ecs(String name, String subnet, boolean tcp) throws Exception {

@@ -51,13 +51,13 @@ class ClusterProcessesTest {
     @TempDir
     Path tmp;
 
-    private final List<Proc> processes = new ArrayList<>();
+    private final List<MemberProcess> processes = new ArrayList<>();
     private final String token = "proc-admin-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     private final String clusterName = "t-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
 
     @AfterEach
     void killLeftovers() throws InterruptedException {
-        for (Proc p : processes) {
+        for (MemberProcess p : processes) {
             if (p.process.isAlive()) {
                 p.process.destroyForcibly();
                 p.process.waitFor(10, TimeUnit.SECONDS);
@@ -79,7 +79,7 @@ class ClusterProcessesTest {
             specs.add(new Spec(i, ClusterFixture.freeDnsPort(), ClusterFixture.freeTcpPort(),
                     ClusterFixture.freeTcpPort(), tmp.resolve("m" + (i + 1))));
         }
-        Proc[] p = new Proc[3];
+        MemberProcess[] p = new MemberProcess[3];
         startAll(specs, p);
         awaitMembers(specs, p, 3);
 
@@ -130,10 +130,10 @@ class ClusterProcessesTest {
         await(CONVERGE, "member 3 lists the later writes", () -> ids(m3).equals(live.keySet()),
                 () -> diff(live.keySet(), ids(m3)));
 
-        for (Proc q : new Proc[] {p[0], p[2]}) {
+        for (MemberProcess q : new MemberProcess[] {p[0], p[2]}) {
             assertThat(q.process.toHandle().destroy()).isTrue(); // SIGTERM
         }
-        for (Proc q : new Proc[] {p[0], p[2]}) {
+        for (MemberProcess q : new MemberProcess[] {p[0], p[2]}) {
             if (!q.process.waitFor(30, TimeUnit.SECONDS)) {
                 fail("still running 30 s after SIGTERM%n%s", q.tail());
             }
@@ -155,10 +155,10 @@ class ClusterProcessesTest {
         Spec m2 = specs.get(1);
         await(CONVERGE, "member 2 answers exactly the live nodes", () -> answered(m2).equals(expected),
                 () -> "missing " + diff(expected, answered(m2)) + ", extra " + diff(answered(m2), expected));
-        for (Proc q : p) {
+        for (MemberProcess q : p) {
             q.process.toHandle().destroy();
         }
-        for (Proc q : p) {
+        for (MemberProcess q : p) {
             assertThat(q.process.waitFor(30, TimeUnit.SECONDS)).as(q.tail()).isTrue();
         }
     }
@@ -247,7 +247,7 @@ class ClusterProcessesTest {
         return ClusterFixture.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private void awaitMembers(List<Spec> specs, Proc[] p, int n) throws Exception {
+    private void awaitMembers(List<Spec> specs, MemberProcess[] p, int n) throws Exception {
         for (Spec s : specs) {
             if (p[s.index()].process.isAlive()) {
                 // joining (a JVM starting, Hazelcast's join) is the slowest step on a loaded machine
@@ -259,30 +259,17 @@ class ClusterProcessesTest {
     }
 
     /** Member 1 first (the one the others are told to join), then 2 and 3 together. */
-    private void startAll(List<Spec> specs, Proc[] p) throws Exception {
+    private void startAll(List<Spec> specs, MemberProcess[] p) throws Exception {
         p[0] = spawn(specs.get(0), specs.get(0));
-        p[0].awaitReady();
+        p[0].awaitReady(START);
         p[1] = spawn(specs.get(1), specs.get(0));
         p[2] = spawn(specs.get(2), specs.get(0));
-        p[1].awaitReady();
-        p[2].awaitReady();
+        p[1].awaitReady(START);
+        p[2].awaitReady(START);
     }
 
-    private Proc spawn(Spec s, Spec first) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-Xmx256m");
-        cmd.addAll(List.of("--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
-        cmd.add("-Dlogback.configurationFile=logback.xml");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.addAll(List.of("serve", "--bind", "127.0.0.1", "--dns-port", "" + s.dns(), "--http-port", "" + s.http(),
+    private MemberProcess spawn(Spec s, Spec first) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("--bind", "127.0.0.1", "--dns-port", "" + s.dns(), "--http-port", "" + s.http(),
                 "--cluster-port", "" + s.cluster(), "--cluster-name", clusterName, "--data-dir", s.data().toString(),
                 "--threads", "1"));
         if (s.index() == 0) {
@@ -290,60 +277,8 @@ class ClusterProcessesTest {
         } else {
             cmd.addAll(List.of("--members", "127.0.0.1:" + first.cluster()));
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
-        pb.environment().put(org.hubdns.cluster.api.AdminTokens.ENV, token);
-        Proc p = new Proc(s.index() + 1, pb.start());
+        MemberProcess p = MemberProcess.start(s.index() + 1, tmp, cmd, Map.of(org.hubdns.cluster.api.AdminTokens.ENV, token));
         processes.add(p);
         return p;
-    }
-
-    /** A member JVM with its output collected. */
-    private static final class Proc {
-        final int member;
-        final Process process;
-        private final List<String> lines = new ArrayList<>();
-
-        Proc(int member, Process process) {
-            this.member = member;
-            this.process = process;
-            read(process.getInputStream());
-            read(process.getErrorStream());
-        }
-
-        private void read(InputStream in) {
-            Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        synchronized (this) {
-                            lines.add(line);
-                            notifyAll();
-                        }
-                    }
-                } catch (IOException e) {
-                    // gone
-                }
-            }, "member-" + member + "-out");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        void awaitReady() throws InterruptedException {
-            long end = System.nanoTime() + START.toNanos();
-            synchronized (this) {
-                while (lines.stream().noneMatch(l -> l.contains("ready in "))) {
-                    long left = end - System.nanoTime();
-                    if (left <= 0 || !process.isAlive()) {
-                        fail("member %d not ready (alive=%s):%n%s", member, process.isAlive(), String.join("\n", lines));
-                    }
-                    TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
-                }
-            }
-        }
-
-        synchronized String tail() {
-            return "member " + member + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40),
-                    lines.size()));
-        }
     }
 }

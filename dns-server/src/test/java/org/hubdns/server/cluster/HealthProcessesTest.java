@@ -55,14 +55,14 @@ class HealthProcessesTest {
     @TempDir
     Path tmp;
 
-    private final List<Proc> processes = new ArrayList<>();
+    private final List<MemberProcess> processes = new ArrayList<>();
     private final String token = "health-admin-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     private final String clusterName = "h-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     private Path tokenFile;
 
     @AfterEach
     void killLeftovers() throws InterruptedException {
-        for (Proc p : processes) {
+        for (MemberProcess p : processes) {
             if (p.process.isAlive()) {
                 p.process.destroyForcibly();
                 p.process.waitFor(10, TimeUnit.SECONDS);
@@ -90,7 +90,7 @@ class HealthProcessesTest {
             specs.add(new Spec(i, ClusterFixture.freeDnsPort(), ClusterFixture.freeTcpPort(),
                     ClusterFixture.freeTcpPort(), tmp.resolve("m" + (i + 1))));
         }
-        Proc[] p = new Proc[3];
+        MemberProcess[] p = new MemberProcess[3];
         startAll(specs, p);
         awaitMembers(specs, p, 3);
         Spec m1 = specs.get(0);
@@ -197,10 +197,10 @@ class HealthProcessesTest {
                     .containsAll(List.of("127.0.0.1", "127.0.0.3")), () -> standIn.sources(now));
             assertThat(standIn.sources(now)).doesNotContainKey("127.0.0.2");
         }
-        for (Proc q : new Proc[] {p[0], p[2]}) {
+        for (MemberProcess q : new MemberProcess[] {p[0], p[2]}) {
             q.process.toHandle().destroy();
         }
-        for (Proc q : new Proc[] {p[0], p[2]}) {
+        for (MemberProcess q : new MemberProcess[] {p[0], p[2]}) {
             assertThat(q.process.waitFor(30, TimeUnit.SECONDS)).as(q.tail()).isTrue();
         }
     }
@@ -280,7 +280,7 @@ class HealthProcessesTest {
         return ClusterFixture.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private void awaitMembers(List<Spec> specs, Proc[] p, int n) throws Exception {
+    private void awaitMembers(List<Spec> specs, MemberProcess[] p, int n) throws Exception {
         for (Spec s : specs) {
             if (p[s.index()].process.isAlive()) {
                 await(CONVERGE, "member " + (s.index() + 1) + " reports " + n + " members",
@@ -291,30 +291,17 @@ class HealthProcessesTest {
     }
 
     /** Member 1 first (the one the others are told to join), then 2 and 3 together. */
-    private void startAll(List<Spec> specs, Proc[] p) throws Exception {
+    private void startAll(List<Spec> specs, MemberProcess[] p) throws Exception {
         p[0] = spawn(specs.get(0), specs.get(0));
-        p[0].awaitReady();
+        p[0].awaitReady(START);
         p[1] = spawn(specs.get(1), specs.get(0));
         p[2] = spawn(specs.get(2), specs.get(0));
-        p[1].awaitReady();
-        p[2].awaitReady();
+        p[1].awaitReady(START);
+        p[2].awaitReady(START);
     }
 
-    private Proc spawn(Spec s, Spec first) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-Xmx256m");
-        cmd.addAll(List.of("--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
-        cmd.add("-Dlogback.configurationFile=logback.xml");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.addAll(List.of("serve", "--bind", "127.0.0.1", "--dns-port", "" + s.dns(), "--http-port", "" + s.http(),
+    private MemberProcess spawn(Spec s, Spec first) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("--bind", "127.0.0.1", "--dns-port", "" + s.dns(), "--http-port", "" + s.http(),
                 "--cluster-port", "" + s.cluster(), "--cluster-name", clusterName, "--data-dir", s.data().toString(),
                 "--threads", "1", "--admin-token-file", tokenFile.toString(),
                 "--probe-allow", "127.0.0.0/8", "--probe-source", s.probeSource()));
@@ -323,59 +310,8 @@ class HealthProcessesTest {
         } else {
             cmd.addAll(List.of("--members", "127.0.0.1:" + first.cluster()));
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
-        Proc p = new Proc(s.index() + 1, pb.start());
+        MemberProcess p = MemberProcess.start(s.index() + 1, tmp, cmd, Map.of());
         processes.add(p);
         return p;
-    }
-
-    /** A member JVM with its output collected. */
-    private static final class Proc {
-        final int member;
-        final Process process;
-        private final List<String> lines = new ArrayList<>();
-
-        Proc(int member, Process process) {
-            this.member = member;
-            this.process = process;
-            read(process.getInputStream());
-            read(process.getErrorStream());
-        }
-
-        private void read(InputStream in) {
-            Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        synchronized (this) {
-                            lines.add(line);
-                            notifyAll();
-                        }
-                    }
-                } catch (IOException e) {
-                    // gone
-                }
-            }, "member-" + member + "-out");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        void awaitReady() throws InterruptedException {
-            long end = System.nanoTime() + START.toNanos();
-            synchronized (this) {
-                while (lines.stream().noneMatch(l -> l.contains("ready in "))) {
-                    long left = end - System.nanoTime();
-                    if (left <= 0 || !process.isAlive()) {
-                        fail("member %d not ready (alive=%s):%n%s", member, process.isAlive(), String.join("\n", lines));
-                    }
-                    TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
-                }
-            }
-        }
-
-        synchronized String tail() {
-            return "member " + member + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40),
-                    lines.size()));
-        }
     }
 }

@@ -1,0 +1,92 @@
+package org.hubdns.server.cluster;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.hubdns.server.Main;
+
+/**
+ * One {@code hubdns serve} member as a JVM of its own (this test JVM's classpath, Hazelcast's Java 17
+ * flags, a small heap), with its output collected so a test can wait for "ready" and show the tail.
+ */
+final class MemberProcess {
+    final int member;
+    final Process process;
+    private final List<String> lines = new ArrayList<>();
+
+    private MemberProcess(int member, Process process) {
+        this.member = member;
+        this.process = process;
+        read(process.getInputStream());
+        read(process.getErrorStream());
+    }
+
+    /** Starts {@code hubdns serve serveArgs...} in {@code dir} with {@code env} added. */
+    static MemberProcess start(int member, Path dir, List<String> serveArgs, Map<String, String> env)
+            throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-Xmx256m");
+        cmd.addAll(List.of("--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
+        cmd.add("-Dlogback.configurationFile=logback.xml");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.add("serve");
+        cmd.addAll(serveArgs);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        pb.environment().putAll(env);
+        return new MemberProcess(member, pb.start());
+    }
+
+    private void read(InputStream in) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (this) {
+                        lines.add(line);
+                        notifyAll();
+                    }
+                }
+            } catch (IOException e) {
+                // gone
+            }
+        }, "member-" + member + "-out");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    void awaitReady(Duration limit) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        synchronized (this) {
+            while (lines.stream().noneMatch(l -> l.contains("ready in "))) {
+                long left = end - System.nanoTime();
+                if (left <= 0 || !process.isAlive()) {
+                    fail("member %d not ready (alive=%s):%n%s", member, process.isAlive(), String.join("\n", lines));
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
+            }
+        }
+    }
+
+    synchronized String tail() {
+        return "member " + member + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40),
+                lines.size()));
+    }
+}
