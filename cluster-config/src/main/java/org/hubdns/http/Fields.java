@@ -1,12 +1,13 @@
 package org.hubdns.http;
 
-import io.netty.util.NetUtil;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.hubdns.cluster.coverage.Cidr;
+import org.hubdns.cluster.model.SpecialAddresses;
 
 /**
  * Reads a JSON request object strictly: unknown fields and wrong types are 400, values out of range
@@ -187,34 +188,47 @@ public final class Fields {
     }
 
     /**
-     * A unicast IPv4 or IPv6 literal in canonical form (RFC 5952 for IPv6); never resolves names.
-     * Multicast, unspecified, broadcast and 0.0.0.0/8 are refused: nobody can be sent there.
+     * A unicast IPv4 or IPv6 literal in its one canonical form (dotted quad, or RFC 5952 lower-case
+     * compressed IPv6), so that the same address is always the same string; never resolves names.
+     * Refused with 422: zone ids, dotted quads with leading zeros ("01.2.3.4" reads as octal in some
+     * tools), IPv4-mapped IPv6 (register the IPv4 address itself) and the addresses nobody can be
+     * sent to (multicast, unspecified, broadcast, "this network", reserved; see {@link SpecialAddresses}).
      */
     public static String unicast(String field, String value) {
-        byte[] b = value.indexOf('%') >= 0 ? null : NetUtil.createByteArrayFromIpAddressString(value);
-        if (b == null) {
+        byte[] b = literal(field, value);
+        SpecialAddresses.Block special = SpecialAddresses.classify(b);
+        if (special != null && special.use() == SpecialAddresses.Use.NEVER) {
+            throw ApiException.invalid(field, "'" + value + "' is not a unicast address but " + special.describe()
+                    + ": nobody can be sent there, so it cannot serve users");
+        }
+        return Cidr.formatAddress(b);
+    }
+
+    /** The 4 or 16 bytes of an address literal written in a form that cannot be misread. */
+    private static byte[] literal(String field, String value) {
+        if (value.indexOf('%') >= 0) {
+            throw ApiException.invalid(field, "'" + value + "' has a zone id ('%...'): give the address alone");
+        }
+        byte[] b;
+        try {
+            b = Cidr.parseAddress(value);
+        } catch (IllegalArgumentException e) {
+            if (LEADING_ZERO.matcher(value).matches() && value.chars().filter(c -> c == '.').count() == 3) {
+                throw ApiException.invalid(field, "'" + value + "' has a number with a leading zero, which some "
+                        + "software reads as octal: write each of the four numbers in decimal without leading zeros");
+            }
             throw ApiException.invalid(field, "'" + value + "' is not an IPv4 or IPv6 address");
         }
         if (b.length == 16 && isV4Mapped(b)) {
-            b = java.util.Arrays.copyOfRange(b, 12, 16); // ::ffff:a.b.c.d is checked (and stored) as a.b.c.d
+            String v4 = Cidr.formatAddress(java.util.Arrays.copyOfRange(b, 12, 16));
+            throw ApiException.invalid(field, "'" + value + "' is an IPv4-mapped IPv6 address: register the IPv4 "
+                    + "address " + v4 + " itself");
         }
-        boolean bad;
-        if (b.length == 4) {
-            // 224/4 multicast, 240/4 reserved (and the broadcast address), 0/8 "this network"
-            bad = (b[0] & 0xE0) == 0xE0 || b[0] == 0;
-        } else {
-            bad = (b[0] & 0xFF) == 0xFF || java.util.Arrays.equals(b, new byte[16]);
-        }
-        if (bad) {
-            throw ApiException.invalid(field, "'" + value + "' is not a unicast address (multicast, broadcast, "
-                    + "reserved or unspecified addresses cannot serve users)");
-        }
-        try {
-            return NetUtil.toAddressString(java.net.InetAddress.getByAddress(b));
-        } catch (java.net.UnknownHostException e) {
-            throw ApiException.invalid(field, "'" + value + "' is not an IP address");
-        }
+        return b;
     }
+
+    /** A dotted quad (alone or as the tail of IPv6) with a number written with a leading zero. */
+    private static final Pattern LEADING_ZERO = Pattern.compile("(?:.*:)?(?:[0-9]+\\.){0,3}0[0-9]+(?:\\.[0-9]+){0,3}");
 
     private static boolean isV4Mapped(byte[] b) {
         for (int i = 0; i < 10; i++) {

@@ -78,7 +78,9 @@ final class DemoData {
                 if (service.registry().get(Kind.PARTNERS, PARTNER) != null) {
                     return; // deleted by the operator: stays deleted
                 }
-                token = service.putPartner(PARTNER, java.util.List.of("video")).token();
+                // its nodes are on 10.x (as in ../shared/peer-bench), private-use: allowed for this partner only
+                token = service.putPartner(PARTNER, new RegistryService.PartnerSettings(java.util.List.of("video"),
+                        java.util.List.of(), java.util.List.of("10.0.0.0/8"), Partner.DEFAULT_MAX_NODES)).token();
                 if (token == null) {
                     return;
                 }

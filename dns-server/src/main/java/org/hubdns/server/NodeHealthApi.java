@@ -43,7 +43,14 @@ final class NodeHealthApi {
         r.post("/v1/nodes/:id/load").handler(json).handler(RegistryApi.contentType("application/json"))
                 .handler(ctx -> api.run(ctx, (c, who) -> {
                     CacheNode n = node(c.pathParam("id"), who);
-                    double load = Fields.of(RegistryApi.body(c), "load").number("load", 0, 100);
+                    JsonObject body = RegistryApi.body(c);
+                    Fields f = Fields.of(body, "load");
+                    if (body.getValue("load") instanceof Number x && x.doubleValue() > 1) {
+                        // 72 meant as percent would take the node out as full: say what the unit is
+                        throw ApiException.invalid("load", "'load' is the fraction of the node's capacity in use, "
+                                + "from 0 to 1 (0.72, not 72); got " + x);
+                    }
+                    double load = f.number("load", 0, 1);
                     long at = server.health().recordLoad(n.id(), load);
                     return RegistryApi.Reply.ok(new JsonObject().put("id", n.id()).put("load", load)
                             .put("reportedAt", Instant.ofEpochMilli(at).toString())

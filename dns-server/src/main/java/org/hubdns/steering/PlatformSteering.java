@@ -116,9 +116,10 @@ public final class PlatformSteering implements DynamicAnswers {
 
     private static byte[][] literals(List<String> addresses, int length) {
         List<byte[]> out = new ArrayList<>();
+        java.util.Set<java.nio.ByteBuffer> taken = new java.util.HashSet<>();
         for (String a : addresses) {
             byte[] b = io.netty.util.NetUtil.createByteArrayFromIpAddressString(a);
-            if (b != null && b.length == length) {
+            if (b != null && b.length == length && taken.add(java.nio.ByteBuffer.wrap(b))) {
                 out.add(b);
             }
         }
@@ -143,6 +144,10 @@ public final class PlatformSteering implements DynamicAnswers {
         boolean registered = false;
         List<CacheNode> sorted = new ArrayList<>(nodes);
         sorted.sort(Comparator.comparing(CacheNode::id));
+        // an answer never carries one address twice: the registry refuses duplicates, but data stored
+        // before that rule (or two racing registrations) may hold them; the first serving node by id
+        // keeps the address. Done here, once per snapshot, not per query.
+        java.util.Set<java.nio.ByteBuffer> taken = new java.util.HashSet<>();
         for (CacheNode n : sorted) {
             NodeState s = states.get(n.id());
             // no verdict yet is unknown; a node without checks is always up
@@ -163,15 +168,26 @@ public final class PlatformSteering implements DynamicAnswers {
                 verdict = eff < n.weight() ? "in, spilling: load " + load + " above spillAt " + p.effectiveSpillAt()
                         : "in";
             }
-            if (statuses != null) {
-                statuses.add(new NodeStatus(n.id(), n.site(), n.admin(), health, load, n.weight(), eff, verdict));
-            }
             List<byte[]> mine = new ArrayList<>();
             for (String a : n.addresses()) {
                 byte[] b = io.netty.util.NetUtil.createByteArrayFromIpAddressString(a);
                 if (b != null && b.length == length) {
                     mine.add(b);
                 }
+            }
+            List<byte[]> answered = new ArrayList<>();
+            if (verdict.startsWith("in")) {
+                for (byte[] b : mine) {
+                    if (taken.add(java.nio.ByteBuffer.wrap(b))) {
+                        answered.add(b);
+                    }
+                }
+                if (answered.isEmpty() && !mine.isEmpty()) {
+                    verdict = "out: its addresses are answered for another node";
+                }
+            }
+            if (statuses != null) {
+                statuses.add(new NodeStatus(n.id(), n.site(), n.admin(), health, load, n.weight(), eff, verdict));
             }
             if (mine.isEmpty()) {
                 continue;
@@ -183,7 +199,7 @@ public final class PlatformSteering implements DynamicAnswers {
             }
             if (verdict.startsWith("in")) {
                 bySite.computeIfAbsent(n.site(), k -> new ArrayList<>())
-                        .add(new Object[] {n.id(), mine.toArray(new byte[0][]), eff, n.site()});
+                        .add(new Object[] {n.id(), answered.toArray(new byte[0][]), eff, n.site()});
             }
         }
         List<SiteNodes> out = new ArrayList<>();

@@ -92,7 +92,7 @@ public final class RegistryApi {
                 .handler(ctx -> run(ctx, (c, who) -> {
                     Auth.requireOperator(who);
                     String name = org.hubdns.http.Fields.name("partner", c.pathParam("name"));
-                    RegistryService.PartnerWrite w = service.putPartner(name, service.parsePartnerPlatforms(body(c)));
+                    RegistryService.PartnerWrite w = service.putPartner(name, service.parsePartner(body(c)));
                     JsonObject out = RegistryService.partnerJson(w.partner());
                     if (w.token() == null) {
                         return Reply.ok(out);

@@ -16,6 +16,8 @@ import org.hubdns.cluster.model.ProbePolicy;
 import org.hubdns.cluster.model.Partner;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
+import org.hubdns.cluster.model.SpecialAddresses;
+import org.hubdns.cluster.coverage.Cidr;
 import org.hubdns.cluster.model.StoredZone;
 import org.hubdns.cluster.store.Conflict;
 import org.hubdns.cluster.store.Kind;
@@ -120,6 +122,13 @@ public final class RegistryService {
             List<String> raw = fb.strings("addresses", 1, 16, 64);
             for (int i = 0; i < raw.size(); i++) {
                 String a = Fields.unicast("fallback.addresses[" + i + "]", raw.get(i));
+                SpecialAddresses.Block special = SpecialAddresses.classify(Cidr.parseAddress(a));
+                if (special != null && special.use() == SpecialAddresses.Use.LOCAL) {
+                    // the operator's choice otherwise (private deployments use private fallbacks), but
+                    // loopback or link-local sends every client to itself
+                    throw ApiException.invalid("fallback.addresses[" + i + "]", "'" + raw.get(i) + "' is "
+                            + special.describe() + ": as a fallback it would send every client to itself");
+                }
                 if (addrs.contains(a)) {
                     throw ApiException.invalid("fallback.addresses[" + i + "]", "'" + raw.get(i) + "' is listed twice");
                 }
@@ -182,8 +191,18 @@ public final class RegistryService {
 
     // ---- partners ----
 
-    public List<String> parsePartnerPlatforms(JsonObject body) {
-        Fields f = Fields.of(body, "platforms");
+    /** What the operator sets on a partner (PUT replaces all of it; absent lists are empty, maxNodes 1,000). */
+    public record PartnerSettings(List<String> platforms, List<String> prefixes, List<String> allowSpecial,
+            int maxNodes) {
+        public PartnerSettings {
+            platforms = List.copyOf(platforms);
+            prefixes = List.copyOf(prefixes);
+            allowSpecial = List.copyOf(allowSpecial);
+        }
+    }
+
+    public PartnerSettings parsePartner(JsonObject body) {
+        Fields f = Fields.of(body, "platforms", "prefixes", "allowSpecial", "maxNodes");
         List<String> platforms = f.strings("platforms", 0, 256, 63);
         Map<String, Platform> known = registry.view().platforms();
         for (int i = 0; i < platforms.size(); i++) {
@@ -192,25 +211,84 @@ public final class RegistryService {
                 throw ApiException.invalid("platforms[" + i + "]", "no platform '" + p + "'; create it first");
             }
         }
-        return platforms;
+        return new PartnerSettings(platforms, cidrs(f, "prefixes"), cidrs(f, "allowSpecial"),
+                (int) f.integer("maxNodes", 0, 1_000_000, (long) Partner.DEFAULT_MAX_NODES));
     }
 
-    /** Creates the partner (returning its new token) or changes its platforms (token null). */
-    public PartnerWrite putPartner(String name, List<String> platforms) {
+    /** A list of CIDRs in canonical form; absent is empty. */
+    private static List<String> cidrs(Fields f, String field) {
+        if (!f.has(field)) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        List<String> raw = f.strings(field, 0, 256, 64);
+        for (int i = 0; i < raw.size(); i++) {
+            String c;
+            try {
+                c = org.hubdns.cluster.coverage.Cidr.parse(raw.get(i)).toString();
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid(field + "[" + i + "]", e.getMessage());
+            }
+            if (out.contains(c)) {
+                throw ApiException.invalid(field + "[" + i + "]", "'" + raw.get(i) + "' is listed twice (as " + c + ")");
+            }
+            out.add(c);
+        }
+        return out;
+    }
+
+    /**
+     * Creates the partner (returning its new token) or changes its settings (token null). A change
+     * that would leave existing nodes outside the partner's addresses, or more nodes than maxNodes,
+     * is refused with 409 listing them: nothing is ever dropped silently.
+     */
+    public PartnerWrite putPartner(String name, PartnerSettings s) {
         Fields.name("partner", name);
-        Partner changed = registry.modify(Kind.PARTNERS, name, Partner.class,
-                old -> new Partner(name, platforms, old.tokenSha256()));
+        Partner changed = registry.modify(Kind.PARTNERS, name, Partner.class, old -> {
+            Partner next = new Partner(name, s.platforms(), old.tokenSha256(), s.prefixes(), s.allowSpecial(),
+                    s.maxNodes());
+            checkExistingNodes(next);
+            return next;
+        });
         if (changed != null) {
             return new PartnerWrite(changed, null);
         }
         String token = Tokens.generate();
-        Partner p = new Partner(name, platforms, Tokens.sha256(token));
+        Partner p = new Partner(name, s.platforms(), Tokens.sha256(token), s.prefixes(), s.allowSpecial(),
+                s.maxNodes());
         try {
             registry.create(Kind.PARTNERS, name, p);
         } catch (Conflict e) {
-            return putPartner(name, platforms); // created meanwhile by another request: now it is an update
+            return putPartner(name, s); // created meanwhile by another request: now it is an update
         }
         return new PartnerWrite(p, token);
+    }
+
+    private void checkExistingNodes(Partner p) {
+        List<CacheNode> mine = registry.freshView().nodes().values().stream()
+                .filter(n -> n.partner().equals(p.name())).sorted(java.util.Comparator.comparing(CacheNode::id))
+                .toList();
+        if (mine.size() > p.maxNodes()) {
+            throw ApiException.conflict("partner '" + p.name() + "' has " + mine.size() + " cache nodes, more than "
+                    + "maxNodes " + p.maxNodes() + ": delete nodes first or keep maxNodes at least " + mine.size());
+        }
+        List<String> outside = new ArrayList<>();
+        for (CacheNode n : mine) {
+            for (String a : n.addresses()) {
+                Partner.Refusal why = p.refusal(a);
+                if (why != null) {
+                    outside.add(n.id() + ": " + why.reason());
+                    break;
+                }
+            }
+        }
+        if (!outside.isEmpty()) {
+            int shown = Math.min(outside.size(), 20);
+            throw ApiException.conflict("the change would leave " + outside.size() + " node(s) of partner '"
+                    + p.name() + "' on addresses it may no longer use: " + String.join("; ", outside.subList(0, shown))
+                    + (shown < outside.size() ? "; and " + (outside.size() - shown) + " more" : "")
+                    + ". Move or delete those nodes first, or widen prefixes/allowSpecial to cover them");
+        }
     }
 
     /** A partner as written, with its token when this write created it (the only time it is shown). */
@@ -220,7 +298,7 @@ public final class RegistryService {
     public String rotatePartnerToken(String name) {
         String token = Tokens.generate();
         Partner p = registry.modify(Kind.PARTNERS, name, Partner.class,
-                old -> new Partner(old.name(), old.platforms(), Tokens.sha256(token)));
+                old -> old.withToken(Tokens.sha256(token)));
         if (p == null) {
             throw ApiException.notFound("no partner '" + name + "'");
         }
@@ -239,7 +317,9 @@ public final class RegistryService {
     }
 
     public static JsonObject partnerJson(Partner p) {
-        return new JsonObject().put("name", p.name()).put("platforms", new JsonArray(p.platforms()));
+        return new JsonObject().put("name", p.name()).put("platforms", new JsonArray(p.platforms()))
+                .put("prefixes", new JsonArray(p.prefixes())).put("allowSpecial", new JsonArray(p.allowSpecial()))
+                .put("maxNodes", p.maxNodes());
     }
 
     // ---- cache nodes ----
@@ -304,8 +384,55 @@ public final class RegistryService {
             throw ApiException.invalid("site", "no site '" + site + "'; the operator creates sites (GET /v1/sites lists "
                     + "them)");
         }
+        for (int i = 0; i < addresses.size(); i++) {
+            Partner.Refusal why = partner.refusal(addresses.get(i));
+            if (why != null) {
+                throw ApiException.invalid("addresses[" + i + "]", why.reason() + (why.special()
+                        ? ": special-purpose addresses are not served to the public unless the operator allows the "
+                        + "range for partner '" + partnerName + "' (allowSpecial)"
+                        : ": the operator sets the address space of partner '" + partnerName + "' (prefixes)"));
+            }
+        }
+        checkUnique(id, partnerName, platform, addresses, existing == null ? partner.maxNodes() : -1);
         String admin = existing == null ? CacheNode.ACTIVE : existing.admin();
         return new CacheNode(id, partnerName, platform, site, addresses, weight, check, admin);
+    }
+
+    /**
+     * 409 when an address is another partner's (naming nothing of theirs), or already on another
+     * node of this platform; and, for a new node ({@code maxNodes} >= 0), when the partner is at its
+     * limit. Checked against the fresh view: two concurrent registrations can still both pass, which
+     * is why the DNS answer drops a repeated address too.
+     */
+    private void checkUnique(String id, String partnerName, String platform, List<String> addresses, int maxNodes) {
+        int mine = 0;
+        for (CacheNode other : registry.freshView().nodes().values()) {
+            if (other.id().equals(id)) {
+                continue;
+            }
+            boolean own = other.partner().equals(partnerName);
+            if (own) {
+                mine++;
+            }
+            for (int i = 0; i < addresses.size(); i++) {
+                if (!other.addresses().contains(addresses.get(i))) {
+                    continue;
+                }
+                if (!own) {
+                    throw new ApiException(409, "Conflict", "address " + addresses.get(i) + " is already registered "
+                            + "by another partner", "addresses[" + i + "]");
+                }
+                if (other.platform().equals(platform)) {
+                    throw new ApiException(409, "Conflict", "address " + addresses.get(i) + " is already on node '"
+                            + other.id() + "' of platform '" + platform + "'; one address is one node: change or "
+                            + "delete that node instead", "addresses[" + i + "]");
+                }
+            }
+        }
+        if (maxNodes >= 0 && mine >= maxNodes) {
+            throw ApiException.conflict("partner '" + partnerName + "' has reached its maxNodes (" + maxNodes
+                    + " cache nodes); delete one first, or ask the operator to raise maxNodes");
+        }
     }
 
     private static HealthCheck parseCheck(Fields c, int minIntervalMs) {

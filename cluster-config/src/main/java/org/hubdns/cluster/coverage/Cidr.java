@@ -153,6 +153,21 @@ public record Cidr(byte[] address, int prefix) {
         return address.length == 4;
     }
 
+    /** Whether {@code addr} (4 or 16 bytes) lies inside this prefix; an address of the other family never does. */
+    public boolean contains(byte[] addr) {
+        if (addr.length != address.length) {
+            return false;
+        }
+        int full = prefix >>> 3;
+        for (int i = 0; i < full; i++) {
+            if (addr[i] != address[i]) {
+                return false;
+            }
+        }
+        int rest = prefix & 7;
+        return rest == 0 || ((addr[full] ^ address[full]) & (0xFF << (8 - rest)) & 0xFF) == 0;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Cidr c && c.prefix == prefix && Arrays.equals(c.address, address);
