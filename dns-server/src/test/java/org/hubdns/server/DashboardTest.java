@@ -65,12 +65,20 @@ class DashboardTest {
     }
 
     static HttpResponse<String> post(String path, String json) throws Exception {
+        return send("POST", path, json);
+    }
+
+    static HttpResponse<String> put(String path, String json) throws Exception {
+        return send("PUT", path, json);
+    }
+
+    static HttpResponse<String> send(String method, String path, String json) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path))
                 .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + admin);
         if (json != null) {
             b.header("Content-Type", "application/json");
         }
-        return http.send(b.POST(json == null ? HttpRequest.BodyPublishers.noBody()
+        return http.send(b.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -237,6 +245,9 @@ class DashboardTest {
                 + "chromium); the dashboard's browser test is skipped");
         // one node drained through the API, and one of the demo partner's nodes whose TCP check fails
         assertThat(post("/v1/nodes/demo-khi-2/drain", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> allowed = put("/v1/partners/demo", new JsonObject().put("platforms", new JsonArray()
+                .add("video")).put("allowSpecial", new JsonArray().add("10.0.0.0/8").add("127.0.0.0/8")).encode());
+        assertThat(allowed.statusCode()).as("the stand-in is on loopback: " + allowed.body()).isEqualTo(200);
         int closed;
         try (ServerSocket s = new ServerSocket(0, 1, RunningServer.LOOPBACK)) {
             closed = s.getLocalPort(); // nothing listens there once this closes

@@ -176,10 +176,18 @@ final class Api implements AutoCloseable {
         return host;
     }
 
-    /** A new partner for {@code platforms}; returns its token. */
+    /**
+     * The special-purpose ranges the tests' nodes use (loopback stand-ins, documentation addresses):
+     * a partner may register them only when the operator allows them ({@code allowSpecial}).
+     */
+    static final List<String> TEST_RANGES = List.of("127.0.0.0/8", "::1/128", "192.0.2.0/24", "198.51.100.0/24",
+            "203.0.113.0/24", "2001:db8::/32");
+
+    /** A new partner for {@code platforms}, allowed {@link #TEST_RANGES}; returns its token. */
     String createPartner(String name, String... platforms) throws Exception {
         HttpResponse<String> r = put("/v1/partners/" + name, admin,
-                new JsonObject().put("platforms", new JsonArray(List.of((Object[]) platforms))));
+                new JsonObject().put("platforms", new JsonArray(List.of((Object[]) platforms)))
+                        .put("allowSpecial", new JsonArray(TEST_RANGES)));
         JsonObject body = json(r, 201);
         assertThat(body.getString("token")).isNotBlank();
         return body.getString("token");

@@ -207,6 +207,29 @@ class NodesTest {
         }
     }
 
+    @Test
+    void loadIsAFractionNotAPercentage() throws Exception {
+        String token = api.createPartner(api.unique("load"), "video");
+        String id = api.register(token, node("video", "isb", 5, "192.0.2.45")).getString("id");
+        try {
+            for (double percent : new double[] {72, 100, 1.5}) {
+                JsonObject p = problem(api.post("/v1/nodes/" + id + "/load", token, new JsonObject().put("load",
+                        percent)), 422, "load");
+                assertThat(p.getString("detail")).contains("fraction").contains("0.72, not 72");
+            }
+            problem(api.post("/v1/nodes/" + id + "/load", token, new JsonObject().put("load", -0.1)), 422, "load");
+            assertThat(json(api.get("/v1/nodes/" + id, token), 200).getJsonObject("state").getDouble("load"))
+                    .as("nothing recorded").isZero();
+            for (double fraction : new double[] {0.72, 1, 0}) {
+                JsonObject ok = json(api.post("/v1/nodes/" + id + "/load", token, new JsonObject().put("load",
+                        fraction)), 200);
+                assertThat(ok.getDouble("load")).isEqualTo(fraction);
+            }
+        } finally {
+            api.delete("/v1/nodes/" + id, token);
+        }
+    }
+
     // ---- ETag / If-Match --------------------------------------------------------------------------
 
     @Test

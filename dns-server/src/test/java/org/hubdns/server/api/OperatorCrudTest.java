@@ -187,7 +187,8 @@ class OperatorCrudTest {
         String hash = org.hubdns.cluster.api.Tokens.sha256(token);
         HttpResponse<String> read = api.get("/v1/partners/" + name, api.admin);
         JsonObject r = json(read, 200);
-        assertThat(r.fieldNames()).containsExactlyInAnyOrder("name", "platforms");
+        assertThat(r.fieldNames()).containsExactlyInAnyOrder("name", "platforms", "prefixes", "allowSpecial",
+                "maxNodes");
         assertThat(read.body()).doesNotContain(token).doesNotContain(hash);
         HttpResponse<String> list = api.get("/v1/partners", api.admin);
         assertThat(jsonArray(list).stream().map(o -> ((JsonObject) o).getString("name"))).contains(name, "demo");
@@ -203,7 +204,8 @@ class OperatorCrudTest {
         assertThat(api.get("/v1/nodes", token).statusCode()).isEqualTo(200);
         // the partner may read itself, never the token
         HttpResponse<String> self = api.get("/v1/partners/" + name, token);
-        assertThat(json(self, 200).fieldNames()).containsExactlyInAnyOrder("name", "platforms");
+        assertThat(json(self, 200).fieldNames()).containsExactlyInAnyOrder("name", "platforms", "prefixes",
+                "allowSpecial", "maxNodes");
     }
 
     @Test

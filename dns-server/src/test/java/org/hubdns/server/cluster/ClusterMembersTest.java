@@ -112,7 +112,8 @@ class ClusterMembersTest {
             body.put("defaultSite", "khi");
             HttpResponse<String> pl = c.m(1).putJson("/v1/platforms/reg", admin, body);
             assertThat(pl.statusCode()).as(pl.body()).isIn(200, 201);
-            HttpResponse<String> pr = c.m(1).putJson("/v1/partners/reg", admin, Map.of("platforms", List.of("reg")));
+            HttpResponse<String> pr = c.m(1).putJson("/v1/partners/reg", admin, Map.of("platforms", List.of("reg"),
+                    "allowSpecial", List.of("203.0.113.0/24"))); // documentation addresses: special-purpose
             assertThat(pr.statusCode()).as(pr.body()).isEqualTo(201);
             String partner = json(pr).get("token").asText();
             created(c.m(1).postJson("/v1/nodes", partner, node("reg", "khi", "203.0.113.8", 100)));
@@ -219,7 +220,8 @@ class ClusterMembersTest {
                         platform("b" + p + ".pk-hub.example", 16));
                 assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
             }
-            HttpResponse<String> pr = m1.putJson("/v1/partners/bulk", admin, Map.of("platforms", platformNames));
+            HttpResponse<String> pr = m1.putJson("/v1/partners/bulk", admin, Map.of("platforms", platformNames,
+                    "allowSpecial", List.of("198.18.0.0/15"))); // benchmarking addresses: special-purpose
             assertThat(pr.statusCode()).as(pr.body()).isEqualTo(201);
 
             Map<String, String> addressOf = new java.util.concurrent.ConcurrentHashMap<>();
@@ -269,6 +271,7 @@ class ClusterMembersTest {
     void killingAMemberDuringWritesLosesNoAcknowledgedWrite() throws Exception {
         try (ClusterFixture c = ClusterFixture.start(3, true)) {
             awaitMembers(c, 3);
+            c.demoMayUse("198.18.0.0/15");
             String partner = c.demoPartnerToken();
             Set<String> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
             java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
@@ -348,11 +351,13 @@ class ClusterMembersTest {
                     "lon", 66.99)).statusCode()).isIn(200, 201);
             assertThat(m3.putJson("/v1/platforms/music", admin, platform("music.pk-hub.example", 2)).statusCode())
                     .isIn(200, 201);
-            HttpResponse<String> pr = m1.putJson("/v1/partners/acme", admin, Map.of("platforms", List.of("music")));
+            HttpResponse<String> pr = m1.putJson("/v1/partners/acme", admin, Map.of("platforms", List.of("music"),
+                    "allowSpecial", List.of("203.0.113.0/24")));
             assertThat(pr.statusCode()).as(pr.body()).isEqualTo(201);
             String acme = json(pr).get("token").asText();
             String node = created(m2.postJson("/v1/nodes", acme, node("music", "qta", "203.0.113.44", 500)));
             videoAnswersEveryIsbNode(m3, admin);
+            c.demoMayUse("203.0.113.0/24");
             String demoNode = created(m3.postJson("/v1/nodes", c.demoPartnerToken(),
                     node("video", "isb", "203.0.113.45", 1000)));
             assertThat(m3.send("PUT", "/v1/zones/restart.test", admin, "text/dns",
@@ -418,6 +423,7 @@ class ClusterMembersTest {
             String partner = c.demoPartnerToken();
             Member m3 = c.m(3);
             videoAnswersEveryIsbNode(c.m(1), admin);
+            c.demoMayUse("203.0.113.0/24");
             String id = created(c.m(1).postJson("/v1/nodes", partner, node("video", "isb", "203.0.113.99", 1000)));
             HttpResponse<String> zr = c.m(1).send("PUT", "/v1/zones/doomed.test", admin, "text/dns",
                     ClusterFixture.zone("doomed.test", 5, "192.0.2.55"));

@@ -99,7 +99,8 @@ class ClusterProcessesTest {
             names.add("proc" + i);
         }
         HttpResponse<String> pr = send(m1, "PUT", "/v1/partners/proc", token,
-                ClusterFixture.JSON.writeValueAsString(Map.of("platforms", names)));
+                ClusterFixture.JSON.writeValueAsString(Map.of("platforms", names,
+                        "allowSpecial", List.of("198.51.100.0/24", "203.0.113.0/24")))); // documentation: special
         assertThat(pr.statusCode()).as(pr.body()).isEqualTo(201);
         String partner = json(pr).get("token").asText();
         Map<String, String> live = new ConcurrentHashMap<>();

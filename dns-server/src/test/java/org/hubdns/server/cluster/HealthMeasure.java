@@ -160,6 +160,7 @@ class HealthMeasure {
     private static String register(ClusterFixture c, String admin, StandIn node, int interval, int timeout, int rise,
             int fall) throws Exception {
         Member m1 = c.m(1);
+        c.demoMayUse("127.0.0.0/8");
         for (String demo : List.of("demo-isb-1", "demo-isb-2")) {
             assertThat(m1.postJson("/v1/nodes/" + demo + "/drain", admin, null).statusCode()).isEqualTo(200);
         }
@@ -297,13 +298,14 @@ class HealthMeasure {
                 .start();
         Vertx vertx = Vertx.vertx();
         // light stand-ins (the test StandIn keeps every hit in a copy-on-write list: too slow for
-        // thousands of probes a second): 10 addresses, 500 nodes on each address:port
+        // thousands of probes a second): 100 addresses; as one address is one node per platform, the
+        // nodes are spread over platforms of 100 (a partner "cpu" allowed loopback)
         List<String> addresses = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();
         LongAdder hits = new LongAdder();
         Map<String, LongAdder> bySource = new java.util.concurrent.ConcurrentHashMap<>();
         try {
-            for (int i = 0; i < 10; i++) {
+            for (int i = 0; i < 100; i++) {
                 String a = "127.0.0." + (51 + i);
                 HttpServer s = vertx.createHttpServer().requestHandler(req -> {
                     hits.increment();
@@ -318,14 +320,24 @@ class HealthMeasure {
             await(Duration.ofSeconds(60), "the member is up", () -> get(base, "/v1/health", admin).statusCode() == 200,
                     () -> Files.readString(dir.resolve("member.log")));
             long pid = p.pid();
+            List<String> platforms = new ArrayList<>();
+            for (int k = 0; k * 100 < nodes; k++) {
+                platforms.add("cpu" + k);
+                HttpResponse<String> r = send(base, "PUT", "/v1/platforms/cpu" + k, admin, Map.of("hostnames",
+                        List.of("cpu" + k + ".pk-hub.example"), "fallback", Map.of("cname", "origin.example.")));
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            }
+            HttpResponse<String> pr = send(base, "PUT", "/v1/partners/cpu", admin, Map.of("platforms", platforms,
+                    "allowSpecial", List.of("127.0.0.0/8"), "maxNodes", nodes));
+            assertThat(pr.statusCode()).as(pr.body()).isEqualTo(201);
 
             // 5,000 nodes at check none: the member's idle cost with them
             long t0 = System.nanoTime();
             String[] ids = new String[nodes];
             String[] sites = {"isb", "khi", "lhe"};
             parallel(nodes, i -> {
-                Map<String, Object> body = Map.of("partner", "demo", "platform", "video", "site", sites[i % 3],
-                        "addresses", List.of(addresses.get(i % 10)), "weight", 100, "check", Map.of("type", "none"));
+                Map<String, Object> body = Map.of("partner", "cpu", "platform", "cpu" + (i / 100), "site", sites[i % 3],
+                        "addresses", List.of(addresses.get(i % 100)), "weight", 100, "check", Map.of("type", "none"));
                 HttpResponse<String> r = send(base, "POST", "/v1/nodes", admin, body);
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
                 ids[i] = json(r).get("id").asText();
@@ -337,9 +349,9 @@ class HealthMeasure {
             // the same nodes with http checks (interval 2000, timeout 1000: the defaults)
             t0 = System.nanoTime();
             parallel(nodes, i -> {
-                Map<String, Object> body = Map.of("partner", "demo", "platform", "video", "site", sites[i % 3],
-                        "addresses", List.of(addresses.get(i % 10)), "weight", 100, "check",
-                        Map.of("type", "http", "port", ports.get(i % 10), "path", "/health"));
+                Map<String, Object> body = Map.of("partner", "cpu", "platform", "cpu" + (i / 100), "site", sites[i % 3],
+                        "addresses", List.of(addresses.get(i % 100)), "weight", 100, "check",
+                        Map.of("type", "http", "port", ports.get(i % 100), "path", "/health"));
                 HttpResponse<String> r = send(base, "PUT", "/v1/nodes/" + ids[i], admin, body);
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             });
