@@ -364,10 +364,8 @@ public final class RegistryService {
                     + "to add its network to --probe-allow, or register the node with check type none");
         }
 
-        Partner partner = registry.view().partners().get(partnerName);
-        if (partner == null) {
-            partner = registry.read(Kind.PARTNERS, partnerName, Partner.class);
-        }
+        // from the cluster, not the view: the operator may have just changed what this partner may use
+        Partner partner = registry.read(Kind.PARTNERS, partnerName, Partner.class);
         if (partner == null) {
             throw ApiException.invalid("partner", "no partner '" + partnerName + "'");
         }

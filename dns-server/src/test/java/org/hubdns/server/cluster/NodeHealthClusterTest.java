@@ -91,12 +91,26 @@ class NodeHealthClusterTest {
     @Test
     void aNodeGetsKProbesPerIntervalNotOnePerMember() throws Exception {
         try (ClusterFixture c = ClusterFixture.start(3, true, 2); StandIn n = StandIn.http("127.0.0.52")) {
-            c.demoMayUse("127.0.0.0/8"); // the stand-ins are on loopback
             String admin = c.admin();
             ClusterMembersTest.awaitMembers(c, 3);
+            // twelve nodes on the one stand-in, told apart by path: one address is one node per
+            // platform, so each on a platform of its own, of a partner allowed loopback
+            List<String> platforms = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                platforms.add("k" + i);
+                HttpResponse<String> r = c.m(1).putJson("/v1/platforms/k" + i, admin, ClusterMembersTest.platform(
+                        "k" + i + ".pk-hub.example", 2));
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            }
+            HttpResponse<String> pr = c.m(1).putJson("/v1/partners/k", admin, Map.of("platforms", platforms,
+                    "allowSpecial", List.of("127.0.0.0/8")));
+            assertThat(pr.statusCode()).as(pr.body()).isEqualTo(201);
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
-                ids.add(created(c.m(1 + i % 3).postJson("/v1/nodes", admin, httpNode(n, "/n" + i))));
+                Map<String, Object> body = new HashMap<>(httpNode(n, "/n" + i));
+                body.put("partner", "k");
+                body.put("platform", "k" + i);
+                ids.add(created(c.m(1 + i % 3).postJson("/v1/nodes", admin, body)));
             }
             await(WITHIN, "every node up on member 3", () -> {
                 JsonNode all = json(c.m(3).get("/v1/health/nodes", admin));
