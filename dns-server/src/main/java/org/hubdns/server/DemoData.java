@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code --demo}: three sites of the Pakistani exchange, the {@code video} platform, a partner named
- * {@code demo} (token in {@code <data-dir>/demo-partner.token}) and its six cache nodes (the sites of
- * {@code ../shared/peer-bench}), all through the validation the API uses. Each is created only if it
- * never existed, so what an operator changed or deleted stays so.
+ * {@code demo} (token in {@code <data-dir>/demo-partner.token}, {@code allowSpecial} 10.0.0.0/8) and
+ * its six cache nodes on 10.x (the sites of {@code ../shared/peer-bench}), all through the validation
+ * the API uses. Each is created only if it never existed, so what an operator changed or deleted
+ * stays so.
  */
 final class DemoData {
     private static final Logger LOG = LoggerFactory.getLogger(DemoData.class);

@@ -5,6 +5,9 @@
  * {@link org.hubdns.cluster.api.CoverageApi} map routes onto it, running cluster calls on workers.
  * Tokens: one admin token per cluster ({@link org.hubdns.cluster.api.AdminTokens}, only its SHA-256
  * in the cluster) and one per partner, compared in constant time ({@link org.hubdns.cluster.api.Auth}).
+ * Node addresses: one canonical form, no IANA special-purpose address unless inside the partner's
+ * {@code allowSpecial} ({@link org.hubdns.cluster.model.SpecialAddresses}), inside its {@code prefixes}
+ * when set, never another partner's nor twice on one platform, at most {@code maxNodes} per partner.
  * Limits: 1 MiB JSON bodies, 16 MiB zones, 128 MiB / 1 M entries for coverage-zone imports.
  */
 package org.hubdns.cluster.api;

@@ -1,5 +1,7 @@
 /**
  * The registry's data model as records: zones, platforms, sites, partners, cache nodes and their
- * health/load state. Stored in the cluster as JSON ({@link org.hubdns.cluster.store.Json}).
+ * health/load state. Stored in the cluster as JSON ({@link org.hubdns.cluster.store.Json}); fields added
+ * later read as null from older records and take their defaults. {@link
+ * org.hubdns.cluster.model.SpecialAddresses} is the IANA special-purpose address registry as a table.
  */
 package org.hubdns.cluster.model;
