@@ -46,6 +46,7 @@ class ConvergenceMeasure {
         int rounds = Integer.getInteger("hubdns.measure.rounds", 1000);
         try (ClusterFixture c = ClusterFixture.start(3, true)) {
             ClusterMembersTest.awaitMembers(c, 3);
+            c.demoMayUse("100.64.0.0/10", "198.18.0.0/15", "203.0.113.0/24");
             String partner = c.demoPartnerToken();
             Member m1 = c.m(1);
             Member m3 = c.m(3);
@@ -107,6 +108,7 @@ class ConvergenceMeasure {
         long seconds = Long.getLong("hubdns.measure.seconds", 10);
         try (ClusterFixture c = ClusterFixture.start(3, true)) {
             ClusterMembersTest.awaitMembers(c, 3);
+            c.demoMayUse("100.64.0.0/10", "198.18.0.0/15", "203.0.113.0/24");
             String partner = c.demoPartnerToken();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
@@ -133,8 +135,10 @@ class ConvergenceMeasure {
                             if (kind.startsWith("drain")) {
                                 r = via.postJson("/v1/nodes/" + id + (n % 2 == 0 ? "/drain" : "/undrain"), partner, null);
                             } else {
+                                // a fresh address each time: one address is one node of a platform
+                                String a = "100." + (64 + client) + "." + (n / 250 % 256) + "." + (n % 250 + 1);
                                 r = via.postJson("/v1/nodes", partner, Map.of("platform", "video", "site", "isb",
-                                        "addresses", List.of("100.64." + client + "." + (n % 250 + 1)), "weight", 1,
+                                        "addresses", List.of(a), "weight", 1,
                                         "check", Map.of("type", "none")));
                             }
                             long l = System.nanoTime() - s;
