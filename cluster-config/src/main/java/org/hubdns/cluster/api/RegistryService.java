@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.hubdns.cluster.coverage.Cidr;
 import org.hubdns.cluster.model.CacheNode;
 import org.hubdns.cluster.model.Fallback;
 import org.hubdns.cluster.model.HealthCheck;
@@ -17,7 +18,6 @@ import org.hubdns.cluster.model.Partner;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
 import org.hubdns.cluster.model.SpecialAddresses;
-import org.hubdns.cluster.coverage.Cidr;
 import org.hubdns.cluster.model.StoredZone;
 import org.hubdns.cluster.store.Conflict;
 import org.hubdns.cluster.store.Kind;
@@ -225,7 +225,7 @@ public final class RegistryService {
         for (int i = 0; i < raw.size(); i++) {
             String c;
             try {
-                c = org.hubdns.cluster.coverage.Cidr.parse(raw.get(i)).toString();
+                c = Cidr.parse(raw.get(i)).toString();
             } catch (IllegalArgumentException e) {
                 throw ApiException.invalid(field + "[" + i + "]", e.getMessage());
             }
