@@ -199,15 +199,16 @@ public final class RegistryService {
                     continue;
                 }
                 ZoneValidator.NameUse use = names.at(h + ".");
-                if (!use.types().isEmpty()) {
-                    throw ApiException.conflict("zone " + apex + " has " + String.join(", ", use.types())
-                            + " records at " + h + ", a hostname of platform '" + p.name() + "'; remove them from "
-                            + "the zone, or take the hostname out of the platform first");
-                }
                 if (use.delegation() != null) {
                     throw ApiException.conflict("zone " + apex + " delegates " + use.delegation() + " (NS records), "
-                            + "which holds " + h + ", a hostname of platform '" + p.name() + "'; remove the delegation, "
-                            + "or take the hostname out of the platform first");
+                            + (use.delegation().equals(h + ".") ? "which is" : "above") + " " + h + "., a hostname of "
+                            + "platform '" + p.name() + "'; remove the delegation, or take the hostname out of the "
+                            + "platform first");
+                }
+                if (!use.types().isEmpty()) {
+                    throw ApiException.conflict("zone " + apex + " has " + String.join(", ", use.types())
+                            + " records at " + h + "., a hostname of platform '" + p.name() + "'; remove them from "
+                            + "the zone, or take the hostname out of the platform first");
                 }
             }
         }

@@ -24,7 +24,7 @@ public final class Directives {
     /** The widest number a {@code $GENERATE} modifier may pad to: a name is at most 255 octets. */
     public static final int MAX_WIDTH = 255;
 
-    private static final Pattern RANGE = Pattern.compile("(\\d{1,19})-(\\d{1,19})(?:/(\\d{1,19}))?");
+    private static final Pattern RANGE = Pattern.compile("(\\d+)-(\\d+)(?:/(\\d+))?");
     /** {@code ${offset,width,base}}: the width is the second number. */
     private static final Pattern MODIFIER = Pattern.compile("\\$\\{-?\\d*,(\\d+)");
 
@@ -59,9 +59,13 @@ public final class Directives {
             line++;
             int at = firstToken(text, start, end);
             String directive = directive(text, at, end);
+            int after = directive == null ? at : at + directive.length();
+            if (after < end && text.charAt(after) == '"') {
+                after++; // the closing quote of "$GENERATE"
+            }
             if ("$generate".equals(directive)) {
                 anyGenerate = true;
-                String range = nextToken(text, at + directive.length());
+                String range = nextToken(text, after);
                 long n = count(range);
                 if (n > MAX_GENERATE) {
                     throw new ZoneLoadException(source + ":" + line + ": $GENERATE " + range + " makes "
@@ -76,7 +80,7 @@ public final class Directives {
                             + String.format(Locale.ROOT, "%,d", MAX_RECORDS));
                 }
             } else if ("$include".equals(directive)) {
-                String target = nextToken(text, at + directive.length());
+                String target = nextToken(text, after);
                 if (!includesAllowed) {
                     throw new ZoneLoadException(source + ":" + line + ": $INCLUDE is not allowed in an uploaded zone "
                             + "(an upload may not name files on the server); put the records in the upload itself");
