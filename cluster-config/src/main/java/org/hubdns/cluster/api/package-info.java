@@ -5,6 +5,8 @@
  * {@link org.hubdns.cluster.api.CoverageApi} map routes onto it, running cluster calls on workers.
  * Tokens: one admin token per cluster ({@link org.hubdns.cluster.api.AdminTokens}, only its SHA-256
  * in the cluster) and one per partner, compared in constant time ({@link org.hubdns.cluster.api.Auth}).
- * Limits: 1 MiB JSON bodies, 16 MiB zones, 128 MiB / 1 M entries for coverage-zone imports.
+ * Limits: 1 MiB JSON bodies, 1 MiB zones (records and {@code $GENERATE} bounded by the DNS server's
+ * parser), 128 MiB / 1 M entries for coverage-zone imports. Zone data and platform hostnames never
+ * overlap ({@link org.hubdns.cluster.api.RegistryService#checkPlatformNames}).
  */
 package org.hubdns.cluster.api;
