@@ -93,7 +93,8 @@ public final class ZoneParser {
     private static long prescan(Path file, Path root, Deque<Path> chain) throws ZoneLoadException {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            // byte for byte: directives are ASCII, and other bytes (a TXT in Latin-1) are the parser's business
+            text = Files.readString(file, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw new ZoneLoadException(file + ": cannot read the zone file: " + e.getMessage(), e);
         }
