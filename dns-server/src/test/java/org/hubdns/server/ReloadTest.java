@@ -235,6 +235,8 @@ class ReloadTest {
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"hostnames\":[\"cdn.example\"],\"fallback\":"
                         + "{\"cname\":\"origin.example.org.\"}}")));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Await.until(Duration.ofSeconds(2), "the platform answers", () -> !server.ask("cdn.example.", Type.A, false)
+                .getSection(Section.ANSWER).isEmpty());
         ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
                 .getLogger(HubDnsServer.class);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
