@@ -300,7 +300,8 @@ public final class HubDnsServer {
     private void checkAgainstPlatforms(List<ZoneSources.Loaded> zones) throws ZoneLoadException {
         for (ZoneSources.Loaded z : zones) {
             Stored cur = registry.get(Kind.ZONES, z.stored().name());
-            if (cur != null && !Serials.greater(z.stored().serial(), Json.read(cur.body(), StoredZone.class).serial())) {
+            long held = cur == null ? 0 : Json.read(cur.body(), StoredZone.class).serial();
+            if (cur != null && !Serials.greater(z.stored().serial(), held)) {
                 continue; // the cluster keeps its copy: nothing changes
             }
             try {

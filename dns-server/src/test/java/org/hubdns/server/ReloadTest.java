@@ -251,7 +251,8 @@ class ReloadTest {
                     .contains("cdn.example.").contains("keeps serving");
             assertThat(seen.list).anySatisfy(e -> {
                 assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
-                assertThat(e.getFormattedMessage()).contains("zone reload failed").contains("platform '" + platform + "'");
+                assertThat(e.getFormattedMessage()).contains("zone reload failed")
+                        .contains("platform '" + platform + "'");
             });
             assertThat(servedSerial()).isEqualTo(good);
             assertThat(generation()).isEqualTo(generationBefore);

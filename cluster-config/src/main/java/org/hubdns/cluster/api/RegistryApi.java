@@ -212,7 +212,8 @@ public final class RegistryApi {
             RegistryService.ZoneWrite w = service.putZone(name, text, true);
             ZoneValidator.CheckedZone z = w.checked();
             return out.put("valid", true).put("name", w.zone().name()).put("serial", w.zone().serial())
-                    .put("records", z.records()).put("types", new JsonObject(new LinkedHashMap<String, Object>(z.types())))
+                    .put("records", z.records())
+                    .put("types", new JsonObject(new LinkedHashMap<String, Object>(z.types())))
                     .put("change", w.unchanged() ? "none" : w.created() ? "create" : "replace")
                     .put("problems", new JsonArray());
         } catch (ApiException e) {

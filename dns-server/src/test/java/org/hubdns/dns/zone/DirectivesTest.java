@@ -43,7 +43,8 @@ class DirectivesTest {
     @Test
     void directivesAreFoundInAnyCaseQuotedOrAfterParentheses() throws Exception {
         for (String line : new String[] {"$generate 0-70000 h$ A 192.0.2.1", "\"$GENERATE\" 0-70000 h$ A 192.0.2.1",
-                "$GENERATE ( 0-70000 h$ A 192.0.2.1 )", "$GENERATE ; range on the next line\n  0-70000 h$ A 192.0.2.1"}) {
+                "$GENERATE ( 0-70000 h$ A 192.0.2.1 )",
+                "$GENERATE ; range on the next line\n  0-70000 h$ A 192.0.2.1"}) {
             assertThatThrownBy(() -> Directives.scan(HEAD + line + "\n", "t", false)).as(line)
                     .isInstanceOf(ZoneLoadException.class).hasMessageContaining("70,001 records");
         }

@@ -305,7 +305,8 @@ class ZoneUploadTest {
         problem(api.put("/v1/platforms/" + plat, api.admin, Api.platform("x.elsewhere.example")), 422, "hostnames[0]");
 
         // covered only by a wildcard, or an empty non-terminal: the platform is the more specific name
-        HttpResponse<String> ok = api.put("/v1/platforms/" + plat, api.admin, Api.platform("v.cdn." + name, "b." + name));
+        HttpResponse<String> ok = api.put("/v1/platforms/" + plat, api.admin,
+                Api.platform("v.cdn." + name, "b." + name));
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
         assertThat(api.delete("/v1/platforms/" + plat, api.admin).statusCode()).isEqualTo(204);
         assertThat(api.delete("/v1/zones/" + name, api.admin).statusCode()).isEqualTo(204);
@@ -316,7 +317,8 @@ class ZoneUploadTest {
         String name = "test-" + api.next() + ".example";
         assertThat(upload(name, zone(1, "192.0.2.1")).statusCode()).isEqualTo(201);
         String plat = api.unique("zp");
-        assertThat(api.put("/v1/platforms/" + plat, api.admin, Api.platform("cdn." + name)).statusCode()).isEqualTo(201);
+        assertThat(api.put("/v1/platforms/" + plat, api.admin, Api.platform("cdn." + name)).statusCode())
+                .isEqualTo(201);
 
         JsonObject data = problem(upload(name, zone(2, "192.0.2.1") + "cdn IN A 192.0.2.9\n"), 409);
         assertThat(data.getString("detail")).contains("platform '" + plat + "'").contains("cdn." + name);
