@@ -14,6 +14,7 @@ import org.hubdns.cluster.store.Kind;
 import org.hubdns.cluster.store.Registry;
 import org.hubdns.cluster.store.Serials;
 import org.hubdns.cluster.store.Stored;
+import org.hubdns.http.ApiException;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -78,6 +79,7 @@ public final class HubDnsServer {
     private HttpApi api;
     private final SnapshotBuilder snapshotBuilder;
     private volatile Registry registry;
+    private volatile RegistryService service;
     private volatile HealthChecker health;
     private final Metrics metrics = new Metrics();
     private final StatsRegistry queryStats = new StatsRegistry();
@@ -119,7 +121,7 @@ public final class HubDnsServer {
         if (config.geoip() != null) {
             GeoIpData.check(config.geoip()); // before joining: a bad file must leave nothing behind in the cluster
         }
-        List<StoredZone> fileZones;
+        List<ZoneSources.Loaded> fileZones;
         try {
             fileZones = sources.loadForCluster();
         } catch (ZoneLoadException e) {
@@ -193,9 +195,16 @@ public final class HubDnsServer {
             throw new StartupException(e.getMessage(), e);
         }
         health = HealthChecker.start(vertx, registry, config.probing());
-        RegistryService service = new RegistryService(registry, new ZoneUploads(), config.probing().policy(), health);
-        for (StoredZone z : fileZones) {
-            offerZone(z);
+        RegistryService service = new RegistryService(registry, new ZoneUploads(snapshotBuilder::parsed),
+                config.probing().policy(), health);
+        this.service = service;
+        try {
+            checkAgainstPlatforms(fileZones);
+        } catch (ZoneLoadException e) {
+            throw new StartupException(e.getMessage());
+        }
+        for (ZoneSources.Loaded z : fileZones) {
+            offerZone(z.stored());
         }
         if (config.demo()) {
             DemoData.seed(service, config.dataDir());
@@ -284,6 +293,25 @@ public final class HubDnsServer {
         }
     }
 
+    /**
+     * A file zone that would replace the cluster's copy may not put data or a delegation at a
+     * platform's hostname (the platform's answers would hide it): refused like a zone with an error.
+     */
+    private void checkAgainstPlatforms(List<ZoneSources.Loaded> zones) throws ZoneLoadException {
+        for (ZoneSources.Loaded z : zones) {
+            Stored cur = registry.get(Kind.ZONES, z.stored().name());
+            long held = cur == null ? 0 : Json.read(cur.body(), StoredZone.class).serial();
+            if (cur != null && !Serials.greater(z.stored().serial(), held)) {
+                continue; // the cluster keeps its copy: nothing changes
+            }
+            try {
+                service.checkPlatformNames(z.stored().name(), ZoneUploads.names(z.content()));
+            } catch (ApiException e) {
+                throw new ZoneLoadException(z.stored().source() + ": " + e.getMessage());
+            }
+        }
+    }
+
     /** Waits (bounded) until this member's snapshot includes every registry change seen so far. */
     Snapshot awaitSnapshot() {
         long mark = registry.changeMark();
@@ -368,15 +396,16 @@ public final class HubDnsServer {
         }
         return v.executeBlocking(() -> {
             synchronized (sources) {
-                List<StoredZone> zones;
+                List<ZoneSources.Loaded> zones;
                 try {
                     zones = sources.loadForCluster();
+                    checkAgainstPlatforms(zones);
                 } catch (ZoneLoadException e) {
                     LOG.error("zone reload failed, still serving generation {}: {}", snapshots.current().generation(),
                             e.getMessage());
                     throw e;
                 }
-                zones.forEach(this::offerZone);
+                zones.forEach(z -> offerZone(z.stored()));
             }
             Snapshot s = awaitSnapshot();
             LOG.info("zones reloaded: {} zone(s), {} names, generation {}", s.zones().zones().size(),

@@ -48,6 +48,8 @@ final class SnapshotBuilder {
     private final java.util.Set<String> fallingBack = new java.util.HashSet<>();
     private final AtomicLong generation = new AtomicLong();
     private final Map<String, Parsed> parsed = new HashMap<>();
+    /** {@link #parsed} as of the last build, for readers on other threads. */
+    private volatile Map<String, Parsed> published = Map.of();
 
     /**
      * @param latest the registry's newest view (health changes rebuild with it)
@@ -63,6 +65,12 @@ final class SnapshotBuilder {
         this.geo = geo;
         this.latest = latest;
         this.states = states;
+    }
+
+    /** The zone as the last build parsed it, when {@code z} is what it parsed; else null. */
+    ZoneContent parsed(StoredZone z) {
+        Parsed p = published.get(z.name());
+        return p != null && p.stored.equals(z) ? p.content : null;
     }
 
     /** Rebuilds with the newest view and node states (after a health or load change). */
@@ -103,6 +111,7 @@ final class SnapshotBuilder {
         }
         parsed.clear();
         parsed.putAll(next);
+        published = Map.copyOf(next);
         Map<Name, DynamicAnswers> dynamic = new HashMap<>();
         Map<String, List<CacheNode>> byPlatform = new HashMap<>();
         for (CacheNode n : view.nodes().values()) {

@@ -47,7 +47,7 @@ final class ZoneSources {
             }
             files.sort(null);
             for (Path f : files) {
-                zones.add(ZoneParser.parseFile(f));
+                zones.add(ZoneParser.parseFile(f, directory)); // $INCLUDE: only files inside the directory
             }
         }
         Map<Name, String> seen = new HashMap<>();
@@ -65,12 +65,17 @@ final class ZoneSources {
      * As {@link #load()}, as the cluster keeps zones: text rebuilt from the parsed records, so that
      * {@code $INCLUDE}d files and relative names mean the same on every member.
      */
-    List<StoredZone> loadForCluster() throws ZoneLoadException {
-        List<StoredZone> out = new ArrayList<>();
+    List<Loaded> loadForCluster() throws ZoneLoadException {
+        List<Loaded> out = new ArrayList<>();
         for (ZoneContent z : load()) {
-            out.add(new StoredZone(z.apex().toString(), z.serial(), z.source(), ZoneUploads.masterText(z)));
+            out.add(new Loaded(new StoredZone(z.apex().toString(), z.serial(), z.source(), ZoneUploads.masterText(z)),
+                    z));
         }
         return out;
+    }
+
+    /** A zone as the cluster keeps it, and as parsed here (to look names up). */
+    record Loaded(StoredZone stored, ZoneContent content) {
     }
 
     static String demoText() {

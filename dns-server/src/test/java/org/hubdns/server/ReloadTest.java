@@ -224,6 +224,65 @@ class ReloadTest {
         assertThat(addresses("www.example.", false)).containsExactly("192.0.2.80");
     }
 
+    @Test
+    void aFileThatPutsDataAtAPlatformHostnameIsRefusedNamingThePlatform() throws Exception {
+        long good = SERIAL.incrementAndGet();
+        Files.writeString(zoneFile(), zone(good, ""));
+        assertThat(reload().statusCode()).isEqualTo(200);
+        String platform = "web" + good;
+        HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/v1/platforms/" + platform))
+                .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"hostnames\":[\"cdn.example\"],\"fallback\":"
+                        + "{\"cname\":\"origin.example.org.\"}}")));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Await.until(Duration.ofSeconds(2), "the platform answers", () -> !server.ask("cdn.example.", Type.A, false)
+                .getSection(Section.ANSWER).isEmpty());
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(HubDnsServer.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        try {
+            long generationBefore = generation();
+            Files.writeString(zoneFile(), zone(SERIAL.incrementAndGet(), "cdn IN A 192.0.2.99\n"));
+            JsonObject p = assertProblem(reload(), 422);
+            assertThat(p.getString("detail")).contains(zoneFile().toString()).contains("platform '" + platform + "'")
+                    .contains("cdn.example.").contains("keeps serving");
+            assertThat(seen.list).anySatisfy(e -> {
+                assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+                assertThat(e.getFormattedMessage()).contains("zone reload failed")
+                        .contains("platform '" + platform + "'");
+            });
+            assertThat(servedSerial()).isEqualTo(good);
+            assertThat(generation()).isEqualTo(generationBefore);
+            assertThat(server.ask("cdn.example.", Type.A, false).getSection(Section.ANSWER))
+                    .as("the platform still answers").isNotEmpty();
+        } finally {
+            log.detachAppender(seen);
+            Files.writeString(zoneFile(), zone(SERIAL.incrementAndGet(), ""));
+            send(HttpRequest.newBuilder(uri("/v1/platforms/" + platform)).header("Authorization", "Bearer " + token())
+                    .DELETE());
+        }
+        assertThat(reload().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aFileIncludingAFileOutsideTheZonesDirectoryIsRefusedNamingFileAndLine() throws Exception {
+        Path inc = server.zonesDir().resolve("inc.example.zone");
+        Files.writeString(inc, "$TTL 300\n@ 3600 IN SOA ns1 hostmaster ( 1 7200 1800 1209600 300 )\n"
+                + "$INCLUDE ../outside.db\n");
+        Files.writeString(server.zonesDir().resolve("../outside.db"), "www IN A 192.0.2.1\n");
+        try {
+            JsonObject p = assertProblem(reload(), 422);
+            assertThat(p.getString("detail")).contains(inc + ":3: $INCLUDE ../outside.db")
+                    .contains("outside the zones directory");
+        } finally {
+            Files.delete(inc);
+        }
+        assertThat(reload().statusCode()).isEqualTo(200);
+    }
+
     // ---- the admin token ----------------------------------------------------------------------
 
     @Test

@@ -218,6 +218,74 @@ class ZoneLoadingTest {
                 .hasMessageContaining("example.");
     }
 
+    // ---- $INCLUDE: only files inside the zones directory ----------------------------------------
+
+    @Test
+    void anIncludeInsideTheDirectoryIsRead() throws Exception {
+        Files.createDirectories(dir.resolve("parts"));
+        Files.writeString(dir.resolve("parts/www.db"), "www IN A 192.0.2.80\n$INCLUDE more.db\n");
+        Files.writeString(dir.resolve("parts/more.db"), "ftp IN A 192.0.2.81\n");
+        Path f = write("example.zone", "$TTL 300\n" + SOA + "$INCLUDE parts/www.db\n");
+        ZoneContent z = ZoneParser.parseFile(f, dir);
+        assertThat(has(z, "www.example.", Type.A)).isTrue();
+        assertThat(has(z, "ftp.example.", Type.A)).as("nested, relative to the including file").isTrue();
+    }
+
+    @Test
+    void anIncludeOutsideTheDirectoryIsRefusedNamingFileAndLine() throws Exception {
+        Path zones = Files.createDirectories(dir.resolve("zones"));
+        Files.writeString(dir.resolve("outside.db"), "www IN A 192.0.2.80\n");
+        for (String target : new String[] {"/etc/passwd", "../outside.db", dir.resolve("outside.db").toString()}) {
+            Path f = Files.writeString(zones.resolve("example.zone"), "$TTL 300\n" + SOA + "$INCLUDE " + target + "\n");
+            assertThatThrownBy(() -> ZoneParser.parseFile(f, zones)).as(target)
+                    .isInstanceOf(ZoneLoadException.class)
+                    .hasMessageStartingWith(f + ":3: $INCLUDE " + target)
+                    .hasMessageContaining("outside the zones directory");
+        }
+    }
+
+    @Test
+    void anIncludeThroughALinkLeadingOutIsRefused() throws Exception {
+        Path zones = Files.createDirectories(dir.resolve("zones"));
+        Path secret = Files.writeString(dir.resolve("secret.db"), "www IN A 192.0.2.80\n");
+        Files.createSymbolicLink(zones.resolve("part.db"), secret);
+        Files.createSymbolicLink(zones.resolve("up"), dir);
+        for (String target : new String[] {"part.db", "up/secret.db"}) {
+            Path f = Files.writeString(zones.resolve("example.zone"), "$TTL 300\n" + SOA + "$INCLUDE " + target + "\n");
+            assertThatThrownBy(() -> ZoneParser.parseFile(f, zones)).as(target)
+                    .isInstanceOf(ZoneLoadException.class)
+                    .hasMessageStartingWith(f + ":3: $INCLUDE " + target)
+                    .hasMessageContaining(secret.toRealPath().toString())
+                    .hasMessageContaining("outside the zones directory");
+        }
+        // a link that stays inside is fine
+        Files.writeString(zones.resolve("real.db"), "www IN A 192.0.2.80\n");
+        Files.createSymbolicLink(zones.resolve("alias.db"), zones.resolve("real.db"));
+        Path f = Files.writeString(zones.resolve("example.zone"), "$TTL 300\n" + SOA + "$INCLUDE alias.db\n");
+        assertThat(has(ZoneParser.parseFile(f, zones), "www.example.", Type.A)).isTrue();
+    }
+
+    @Test
+    void aMissingOrSelfIncludingFileIsNamed() throws Exception {
+        Path f = write("example.zone", "$TTL 300\n" + SOA + "$INCLUDE missing.db\n");
+        assertThatThrownBy(() -> ZoneParser.parseFile(f, dir))
+                .isInstanceOf(ZoneLoadException.class)
+                .hasMessageStartingWith(f + ":3: $INCLUDE missing.db").hasMessageContaining("no such file");
+        Files.writeString(dir.resolve("loop.db"), "$INCLUDE loop.db\n");
+        Path g = write("example.zone", "$TTL 300\n" + SOA + "$INCLUDE loop.db\n");
+        assertThatThrownBy(() -> ZoneParser.parseFile(g, dir))
+                .isInstanceOf(ZoneLoadException.class).hasMessageContaining("includes itself");
+    }
+
+    @Test
+    void aHugeGenerateInAnIncludedFileIsRefused() throws Exception {
+        Files.writeString(dir.resolve("gen.db"), "$GENERATE 1-10000000 host$ A 192.0.2.1\n");
+        Path f = write("example.zone", "$TTL 300\n" + SOA + "$INCLUDE gen.db\n");
+        assertThatThrownBy(() -> ZoneParser.parseFile(f, dir))
+                .isInstanceOf(ZoneLoadException.class)
+                .hasMessageStartingWith(dir.resolve("gen.db") + ":1: $GENERATE 1-10000000 makes 10,000,000 records");
+    }
+
     // ---- through the server -------------------------------------------------------------------
 
     ServerConfig config(Path zones) {
@@ -265,6 +333,16 @@ class ZoneLoadingTest {
         assertThatThrownBy(() -> HubDnsServer.start(config(file)))
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining(file.toString());
+    }
+
+    @Test
+    void anIncludeLeadingOutOfTheZonesDirectoryStopsTheStart() throws Exception {
+        Path zones = Files.createDirectories(dir.resolve("zones"));
+        Path f = Files.writeString(zones.resolve("example.zone"), "$TTL 300\n" + SOA + "$INCLUDE /etc/passwd\n");
+        assertThatThrownBy(() -> HubDnsServer.start(config(zones)))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining(f + ":3: $INCLUDE /etc/passwd")
+                .hasMessageContaining("outside the zones directory");
     }
 
     @Test

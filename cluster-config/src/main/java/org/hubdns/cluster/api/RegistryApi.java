@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class RegistryApi {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryApi.class);
     public static final long JSON_LIMIT = 1L << 20;
-    public static final long ZONE_LIMIT = 16L << 20;
+    /** The largest zone upload, in bytes: a hub zone is a few hundred records; 1 MiB holds ~40,000. */
+    public static final long ZONE_LIMIT = 1L << 20;
 
     private final Vertx vertx;
     private final CoverageApi coverage;
@@ -162,18 +163,62 @@ public final class RegistryApi {
         router.put("/v1/zones/:name").handler(zone).handler(contentType("text/dns", "text/plain"))
                 .handler(ctx -> run(ctx, (c, who) -> {
                     Auth.requireOperator(who);
-                    RegistryService.ZoneWrite w = service.putZone(c.pathParam("name"),
-                            c.body().buffer() == null ? "" : c.body().asString("UTF-8"));
+                    boolean dryRun = dryRun(c);
+                    String text = c.body().buffer() == null ? "" : c.body().asString("UTF-8");
+                    if (dryRun) {
+                        return Reply.ok(zoneDryRun(c.pathParam("name"), text));
+                    }
+                    RegistryService.ZoneWrite w = service.putZone(c.pathParam("name"), text, false);
                     JsonObject out = new JsonObject().put("name", w.zone().name()).put("serial", w.zone().serial())
                             .put("source", w.zone().source());
                     return w.created() ? new Reply(201, out, Map.of("Location", "/v1/zones/" + w.zone().name()))
                             : Reply.ok(out);
-                }));
+                }))
+                .failureHandler(ctx -> {
+                    if (ctx.statusCode() == 413) {
+                        Problem.send(ctx, 413, "Content Too Large", "a zone upload is limited to "
+                                + (ZONE_LIMIT >> 20) + " MiB; split a larger zone by delegating parts of it to "
+                                + "zones of their own");
+                    } else {
+                        ctx.next();
+                    }
+                });
         router.delete("/v1/zones/:name").handler(ctx -> run(ctx, (c, who) -> {
             Auth.requireOperator(who);
             service.deleteZone(c.pathParam("name"));
             return Reply.noContent();
         }));
+    }
+
+    /** {@code ?dryRun=true}: check and report, change nothing. */
+    public static boolean dryRun(RoutingContext c) {
+        String v = c.queryParams().get("dryRun");
+        if (v == null || v.equals("false")) {
+            return false;
+        }
+        if (v.equals("true")) {
+            return true;
+        }
+        throw ApiException.badRequest("dryRun", "'dryRun' must be true or false, not '" + v + "'");
+    }
+
+    /**
+     * What {@code PUT /v1/zones/{name}} would do with {@code text}: always 200, with {@code valid}
+     * and the {@code problems} that the upload would be refused for.
+     */
+    private JsonObject zoneDryRun(String name, String text) {
+        JsonObject out = new JsonObject().put("dryRun", true);
+        try {
+            RegistryService.ZoneWrite w = service.putZone(name, text, true);
+            ZoneValidator.CheckedZone z = w.checked();
+            return out.put("valid", true).put("name", w.zone().name()).put("serial", w.zone().serial())
+                    .put("records", z.records())
+                    .put("types", new JsonObject(new LinkedHashMap<String, Object>(z.types())))
+                    .put("change", w.unchanged() ? "none" : w.created() ? "create" : "replace")
+                    .put("problems", new JsonArray());
+        } catch (ApiException e) {
+            return out.put("valid", false).put("problems", new JsonArray().add(e.getMessage()));
+        }
     }
 
     /** A write of one resource from its path name and JSON body; validates, stores, returns what was stored. */

@@ -151,7 +151,11 @@ public final class RegistryService {
         RegistryView v = registry.freshView();
         for (int i = 0; i < p.hostnames().size(); i++) {
             String h = p.hostnames().get(i);
-            if (zoneOf(h, v.zones().keySet()) == null && zoneOf(h, registry.liveKeys(Kind.ZONES)) == null) {
+            String apex = zoneOf(h, v.zones().keySet());
+            if (apex == null) {
+                apex = zoneOf(h, registry.liveKeys(Kind.ZONES));
+            }
+            if (apex == null) {
                 throw ApiException.invalid("hostnames[" + i + "]", "'" + h + "' is not inside any zone this cluster "
                         + "serves (" + String.join(", ", v.zones().keySet()) + "); add the zone first");
             }
@@ -161,8 +165,62 @@ public final class RegistryService {
                             + "'");
                 }
             }
+            StoredZone zone = v.zones().get(apex);
+            if (zone == null) {
+                zone = registry.read(Kind.ZONES, apex, StoredZone.class);
+            }
+            if (zone != null) {
+                checkHostname(i, h, zone);
+            }
         }
         return registry.put(Kind.PLATFORMS, p.name(), p);
+    }
+
+    /** A platform's answers would hide the zone's data at the name, or answer what the zone delegated. */
+    private void checkHostname(int i, String h, StoredZone zone) {
+        ZoneValidator.NameUse use = zones.names(zone).at(h + ".");
+        if (use.delegation() != null) {
+            throw ApiException.invalid("hostnames[" + i + "]", "'" + h + "' is " + (use.delegation().equals(h + ".")
+                    ? "at" : "below") + " the delegation " + use.delegation() + " in zone " + zone.name()
+                    + " (its NS records hand that name to other servers); choose a name this zone answers itself");
+        }
+        if (!use.types().isEmpty()) {
+            throw ApiException.conflict("'" + h + "' holds zone data: zone " + zone.name() + " has "
+                    + String.join(", ", use.types()) + " records at " + h + ". (from " + zone.source() + "), which "
+                    + "the platform would hide; remove them from the zone (a higher serial) or choose another "
+                    + "hostname");
+        }
+    }
+
+    /**
+     * Refuses (409) a zone that would put data, or a delegation, at a hostname of a platform: the
+     * platform's answers would hide the one or the other. Only hostnames this zone would answer for
+     * count (the deepest served zone wins).
+     */
+    public void checkPlatformNames(String apex, ZoneValidator.ZoneNames names) {
+        RegistryView v = registry.freshView();
+        java.util.Set<String> apexes = new java.util.HashSet<>(v.zones().keySet());
+        apexes.add(apex);
+        for (Platform p : v.platforms().values().stream().sorted(java.util.Comparator.comparing(Platform::name))
+                .toList()) {
+            for (String h : p.hostnames()) {
+                if (!apex.equals(zoneOf(h, apexes))) {
+                    continue;
+                }
+                ZoneValidator.NameUse use = names.at(h + ".");
+                if (use.delegation() != null) {
+                    throw ApiException.conflict("zone " + apex + " delegates " + use.delegation() + " (NS records), "
+                            + (use.delegation().equals(h + ".") ? "which is" : "above") + " " + h + "., a hostname of "
+                            + "platform '" + p.name() + "'; remove the delegation, or take the hostname out of the "
+                            + "platform first");
+                }
+                if (!use.types().isEmpty()) {
+                    throw ApiException.conflict("zone " + apex + " has " + String.join(", ", use.types())
+                            + " records at " + h + "., a hostname of platform '" + p.name() + "'; remove them from "
+                            + "the zone, or take the hostname out of the platform first");
+                }
+            }
+        }
     }
 
     /** The served zone (apex with trailing dot) that {@code hostname} is in, or null. */
@@ -556,19 +614,35 @@ public final class RegistryService {
 
     // ---- zones ----
 
-    /** Stores an uploaded zone; its serial must be above the one served (RFC 1982), unless it is identical. */
-    public ZoneWrite putZone(String name, String text) {
+    /**
+     * Stores an uploaded zone; its serial must be above the one served (RFC 1982), unless it is
+     * identical. With {@code dryRun} everything is checked and nothing written.
+     */
+    public ZoneWrite putZone(String name, String text, boolean dryRun) {
         String apex = Fields.hostname("name", name) + ".";
-        StoredZone z = zones.validate(apex, text, "api");
+        if (text.isBlank()) {
+            throw ApiException.invalid(null, "empty body: send the zone in master format (text/dns), with its SOA "
+                    + "record first; nothing was changed");
+        }
         Stored cur = registry.get(Kind.ZONES, apex);
         StoredZone old = cur == null || cur.deleted() ? null
                 : org.hubdns.cluster.store.Json.read(cur.body(), StoredZone.class);
+        // a stale serial is refused as soon as the SOA is read, not after parsing the rest
+        ZoneValidator.CheckedZone checked = zones.validate(apex, text, "api", serial -> {
+            if (old != null && serial != old.serial() && !Serials.greater(serial, old.serial())) {
+                throw staleSerial(apex, old, serial);
+            }
+        });
+        StoredZone z = checked.zone();
         if (old != null && !Serials.greater(z.serial(), old.serial())) {
             if (old.serial() == z.serial() && old.text().equals(z.text())) {
-                return new ZoneWrite(old, false);
+                return new ZoneWrite(old, false, true, checked);
             }
-            throw ApiException.conflict("zone " + apex + " is served with serial " + old.serial() + " (from "
-                    + old.source() + "); the upload has serial " + z.serial() + ": raise the SOA serial to replace it");
+            throw staleSerial(apex, old, z.serial());
+        }
+        checkPlatformNames(apex, checked.names());
+        if (dryRun) {
+            return new ZoneWrite(z, old == null, false, checked);
         }
         try {
             if (old == null) {
@@ -579,10 +653,20 @@ public final class RegistryService {
         } catch (Conflict e) {
             throw ApiException.conflict("zone " + apex + " changed while uploading; retry");
         }
-        return new ZoneWrite(z, old == null);
+        return new ZoneWrite(z, old == null, false, checked);
     }
 
-    public record ZoneWrite(StoredZone zone, boolean created) {
+    private static ApiException staleSerial(String apex, StoredZone old, long serial) {
+        return ApiException.conflict("zone " + apex + " is served with serial " + old.serial() + " (from "
+                + old.source() + "); the upload has serial " + serial + ": raise the SOA serial to replace it");
+    }
+
+    /**
+     * A zone upload as done (or, in a dry run, as it would be done).
+     *
+     * @param created the zone is new; @param unchanged the same zone is already served
+     */
+    public record ZoneWrite(StoredZone zone, boolean created, boolean unchanged, ZoneValidator.CheckedZone checked) {
     }
 
     public void deleteZone(String name) {

@@ -8,6 +8,8 @@
  * Node addresses: one canonical form, no IANA special-purpose address unless inside the partner's
  * {@code allowSpecial} ({@link org.hubdns.cluster.model.SpecialAddresses}), inside its {@code prefixes}
  * when set, never another partner's nor twice on one platform, at most {@code maxNodes} per partner.
- * Limits: 1 MiB JSON bodies, 16 MiB zones, 128 MiB / 1 M entries for coverage-zone imports.
+ * Limits: 1 MiB JSON bodies, 1 MiB zones (records and {@code $GENERATE} bounded by the DNS server's
+ * parser), 128 MiB / 1 M entries for coverage-zone imports. Zone data and platform hostnames never
+ * overlap ({@link org.hubdns.cluster.api.RegistryService#checkPlatformNames}).
  */
 package org.hubdns.cluster.api;

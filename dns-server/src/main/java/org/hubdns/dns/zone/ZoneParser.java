@@ -1,18 +1,23 @@
 package org.hubdns.dns.zone;
 
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
@@ -23,14 +28,31 @@ import org.xbill.DNS.Type;
 
 /**
  * Reads RFC 1035 master files with dnsjava's {@link Master} and checks what the query path relies on:
- * one SOA at the apex, every name inside the zone, class IN, no CNAME beside other data.
+ * one SOA at the apex, every name inside the zone, class IN, no CNAME beside other data; and the
+ * limits of {@link Directives} (records per zone, {@code $GENERATE} sizes, where {@code $INCLUDE} may read).
  */
 public final class ZoneParser {
+    /** How deep {@code $INCLUDE}d files may include further files. */
+    static final int MAX_INCLUDE_DEPTH = 8;
+    private static final LongConsumer NO_CHECK = serial -> { };
+
     private ZoneParser() {
     }
 
-    /** Parses a {@code *.zone} file; without {@code $ORIGIN} the origin is the file name minus {@code .zone}. */
+    /**
+     * Parses a {@code *.zone} file; without {@code $ORIGIN} the origin is the file name minus {@code .zone}.
+     * {@code $INCLUDE} may name files in the file's own directory (and below) only.
+     */
     public static ZoneContent parseFile(Path file) throws ZoneLoadException {
+        Path parent = file.toAbsolutePath().getParent();
+        return parseFile(file, parent == null ? Path.of("/") : parent);
+    }
+
+    /**
+     * As {@link #parseFile(Path)}, with {@code $INCLUDE} limited to files whose real path (links
+     * followed) is inside {@code includeRoot}, the zones directory.
+     */
+    public static ZoneContent parseFile(Path file, Path includeRoot) throws ZoneLoadException {
         String fileName = file.getFileName().toString();
         String base = fileName.endsWith(".zone") ? fileName.substring(0, fileName.length() - 5) : fileName;
         Name origin;
@@ -43,8 +65,20 @@ public final class ZoneParser {
         if (!Files.isReadable(file)) {
             throw new ZoneLoadException(file + ": cannot read the zone file (missing or no permission)");
         }
+        Path root;
+        try {
+            root = includeRoot.toRealPath();
+        } catch (IOException e) {
+            throw new ZoneLoadException(includeRoot + ": cannot read the zones directory: " + e.getMessage(), e);
+        }
+        long generated = prescan(file, root, new ArrayDeque<>());
+        if (generated > Directives.MAX_RECORDS) {
+            throw new ZoneLoadException(file + ": its $GENERATE lines (with the files it includes) make "
+                    + String.format(Locale.ROOT, "%,d", generated) + " records; a zone may hold at most "
+                    + String.format(Locale.ROOT, "%,d", Directives.MAX_RECORDS));
+        }
         try (Master master = new Master(file.toString(), origin)) {
-            return validate(readAll(master), file.toString(), null);
+            return validate(readAll(master, file.toString(), null, NO_CHECK), file.toString(), null);
         } catch (NoSuchFileException e) {
             throw new ZoneLoadException(file + ": cannot read an included file: " + e.getMessage());
         } catch (IOException e) {
@@ -52,29 +86,107 @@ public final class ZoneParser {
         }
     }
 
-    /** Parses master-format text with the given origin (used for the built-in demo zone and uploads). */
+    /**
+     * Checks the directives of {@code file} and of the files it includes, resolved as dnsjava will
+     * (relative to the including file's directory); returns the records their $GENERATEs make.
+     */
+    private static long prescan(Path file, Path root, Deque<Path> chain) throws ZoneLoadException {
+        String text;
+        try {
+            // byte for byte: directives are ASCII, and other bytes (a TXT in Latin-1) are the parser's business
+            text = Files.readString(file, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new ZoneLoadException(file + ": cannot read the zone file: " + e.getMessage(), e);
+        }
+        Directives.Scan scan = Directives.scan(text, file.toString(), true);
+        long generated = scan.generated();
+        for (Directives.Include inc : scan.includes()) {
+            String where = file + ":" + inc.line() + ": $INCLUDE " + inc.target();
+            File named = new File(inc.target());
+            if (!named.isAbsolute()) {
+                named = new File(file.toFile().getParent(), inc.target());
+            }
+            Path real;
+            try {
+                real = named.toPath().toRealPath();
+            } catch (NoSuchFileException e) {
+                throw new ZoneLoadException(where + ": no such file (" + named + ")");
+            } catch (IOException | java.nio.file.InvalidPathException e) {
+                throw new ZoneLoadException(where + ": cannot read it: " + e.getMessage());
+            }
+            if (!real.startsWith(root)) {
+                throw new ZoneLoadException(where + ": the file " + (real.toString().equals(named.toString()) ? ""
+                        : "(" + real + ") ") + "is outside the zones directory " + root + "; $INCLUDE may only "
+                        + "name files inside it (no ../ and no links leading out)");
+            }
+            if (!Files.isRegularFile(real)) {
+                throw new ZoneLoadException(where + ": not a regular file");
+            }
+            if (chain.contains(real)) {
+                throw new ZoneLoadException(where + ": the file includes itself (through " + chain + ")");
+            }
+            if (chain.size() >= MAX_INCLUDE_DEPTH) {
+                throw new ZoneLoadException(where + ": $INCLUDEs nest deeper than " + MAX_INCLUDE_DEPTH);
+            }
+            chain.push(real);
+            generated += prescan(named.toPath(), root, chain);
+            chain.pop();
+        }
+        return generated;
+    }
+
+    /** Parses master-format text with the given origin (the built-in demo zone, uploads, the cluster's copies). */
     public static ZoneContent parseText(String text, Name origin, String source) throws ZoneLoadException {
+        return parseText(text, origin, source, NO_CHECK);
+    }
+
+    /**
+     * As {@link #parseText(String, Name, String)}; {@code serialSeen} is given the serial as soon as
+     * the SOA at {@code origin} is read (it comes first in most zones) and may throw to stop there.
+     * {@code $INCLUDE} is refused: text may not name files.
+     */
+    public static ZoneContent parseText(String text, Name origin, String source, LongConsumer serialSeen)
+            throws ZoneLoadException {
+        Directives.scan(text, source, false);
         InputStream in = new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
         try (Master master = new Master(in, origin)) {
-            master.disableIncludes();
-            return validate(readAll(master), source, origin);
+            master.disableIncludes(true); // the scan refused them already; this is the parser's own guard
+            return validate(readAll(master, source, origin, serialSeen), source, origin);
         } catch (IOException e) {
             throw new ZoneLoadException(located(source, e), e);
         }
     }
 
-    private static List<Record> readAll(Master master) throws IOException {
+    /** Every record, stopping at the limit: memory and time stay bounded whatever the text expands to. */
+    private static List<Record> readAll(Master master, String source, Name apex, LongConsumer serialSeen)
+            throws IOException, ZoneLoadException {
         List<Record> records = new ArrayList<>();
+        boolean serialTold = false;
         Record r;
         while ((r = master.nextRecord()) != null) {
+            if (records.size() >= Directives.MAX_RECORDS) {
+                throw new ZoneLoadException(source + ": more than " + String.format(Locale.ROOT, "%,d",
+                        Directives.MAX_RECORDS) + " records; a zone may hold at most that many (split it, "
+                        + "delegating parts to zones of their own)");
+            }
             records.add(r);
+            if (!serialTold && r.getType() == Type.SOA && (apex == null || r.getName().equals(apex))) {
+                serialTold = true;
+                serialSeen.accept(((SOARecord) r).getSerial());
+            }
         }
         return records;
     }
 
-    /** dnsjava's tokenizer says "name:line: problem" with the bare file name; put the path given in front. */
+    /**
+     * dnsjava's tokenizer says "name:line: problem" with the bare file name (or "&lt;none&gt;" for
+     * text); put the path or source given in front.
+     */
     private static String located(String source, IOException e) {
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (msg.startsWith("<none>:")) {
+            return source + msg.substring("<none>".length());
+        }
         String bare = Path.of(source).getFileName() == null ? source : Path.of(source).getFileName().toString();
         if (msg.startsWith(source + ":")) {
             return msg;

@@ -1,6 +1,9 @@
 /**
  * Zone data in RFC 1035 master format, read with dnsjava and checked (one SOA at the apex, names
  * inside the zone, class IN, no CNAME beside other data, no DNAME). Errors name the file and,
- * where the parser knows it, the line. Configured by {@code --zones DIR} and {@code --demo}.
+ * where the parser knows it, the line. {@link org.hubdns.dns.zone.Directives} bounds what the text
+ * may make the parser do, before it runs: 100,000 records per zone, 65,536 per {@code $GENERATE},
+ * {@code $INCLUDE} only from inside the zones directory (and never in uploaded text). Configured
+ * by {@code --zones DIR} and {@code --demo}.
  */
 package org.hubdns.dns.zone;

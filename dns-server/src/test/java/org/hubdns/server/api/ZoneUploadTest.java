@@ -165,4 +165,173 @@ class ZoneUploadTest {
         assertThat(listed(name + ".")).isNull();
         assertThat(api.rcode("www." + name, Type.A, false)).isEqualTo(Rcode.REFUSED);
     }
+
+    // ---- limits: refused while parsing, the member keeps serving --------------------------------
+
+    @Test
+    void aTenMillionRecordGenerateIsRefusedAndDnsKeepsAnswering() throws Exception {
+        String name = "test-" + api.next() + ".example";
+        String text = "$ORIGIN " + name + ".\n"
+                + "$TTL 300\n"
+                + "@ IN SOA ns1 hostmaster ( 1 7200 1800 1209600 300 )\n"
+                + "@ IN NS ns1\n"
+                + "ns1 IN A 192.0.2.1\n"
+                + "www IN A 192.0.2.1\n"
+                + "\n"
+                + "; hosts\n"
+                + "$GENERATE 1-10000000 host$ A 192.0.2.1\n";
+        JsonObject p = problem(upload(name, text), 422);
+        assertThat(p.getString("detail")).contains("api:9: $GENERATE 1-10000000 makes 10,000,000 records")
+                .contains("at most 65,536").contains("nothing was changed");
+        assertThat(listed(name + ".")).isNull();
+        for (boolean tcp : new boolean[] {false, true}) {
+            assertThat(api.a("www.pk-hub.example", tcp)).containsExactly("192.0.2.80");
+        }
+        assertThat(api.rcode("host1." + name, Type.A, false)).isEqualTo(Rcode.REFUSED);
+    }
+
+    @Test
+    void aBodyOverTheZoneLimitIs413NamingIt() throws Exception {
+        String name = "test-" + api.next() + ".example";
+        String big = zone(1, "192.0.2.1") + ";" + "x".repeat(1 << 20) + "\n";
+        JsonObject p = problem(upload(name, big), 413);
+        assertThat(p.getString("detail")).contains("zone upload is limited to 1 MiB");
+        assertThat(listed(name + ".")).isNull();
+    }
+
+    @Test
+    void aStaleSerialIsRefusedAtTheSoaBeforeTheRestIsRead() throws Exception {
+        String name = "test-" + api.next() + ".example";
+        assertThat(upload(name, zone(10, "192.0.2.50")).statusCode()).isEqualTo(201);
+        // the broken last line is never reached: the serial decides first
+        JsonObject p = problem(upload(name, zone(9, "192.0.2.51") + "bad IN A 300.1.2.3\n"), 409);
+        assertThat(p.getString("detail")).contains("serial 10").contains("serial 9");
+        assertThat(api.delete("/v1/zones/" + name, api.admin).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void anUploadMayNotIncludeFiles() throws Exception {
+        String name = "test-" + api.next() + ".example";
+        for (String target : new String[] {"/etc/passwd", "/nonexistent"}) {
+            JsonObject p = problem(upload(name, zone(1, "192.0.2.60") + "$INCLUDE " + target + "\n"), 422);
+            assertThat(p.getString("detail")).contains("api:6: $INCLUDE is not allowed in an uploaded zone");
+        }
+        assertThat(listed(name + ".")).isNull();
+        assertThat(api.rcode("www." + name, Type.A, false)).isEqualTo(Rcode.REFUSED);
+    }
+
+    @Test
+    void anEmptyBodySaysSo() throws Exception {
+        String name = "test-" + api.next() + ".example";
+        for (String body : new String[] {"", "\n  \n"}) {
+            JsonObject p = problem(upload(name, body), 422);
+            assertThat(p.getString("detail")).startsWith("empty body").doesNotContain("SOA record;");
+        }
+    }
+
+    // ---- ?dryRun=true ---------------------------------------------------------------------------
+
+    HttpResponse<String> dryRun(String name, String text) throws Exception {
+        return api.send("PUT", "/v1/zones/" + name + "?dryRun=true", api.admin, "text/dns", text);
+    }
+
+    @Test
+    void aDryRunReportsAndChangesNothing() throws Exception {
+        String name = "test-" + api.next() + ".example";
+        JsonObject r = json(dryRun(name, zone(42, "192.0.2.70")), 200);
+        assertThat(r.getBoolean("dryRun")).isTrue();
+        assertThat(r.getBoolean("valid")).isTrue();
+        assertThat(r.getString("name")).isEqualTo(name + ".");
+        assertThat(r.getLong("serial")).isEqualTo(42);
+        assertThat(r.getInteger("records")).isEqualTo(4);
+        assertThat(r.getJsonObject("types").getMap()).containsEntry("A", 2).containsEntry("NS", 1)
+                .containsEntry("SOA", 1);
+        assertThat(r.getString("change")).isEqualTo("create");
+        assertThat(r.getJsonArray("problems")).isEmpty();
+        assertThat(listed(name + ".")).as("nothing was stored").isNull();
+        problem(api.get("/v1/zones/" + name, api.admin), 404);
+        assertThat(api.rcode("www." + name, Type.A, false)).isEqualTo(Rcode.REFUSED);
+
+        assertThat(upload(name, zone(42, "192.0.2.70")).statusCode()).isEqualTo(201);
+        assertThat(json(dryRun(name, zone(42, "192.0.2.70")), 200).getString("change")).isEqualTo("none");
+        assertThat(json(dryRun(name, zone(43, "192.0.2.71")), 200).getString("change")).isEqualTo("replace");
+        await("still the stored zone", () -> api.a("www." + name, false).equals(List.of("192.0.2.70")));
+        assertThat(listed(name + ".").getLong("serial")).isEqualTo(42);
+        assertThat(api.delete("/v1/zones/" + name, api.admin).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void aDryRunOfABadZoneListsTheProblem() throws Exception {
+        String name = "test-" + api.next() + ".example";
+        for (String text : new String[] {"", zone(1, "300.1.2.3"), zone(1, "192.0.2.1") + "$INCLUDE /etc/passwd\n",
+                zone(1, "192.0.2.1") + "$GENERATE 1-10000000 host$ A 192.0.2.1\n"}) {
+            JsonObject r = json(dryRun(name, text), 200);
+            assertThat(r.getBoolean("dryRun")).isTrue();
+            assertThat(r.getBoolean("valid")).as(text).isFalse();
+            assertThat(r.getJsonArray("problems")).hasSize(1);
+        }
+        JsonObject stale = json(dryRun("pk-hub.example", zone(1, "192.0.2.1")), 200);
+        assertThat(stale.getBoolean("valid")).isFalse();
+        assertThat(stale.getJsonArray("problems").getString(0)).contains("raise the SOA serial");
+        problem(api.send("PUT", "/v1/zones/" + name + "?dryRun=yes", api.admin, "text/dns", zone(1, "192.0.2.1")),
+                400, "dryRun");
+        problem(api.send("PUT", "/v1/zones/" + name + "?dryRun=true", api.demo, "text/dns", zone(1, "192.0.2.1")),
+                403);
+        assertThat(listed(name + ".")).isNull();
+    }
+
+    // ---- platform hostnames and zone data -------------------------------------------------------
+
+    @Test
+    void aPlatformCannotTakeOverANameThatHoldsZoneData() throws Exception {
+        String plat = api.unique("web");
+        JsonObject p = problem(api.put("/v1/platforms/" + plat, api.admin, Api.platform("www.pk-hub.example")), 409);
+        assertThat(p.getString("detail")).contains("zone pk-hub.example.").contains("A records at www.pk-hub.example.");
+        problem(api.put("/v1/platforms/" + plat, api.admin, Api.platform("pk-hub.example")), 409);
+        problem(api.get("/v1/platforms/" + plat, api.admin), 404);
+        await("www keeps its zone data", () -> api.a("www.pk-hub.example", false).equals(List.of("192.0.2.80")));
+    }
+
+    @Test
+    void aPlatformHostnameAtOrBelowADelegationIs422WildcardsAndEmptyNonTerminalsAreFine() throws Exception {
+        String name = "test-" + api.next() + ".example";
+        assertThat(upload(name, zone(1, "192.0.2.1") + "sub IN NS ns.elsewhere.example.\n*.cdn IN CNAME www\n"
+                + "a.b IN A 192.0.2.2\n").statusCode()).isEqualTo(201);
+        String plat = api.unique("np");
+        problem(api.put("/v1/platforms/" + plat, api.admin, Api.platform("sub." + name)), 422, "hostnames[0]");
+        JsonObject below = problem(api.put("/v1/platforms/" + plat, api.admin,
+                Api.platform("ok." + name, "x.sub." + name)), 422, "hostnames[1]");
+        assertThat(below.getString("detail")).contains("below the delegation sub." + name + ".");
+        problem(api.put("/v1/platforms/" + plat, api.admin, Api.platform("x.elsewhere.example")), 422, "hostnames[0]");
+
+        // covered only by a wildcard, or an empty non-terminal: the platform is the more specific name
+        HttpResponse<String> ok = api.put("/v1/platforms/" + plat, api.admin,
+                Api.platform("v.cdn." + name, "b." + name));
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+        assertThat(api.delete("/v1/platforms/" + plat, api.admin).statusCode()).isEqualTo(204);
+        assertThat(api.delete("/v1/zones/" + name, api.admin).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void aZoneUploadCannotPutDataOrADelegationAtAPlatformHostname() throws Exception {
+        String name = "test-" + api.next() + ".example";
+        assertThat(upload(name, zone(1, "192.0.2.1")).statusCode()).isEqualTo(201);
+        String plat = api.unique("zp");
+        assertThat(api.put("/v1/platforms/" + plat, api.admin, Api.platform("cdn." + name)).statusCode())
+                .isEqualTo(201);
+
+        JsonObject data = problem(upload(name, zone(2, "192.0.2.1") + "cdn IN A 192.0.2.9\n"), 409);
+        assertThat(data.getString("detail")).contains("platform '" + plat + "'").contains("cdn." + name);
+        JsonObject cut = problem(upload(name, zone(2, "192.0.2.1") + "cdn IN NS ns.elsewhere.example.\n"), 409);
+        assertThat(cut.getString("detail")).contains("platform '" + plat + "'").contains("delegates");
+        // a child zone that would answer for the hostname is checked too
+        problem(upload("cdn." + name, zone(1, "192.0.2.1").replace("www IN A", "@ IN A")), 409);
+        assertThat(listed("cdn." + name + ".")).isNull();
+        assertThat(listed(name + ".").getLong("serial")).isEqualTo(1);
+        // data beside it is fine
+        assertThat(upload(name, zone(2, "192.0.2.1") + "a.cdn IN A 192.0.2.9\n").statusCode()).isEqualTo(200);
+
+        assertThat(api.delete("/v1/platforms/" + plat, api.admin).statusCode()).isEqualTo(204);
+        assertThat(api.delete("/v1/zones/" + name, api.admin).statusCode()).isEqualTo(204);
+    }
 }
