@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.hubdns.cluster.model.CacheNode;
 import org.hubdns.cluster.model.Partner;
 import org.hubdns.cluster.model.StoredZone;
@@ -67,6 +68,7 @@ public final class RegistryApi {
 
     public void mount(Router router) {
         coverage.mount(router);
+        router.get("/v1/whoami").handler(ctx -> run(ctx, (c, who) -> Reply.ok(whoami(who))));
         BodyHandler json = BodyHandler.create(false).setBodyLimit(JSON_LIMIT);
         BodyHandler zone = BodyHandler.create(false).setBodyLimit(ZONE_LIMIT);
 
@@ -93,7 +95,8 @@ public final class RegistryApi {
                 .handler(ctx -> run(ctx, (c, who) -> {
                     Auth.requireOperator(who);
                     String name = org.hubdns.http.Fields.name("partner", c.pathParam("name"));
-                    RegistryService.PartnerWrite w = service.putPartner(name, service.parsePartner(body(c)));
+                    JsonObject body = ReadOnlyFields.writable(body(c), "partner", Map.of("name", name), Set.of());
+                    RegistryService.PartnerWrite w = service.putPartner(name, service.parsePartner(body));
                     JsonObject out = RegistryService.partnerJson(w.partner());
                     if (w.token() == null) {
                         return Reply.ok(out);
@@ -139,7 +142,9 @@ public final class RegistryApi {
                     Stored cur = service.node(c.pathParam("id"), who);
                     CacheNode existing = Json.read(cur.body(), CacheNode.class);
                     Long expected = ifMatch(c, cur);
-                    CacheNode n = service.parseNode(existing.id(), body(c), who, existing);
+                    JsonObject body = ReadOnlyFields.writable(body(c), "node", Map.of("id", existing.id(), "partner",
+                            existing.partner()), Set.of("state"));
+                    CacheNode n = service.parseNode(existing.id(), body, who, existing);
                     return nodeReply(200, service.updateNode(n, expected == null ? cur.version() : expected));
                 }));
         router.delete("/v1/nodes/:id").handler(ctx -> run(ctx, (c, who) -> {
@@ -221,6 +226,19 @@ public final class RegistryApi {
         }
     }
 
+    /** Who the token is: the operator, or a partner with the platforms it may register nodes for. */
+    private JsonObject whoami(Caller who) {
+        if (who instanceof Caller.PartnerCaller pc) {
+            Partner p = service.registry().read(Kind.PARTNERS, pc.name(), Partner.class);
+            if (p == null) { // deleted between authentication and now
+                throw new ApiException(401, "Unauthorized", "partner '" + pc.name() + "' no longer exists", null);
+            }
+            return new JsonObject().put("role", "partner").put("partner", p.name())
+                    .put("platforms", new JsonArray(p.platforms()));
+        }
+        return new JsonObject().put("role", "admin");
+    }
+
     /** A write of one resource from its path name and JSON body; validates, stores, returns what was stored. */
     private interface Write {
         Stored put(String name, JsonObject body);
@@ -241,7 +259,7 @@ public final class RegistryApi {
                 .handler(ctx -> run(ctx, (c, who) -> {
                     Auth.requireOperator(who);
                     String name = c.pathParam("name");
-                    JsonObject body = body(c);
+                    JsonObject body = ReadOnlyFields.writable(body(c), what, Map.of("name", name), Set.of());
                     boolean existed = exists(kind, name);
                     Stored stored = write.put(name, body);
                     return written(existed, stored, base + "/" + name);

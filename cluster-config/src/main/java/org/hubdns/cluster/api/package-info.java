@@ -2,7 +2,8 @@
  * The partner and operator HTTP API: sites, platforms, partners, cache nodes, zone uploads and
  * coverage zones. {@link org.hubdns.cluster.api.RegistryService} holds every validation rule (and is
  * also what {@code --demo} seeds through); {@link org.hubdns.cluster.api.RegistryApi} and
- * {@link org.hubdns.cluster.api.CoverageApi} map routes onto it, running cluster calls on workers.
+ * {@link org.hubdns.cluster.api.CoverageApi} map routes onto it, running cluster calls on workers;
+ * {@link org.hubdns.cluster.api.ReadOnlyFields} lets a PUT carry back the read-only fields a GET shows.
  * Tokens: one admin token per cluster ({@link org.hubdns.cluster.api.AdminTokens}, only its SHA-256
  * in the cluster) and one per partner, compared in constant time ({@link org.hubdns.cluster.api.Auth}).
  * Node addresses: one canonical form, no IANA special-purpose address unless inside the partner's

@@ -271,13 +271,25 @@ public final class CoverageSet {
      * address. For listing and export; allocates a string per entry.
      */
     public void forEach(BiConsumer<String, String> cidrAndSite) {
-        for (int l = 0; l <= 32; l++) {
-            for (int p = v4Start[l]; p < v4Start[l + 1]; p++) {
+        forEach(0, size(), cidrAndSite);
+    }
+
+    /**
+     * Entries {@code from} (inclusive) to {@code to} (exclusive) in {@link #forEach(BiConsumer)}'s
+     * order, so that a large set can be written out a slice at a time without a copy.
+     */
+    public void forEach(int from, int to, BiConsumer<String, String> cidrAndSite) {
+        if (from < 0 || to > size() || from > to) {
+            throw new IndexOutOfBoundsException("entries " + from + " to " + to + " of " + size());
+        }
+        for (int l = 0; l <= 32; l++) { // within a family the positions run in (length, address) order
+            for (int p = Math.max(from, v4Start[l]); p < Math.min(to, v4Start[l + 1]); p++) {
                 cidrAndSite.accept(format4(v4Keys[p] ^ Integer.MIN_VALUE, l), sites[v4Sites[p]]);
             }
         }
+        int base = v4Keys.length;
         for (int l = 0; l <= 128; l++) {
-            for (int p = v6Start[l]; p < v6Start[l + 1]; p++) {
+            for (int p = Math.max(from - base, v6Start[l]); p < Math.min(to - base, v6Start[l + 1]); p++) {
                 long lo = l > 64 ? v6Lo[p - v6Start[65]] ^ Long.MIN_VALUE : 0;
                 cidrAndSite.accept(format6(v6Hi[p] ^ Long.MIN_VALUE, lo, l), sites[v6Sites[p]]);
             }

@@ -3,7 +3,7 @@
  * site that should serve them. {@link org.hubdns.cluster.coverage.CoverageSet} is the immutable
  * longest-prefix-match table (sized for a million prefixes in a few bytes each) with its versioned
  * binary encoding; {@link org.hubdns.cluster.coverage.CoverageSetBuilder} validates and collects
- * entries; {@link org.hubdns.cluster.coverage.Cidr} parses and prints address literals strictly,
+ * entries and finds prefixes given two sites; {@link org.hubdns.cluster.coverage.Cidr} parses and prints address literals strictly,
  * without ever resolving names.
  */
 package org.hubdns.cluster.coverage;

@@ -119,6 +119,53 @@ class CoverageSetTest {
     }
 
     @Test
+    void checkFindsPrefixesWithTwoSitesAndCountsRepeats() {
+        CoverageSetBuilder b = new CoverageSetBuilder();
+        b.add("10.0.0.0/8", "khi", 1).add("2001:db8::/32", "lhe", 2).add("10.0.0.0/8", "khi", 3)
+                .add("11.0.0.0/8", "isb", 4).add("2001:db8::/32", "pew", 5).add("::ffff:10.0.0.0/104", "mux", 6)
+                .add("11.0.0.0/8", "isb", 7);
+        CoverageSetBuilder.Check c = b.check(10);
+        assertThat(c.ipv4()).isEqualTo(2);
+        assertThat(c.ipv6()).isEqualTo(1);
+        assertThat(c.count()).isEqualTo(3);
+        assertThat(c.repeats()).isEqualTo(4); // every entry past the first of its prefix, clashing or not
+        assertThat(c.clashCount()).isEqualTo(2);
+        // in the order of the line that clashed; each names the first entry of the prefix
+        assertThat(c.clashes()).containsExactly(
+                new CoverageSetBuilder.Clash("2001:db8::/32", "lhe", 2, "pew", 5),
+                new CoverageSetBuilder.Clash("10.0.0.0/8", "khi", 1, "mux", 6));
+        assertThat(b.check(1).clashes()).hasSize(1);
+        assertThat(b.check(1).clashCount()).isEqualTo(2);
+        // build still keeps the last of each prefix (what a single edit relies on), after a check or not
+        CoverageSet s = b.build();
+        assertThat(s.match(ip("10.1.1.1")).site()).isEqualTo("mux");
+        assertThat(s).isEqualTo(set("10.0.0.0/8", "khi", "2001:db8::/32", "lhe", "10.0.0.0/8", "khi", "11.0.0.0/8",
+                "isb", "2001:db8::/32", "pew", "::ffff:10.0.0.0/104", "mux"));
+        b.add("12.0.0.0/8", "isb", 8);
+        assertThat(b.check(10).count()).as("a later add is seen").isEqualTo(4);
+
+        CoverageSetBuilder clean = new CoverageSetBuilder().add("10.0.0.0/8", "khi", 1).add("10.0.0.0/9", "khi", 2);
+        assertThat(clean.check(10).clashes()).isEmpty();
+        assertThat(clean.check(10).repeats()).isZero();
+    }
+
+    @Test
+    void forEachOfARangeListsThatSliceInOrder() {
+        CoverageSet s = set("10.0.0.0/8", "khi", "2001:db8::/32", "lhe", "10.1.0.0/16", "isb", "2001:db8:1::/48", "pew",
+                "192.0.2.0/24", "mux");
+        List<String> all = new ArrayList<>();
+        s.forEach((c, site) -> all.add(c + "," + site));
+        for (int from = 0; from <= s.size(); from++) {
+            for (int to = from; to <= s.size(); to++) {
+                List<String> part = new ArrayList<>();
+                s.forEach(from, to, (c, site) -> part.add(c + "," + site));
+                assertThat(part).isEqualTo(all.subList(from, to));
+            }
+        }
+        assertThatThrownBy(() -> s.forEach(0, 6, (c, site) -> { })).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void builderValidation() {
         CoverageSetBuilder b = new CoverageSetBuilder();
         assertThatThrownBy(() -> b.add("10.0.0.1/8", "khi")).isInstanceOf(IllegalArgumentException.class)
