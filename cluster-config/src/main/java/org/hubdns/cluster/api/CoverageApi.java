@@ -210,18 +210,6 @@ public final class CoverageApi {
         pump[0].run();
     }
 
-    /** {@code ?dryRun=true}: validate and report, store nothing; absent or false: the real thing. */
-    private static boolean dryRun(RoutingContext ctx) {
-        String v = ctx.queryParams().get("dryRun");
-        if (v == null || v.equals("false")) {
-            return false;
-        }
-        if (v.equals("true")) {
-            return true;
-        }
-        throw ApiException.badRequest("dryRun", "'dryRun' must be true or false, not '" + v + "'");
-    }
-
     /** The builder says "site" in its messages about site names; everything else is about the CIDR. */
     private static String fieldOf(IllegalArgumentException e) {
         return String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("site") ? "site" : "cidr";
@@ -261,7 +249,7 @@ public final class CoverageApi {
         req.pause();
         vertx.executeBlocking(() -> {
             Auth.requireOperator(auth.authenticate(ctx));
-            return dryRun(ctx);
+            return RegistryApi.dryRun(ctx);
         }, false).onComplete(r -> {
             if (r.failed()) {
                 closeAfterResponse(ctx);
