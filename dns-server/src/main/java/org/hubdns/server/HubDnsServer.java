@@ -253,9 +253,9 @@ public final class HubDnsServer {
             }
         }
         if (admin.generatedAt() != null) {
-            // printed this once; the cluster keeps only its hash
-            LOG.info("generated the cluster's admin token {} (stored in {}; keep it secret; every member accepts "
-                    + "it; set {} to choose your own)", admin.generatedToken(), admin.generatedAt(), AdminTokens.ENV);
+            // where, never what: log lines end up in journald and log shippers, the token only in its 0600 file
+            LOG.info("generated the cluster's admin token into {} (keep it secret; every member accepts it; set {} "
+                    + "to choose your own)", admin.generatedAt(), AdminTokens.ENV);
         }
         serving = true;
         notReady = null;
