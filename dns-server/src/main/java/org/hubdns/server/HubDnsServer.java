@@ -275,7 +275,17 @@ public final class HubDnsServer {
         Stored held = registry.offer(Kind.ZONES, z.name(), z, (mine, cur) ->
                 Serials.greater(z.serial(), Json.read(cur.body(), StoredZone.class).serial()));
         StoredZone now = Json.read(held.body(), StoredZone.class);
-        if (held.deleted()) {
+        if (z.source().equals(ZoneSources.DEMO_SOURCE)) {
+            // the demo has no file to edit: the cluster's newer copy (an upload, say) is what the operator chose
+            if (held.deleted()) {
+                LOG.info("demo zone {} not loaded: an operator deleted it (at serial {}); upload a zone with a higher "
+                        + "serial (PUT /v1/zones/{}) to serve it again", z.name(), now.serial(), z.name());
+            } else if (!now.equals(z) && !now.text().equals(z.text())) {
+                LOG.info("demo zone {} (serial {}) not loaded: the cluster serves serial {} from {}; upload a zone "
+                        + "with a higher serial (PUT /v1/zones/{}) to change it", z.name(), z.serial(), now.serial(),
+                        now.source(), z.name());
+            }
+        } else if (held.deleted()) {
             LOG.warn("zone {} from {} has serial {}, not above the serial {} it had when an operator deleted it; "
                     + "raise the serial to serve it again", z.name(), z.source(), z.serial(), now.serial());
         } else if (!now.equals(z) && !now.text().equals(z.text())) {
