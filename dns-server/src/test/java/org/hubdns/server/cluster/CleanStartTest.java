@@ -34,7 +34,8 @@ import org.xbill.DNS.Type;
  * --demo} as a real JVM that generates the admin token, then a second member joining it, both used
  * (HTTP on fresh connections, /metrics, DNS), print no WARN or ERROR line and no stack trace, and
  * neither the admin token nor its SHA-256 appears in any line; the generating member says where the
- * token is.
+ * token is. A --demo start after the README's example zone replaced the demo's says so at INFO, with
+ * what to do (there is no file whose serial to raise).
  */
 class CleanStartTest {
     private static final Duration START = Duration.ofSeconds(60);
@@ -94,6 +95,26 @@ class CleanStartTest {
             assertThat(lines).as("member %d: no admin token or hash in the log", p.member)
                     .noneMatch(l -> l.contains(token) || l.toLowerCase().contains(hash));
         }
+
+        // the README's example zone replaces the demo's; a later --demo start says so, and how to change it
+        HttpResponse<String> up = send(http1, "PUT", "/v1/zones/pk-hub.example", token, "text/dns",
+                Files.readString(Path.of("..", "examples", "pk-hub.example.zone")));
+        assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
+        for (MemberProcess p : List.of(second, first)) {
+            p.process.destroy();
+            assertThat(p.process.waitFor(30, TimeUnit.SECONDS)).as(p.tail()).isTrue();
+        }
+        MemberProcess again = spawn(3, List.of("--demo", "--dns-port", "" + dns1, "--http-port", "" + http1,
+                "--cluster-port", "" + cluster1, "--data-dir", data1.toString()));
+        again.awaitReady(START);
+        use(http1, dns1, token);
+        Thread.sleep(500);
+        List<String> lines = again.lines();
+        assertThat(lines).as(again.tail()).noneMatch(l -> NOT_CLEAN.matcher(l).matches())
+                .noneMatch(l -> l.contains("in the file"))
+                .anyMatch(l -> l.contains(" INFO ") && l.contains("demo zone pk-hub.example. (serial 2024060101) not "
+                        + "loaded: the cluster serves serial 2024060102") && l.contains("PUT /v1/zones/"))
+                .noneMatch(l -> l.contains(token) || l.toLowerCase().contains(hash));
     }
 
     /** What an operator does first: the API over several connections, the dashboard's data, /metrics, DNS. */
@@ -111,12 +132,21 @@ class CleanStartTest {
         }
     }
 
-    /** Each request on a connection of its own, as separate curl calls make them. */
     private static HttpResponse<String> get(int port, String path, String token) throws Exception {
+        return send(port, "GET", path, token, null, null);
+    }
+
+    /** Each request on a connection of its own, as separate curl calls make them. */
+    private static HttpResponse<String> send(int port, String method, String path, String token, String type,
+            String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(15));
+                .timeout(Duration.ofSeconds(15)).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
+        }
+        if (type != null) {
+            b.header("Content-Type", type);
         }
         HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         return fresh.send(b.build(), HttpResponse.BodyHandlers.ofString());
