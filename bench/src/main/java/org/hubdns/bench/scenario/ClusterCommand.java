@@ -160,19 +160,29 @@ final class ClusterCommand implements Callable<Integer> {
             RunResult r = bg.get((long) ((after + 30) * 1000) + s.timeoutNanos() / 1_000_000);
             Window before = Window.of(r.timeline(), 0, killSecond, n);
             Window afterKill = Window.of(r.timeline(), killSecond, Double.MAX_VALUE, n);
+            // answers and timeouts after the kill: the run's totals less the timeline up to the kill (the
+            // timeline leaves out a last sliver of the drain, where the victim's last timeouts fall)
+            long[] answeredAfter = new long[n];
+            long[] lostAfter = new long[n];
+            long timeoutsAfter = 0;
+            for (int i = 0; i < n; i++) {
+                answeredAfter[i] = r.receivedBy()[i] - before.receivedBy()[i];
+                lostAfter[i] = r.lostBy()[i] - before.lostBy()[i];
+                timeoutsAfter += lostAfter[i];
+            }
             List<Map<String, Object>> perServer = new ArrayList<>();
             long survivorsLost = 0;
             for (int i = 0; i < n; i++) {
                 boolean dead = killed.contains(i);
                 if (!dead) {
-                    survivorsLost += afterKill.lostBy()[i];
+                    survivorsLost += lostAfter[i];
                 }
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("server", hostPort(s.servers().get(i)));
                 m.put("answeredBefore", before.receivedBy()[i]);
                 m.put("lostBefore", before.lostBy()[i]);
-                m.put("answeredAfter", afterKill.receivedBy()[i]);
-                m.put("lostAfter", afterKill.lostBy()[i]);
+                m.put("answeredAfter", answeredAfter[i]);
+                m.put("lostAfter", lostAfter[i]);
                 m.put("killed", dead);
                 perServer.add(m);
             }
@@ -181,7 +191,7 @@ final class ClusterCommand implements Callable<Integer> {
             sc.put("killed", what);
             sc.put("killAtSecond", FailoverCommand.round(killSecond));
             sc.put("timeoutsBefore", before.lost());
-            sc.put("timeoutsAfter", afterKill.lost());
+            sc.put("timeoutsAfter", timeoutsAfter);
             sc.put("timeoutsAfterOnSurvivors", survivorsLost);
             sc.put("answerChangesBefore", before.answerChanges());
             sc.put("answerChangesAfter", afterKill.answerChanges());
@@ -193,7 +203,7 @@ final class ClusterCommand implements Callable<Integer> {
             console.summary(report);
             out.println(String.format(Locale.ROOT, "  %-13s %s at %.1f s; timeouts before %d, after %d (%d on the "
                     + "surviving members); answer changes before %d, after %d; not NOERROR after %d", "cluster", what,
-                    killSecond, before.lost(), afterKill.lost(), survivorsLost, before.answerChanges(),
+                    killSecond, before.lost(), timeoutsAfter, survivorsLost, before.answerChanges(),
                     afterKill.answerChanges(), afterKill.errors()));
             if (load.reportDir() != null) {
                 ReportFiles.write(load.reportDir(), report);

@@ -103,6 +103,9 @@ class ClusterScenarioTest {
         assertThat(sc.path("timeoutsAfterOnSurvivors").asLong()).isEqualTo(survivor.path("lostAfter").asLong());
         assertThat(sc.path("timeoutsAfter").asLong()).isEqualTo(survivor.path("lostAfter").asLong()
                 + killed.path("lostAfter").asLong());
+        JsonNode report = new ObjectMapper().readTree(reportDir.resolve("report.json").toFile());
+        assertThat(sc.path("timeoutsBefore").asLong() + sc.path("timeoutsAfter").asLong())
+                .as("every timeout of the run is before or after the kill").isEqualTo(report.path("lost").asLong());
 
         for (String f : List.of("report.json", "report.html")) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(reportDir.resolve(f))))
