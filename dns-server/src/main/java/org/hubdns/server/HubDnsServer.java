@@ -277,13 +277,14 @@ public final class HubDnsServer {
         StoredZone now = Json.read(held.body(), StoredZone.class);
         if (z.source().equals(ZoneSources.DEMO_SOURCE)) {
             // the demo has no file to edit: the cluster's newer copy (an upload, say) is what the operator chose
+            String path = z.name().endsWith(".") ? z.name().substring(0, z.name().length() - 1) : z.name();
             if (held.deleted()) {
                 LOG.info("demo zone {} not loaded: an operator deleted it (at serial {}); upload a zone with a higher "
-                        + "serial (PUT /v1/zones/{}) to serve it again", z.name(), now.serial(), z.name());
+                        + "serial (PUT /v1/zones/{}) to serve it again", z.name(), now.serial(), path);
             } else if (!now.equals(z) && !now.text().equals(z.text())) {
                 LOG.info("demo zone {} (serial {}) not loaded: the cluster serves serial {} from {}; upload a zone "
                         + "with a higher serial (PUT /v1/zones/{}) to change it", z.name(), z.serial(), now.serial(),
-                        now.source(), z.name());
+                        now.source(), path);
             }
         } else if (held.deleted()) {
             LOG.warn("zone {} from {} has serial {}, not above the serial {} it had when an operator deleted it; "
