@@ -19,6 +19,7 @@ import org.hubdns.geo.GeoIpDatabase;
 import org.hubdns.geo.GeoIpLocator;
 import org.hubdns.geo.InvalidGeoIpException;
 import org.hubdns.http.ApiException;
+import org.hubdns.http.Problem;
 import org.hubdns.steering.GeoLocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,6 +127,15 @@ final class GeoIpData {
         // a route of its own first: the token is checked before up to 200 MiB of body is read
         router.put("/v1/geoip").handler(ctx -> {
             if (api.operatorOrRefuse(ctx)) {
+                ctx.next();
+            }
+        });
+        // the router's own 413 names the JSON and zone limits; this route's is its own
+        router.put("/v1/geoip").failureHandler(ctx -> {
+            if (ctx.statusCode() == 413) {
+                Problem.send(ctx, 413, "Content Too Large", "a GeoIP database upload is limited to "
+                        + (MAX_BYTES >> 20) + " MiB; the current database keeps serving");
+            } else {
                 ctx.next();
             }
         });

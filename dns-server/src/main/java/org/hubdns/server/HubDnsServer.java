@@ -262,9 +262,9 @@ public final class HubDnsServer {
             }
         }
         if (admin.generatedAt() != null) {
-            // printed this once; the cluster keeps only its hash
-            LOG.info("generated the cluster's admin token {} (stored in {}; keep it secret; every member accepts "
-                    + "it; set {} to choose your own)", admin.generatedToken(), admin.generatedAt(), AdminTokens.ENV);
+            // where, never what: log lines end up in journald and log shippers, the token only in its 0600 file
+            LOG.info("generated the cluster's admin token into {} (keep it secret; every member accepts it; set {} "
+                    + "to choose your own)", admin.generatedAt(), AdminTokens.ENV);
         }
         serving = true;
         notReady = null;
@@ -284,7 +284,18 @@ public final class HubDnsServer {
         Stored held = registry.offer(Kind.ZONES, z.name(), z, (mine, cur) ->
                 Serials.greater(z.serial(), Json.read(cur.body(), StoredZone.class).serial()));
         StoredZone now = Json.read(held.body(), StoredZone.class);
-        if (held.deleted()) {
+        if (z.source().equals(ZoneSources.DEMO_SOURCE)) {
+            // the demo has no file to edit: the cluster's newer copy (an upload, say) is what the operator chose
+            String path = z.name().endsWith(".") ? z.name().substring(0, z.name().length() - 1) : z.name();
+            if (held.deleted()) {
+                LOG.info("demo zone {} not loaded: an operator deleted it (at serial {}); upload a zone with a higher "
+                        + "serial (PUT /v1/zones/{}) to serve it again", z.name(), now.serial(), path);
+            } else if (!now.equals(z) && !now.text().equals(z.text())) {
+                LOG.info("demo zone {} (serial {}) not loaded: the cluster serves serial {} from {}; upload a zone "
+                        + "with a higher serial (PUT /v1/zones/{}) to change it", z.name(), z.serial(), now.serial(),
+                        now.source(), path);
+            }
+        } else if (held.deleted()) {
             LOG.warn("zone {} from {} has serial {}, not above the serial {} it had when an operator deleted it; "
                     + "raise the serial to serve it again", z.name(), z.source(), z.serial(), now.serial());
         } else if (!now.equals(z) && !now.text().equals(z.text())) {

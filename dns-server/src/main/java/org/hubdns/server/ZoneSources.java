@@ -20,6 +20,8 @@ import org.xbill.DNS.Name;
 final class ZoneSources {
     static final Name DEMO_ORIGIN = Name.fromConstantString("pk-hub.example.");
     private static final String DEMO_RESOURCE = "/demo/pk-hub.example.zone";
+    /** The {@code source} of the built-in demo zone (there is no file behind it). */
+    static final String DEMO_SOURCE = "demo";
 
     private final Path directory;
     private final boolean demo;
@@ -33,7 +35,7 @@ final class ZoneSources {
     List<ZoneContent> load() throws ZoneLoadException {
         List<ZoneContent> zones = new ArrayList<>();
         if (demo) {
-            zones.add(ZoneParser.parseText(demoText(), DEMO_ORIGIN, "demo"));
+            zones.add(ZoneParser.parseText(demoText(), DEMO_ORIGIN, DEMO_SOURCE));
         }
         if (directory != null) {
             if (!Files.isDirectory(directory)) {

@@ -180,15 +180,24 @@ public final class LoadRun {
         while (!finished) {
             long wait = next - System.nanoTime();
             try {
-                all.get(Math.max(wait, 0), TimeUnit.NANOSECONDS);
-                finished = true;
+                // a mark asked for in the warm-up waits for the sample at its end
+                boolean warmup = System.nanoTime() - measureStart < 0;
+                (warmup ? all : CompletableFuture.anyOf(all, control.wake())).get(Math.max(wait, 0),
+                        TimeUnit.NANOSECONDS);
+                finished = all.isDone();
+                if (finished) {
+                    all.get(); // rethrows a loop's failure
+                }
             } catch (TimeoutException e) {
                 // a second has passed: sample below
             } catch (ExecutionException e) {
+                control.ended();
                 throw new IllegalStateException("an event loop failed", e.getCause());
             }
             long now = System.nanoTime();
-            if (!finished && now - next < 0) {
+            // a scenario's mark is taken only once measuring (the timeline starts there)
+            boolean mark = control.markPending() && now - measureStart >= 0;
+            if (!finished && now - next < 0 && !mark) {
                 continue;
             }
             Sample sum = sampleAll(s, drivers);
@@ -218,14 +227,18 @@ public final class LoadRun {
             }
             lastSample = now;
             lastSentNow = now;
-            next += SECOND;
-            while (next - now < 0) {
+            if (mark) {
+                control.marked(now);
+            }
+            // a mark between two seconds leaves the once-a-second cadence as it was
+            while (next - now <= 0) {
                 next += SECOND;
             }
             if (now - measureStart < 0 && next - measureStart > 0) {
                 next = measureStart; // one sample exactly at the end of the warm-up: no interval straddles it
             }
         }
+        control.ended();
         return collect(s, drivers, total, timeline, measureStart, sendEnd, epoll, control.stopRequested(),
                 lastSentNow);
     }

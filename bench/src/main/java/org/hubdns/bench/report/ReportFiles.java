@@ -7,9 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.hubdns.bench.BenchInputException;
 
-/** Writes report.json and report.html into the report directory (each written whole, then renamed into place). */
+/**
+ * Writes report.json and report.html into the report directory (each written whole, then renamed
+ * into place), readable by all (0644) like any file a shell would write: a temporary file starts
+ * 0600, which would leave the report unreadable to a web server or a colleague.
+ */
 public final class ReportFiles {
     public static final String JSON = "report.json";
     public static final String HTML = "report.html";
@@ -43,6 +49,9 @@ public final class ReportFiles {
     private static void atomically(Path target, String text) throws IOException {
         Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        if (Files.getFileAttributeView(tmp, PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+        }
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

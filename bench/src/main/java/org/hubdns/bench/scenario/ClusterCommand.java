@@ -1,5 +1,6 @@
 package org.hubdns.bench.scenario;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -10,7 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.hubdns.bench.BenchInputException;
 import org.hubdns.bench.Console;
 import org.hubdns.bench.CtrlC;
@@ -30,8 +34,10 @@ import picocli.CommandLine.Option;
 
 /**
  * Load spread over three members while one is killed: the operator names its pid, or the
- * scenario starts three members itself and kills the third. Reports timeouts and answer changes
- * before and after, per server.
+ * scenario starts three members itself and kills the third. The killed member's {@code --server}
+ * is the one its process listens on (its sockets in {@code /proc}); the run's timeline is cut at
+ * the kill, so the answers and timeouts of each member are counted from that instant. Reports
+ * timeouts and answer changes before and after, per server.
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Spread load over cluster members and kill one; report timeouts and answer changes.",
@@ -91,6 +97,7 @@ final class ClusterCommand implements Callable<Integer> {
             throw new BenchInputException("--start-members picks its members' addresses itself; leave out --server");
         }
         ProcessHandle victim = null;
+        Set<Integer> killed = new TreeSet<>();
         if (pid != null) {
             victim = checkPid(pid);
         }
@@ -111,18 +118,20 @@ final class ClusterCommand implements Callable<Integer> {
                         + members.members().get(0).httpPort()), token);
                 sites = SiteMap.fromNodes(api.nodes(), "the started members' API");
                 victim = members.members().get(LocalMembers.COUNT - 1).process().toHandle();
+                killed.add(LocalMembers.COUNT - 1);
             } else {
                 base = load.settings();
                 if (base.servers().size() < 2) {
                     throw new BenchInputException("give the members as --server (two or more, one of them the "
                             + "member with --pid " + pid + ")");
                 }
+                killed.addAll(serversOf(pid, base.servers(), base.tcp()));
                 sites = load.siteMap(load.adminApi());
             }
             if (load.reportDir() != null) {
                 ReportFiles.checkWritable(load.reportDir());
             }
-            return run(base, sites, victim, members);
+            return run(base, sites, victim, killed, members);
         } finally {
             if (members != null) {
                 members.close();
@@ -131,36 +140,49 @@ final class ClusterCommand implements Callable<Integer> {
         }
     }
 
-    private int run(RunSettings base, SiteMap sites, ProcessHandle victim, LocalMembers members) throws Exception {
+    private int run(RunSettings base, SiteMap sites, ProcessHandle victim, Set<Integer> killed, LocalMembers members)
+            throws Exception {
         RunSettings s = base.withDuration(base.warmupNanos(), (long) ((killAfter + after) * 1e9));
         Console console = new Console(out, load.quiet());
         Instant started = Instant.now();
         BackgroundRun bg = new BackgroundRun(s, console, p -> { });
         try (CtrlC ctrlC = new CtrlC(bg.control, s.timeoutNanos() / 1_000_000 + 10_000)) {
             Progress p = FailoverCommand.waitForMeasured(bg, killAfter, base.warmupNanos() / 1e9 + killAfter + 30);
-            long killAt = System.nanoTime();
+            // the timeline's interval ends here, so every answer and timeout after it is counted as after the kill
+            long killAt = bg.control.markNow().get(10, TimeUnit.SECONDS);
             boolean sent = signal == Signal.KILL ? victim.destroyForcibly() : victim.destroy();
-            String what = "SIG" + signal + " to pid " + victim.pid() + (members != null ? " (member 3)" : "");
-            out.println("scenario: " + what + " at " + String.format(Locale.ROOT, "%.3f",
-                    (killAt - p.measureStart()) / 1e9) + " s" + (sent ? "" : " (the signal could not be sent)"));
-            RunResult r = bg.get((long) ((after + 30) * 1000) + s.timeoutNanos() / 1_000_000);
-            double killSecond = (killAt - p.measureStart()) / 1e9;
             int n = s.servers().size();
-            Window before = Window.of(r.timeline(), 0, Math.floor(killSecond), n);
-            Window afterKill = Window.of(r.timeline(), Math.floor(killSecond), Double.MAX_VALUE, n);
+            String what = "SIG" + signal + " to pid " + victim.pid() + (members != null ? " (member 3, " : " (")
+                    + String.join(", ", killed.stream().map(i -> hostPort(s.servers().get(i))).toList()) + ")";
+            double killSecond = round3((killAt - p.measureStart()) / 1e9);
+            out.println("scenario: " + what + " at " + String.format(Locale.ROOT, "%.3f", killSecond) + " s"
+                    + (sent ? "" : " (the signal could not be sent)"));
+            RunResult r = bg.get((long) ((after + 30) * 1000) + s.timeoutNanos() / 1_000_000);
+            Window before = Window.of(r.timeline(), 0, killSecond, n);
+            Window afterKill = Window.of(r.timeline(), killSecond, Double.MAX_VALUE, n);
+            // answers and timeouts after the kill: the run's totals less the timeline up to the kill (the
+            // timeline leaves out a last sliver of the drain, where the victim's last timeouts fall)
+            long[] answeredAfter = new long[n];
+            long[] lostAfter = new long[n];
+            long timeoutsAfter = 0;
+            for (int i = 0; i < n; i++) {
+                answeredAfter[i] = r.receivedBy()[i] - before.receivedBy()[i];
+                lostAfter[i] = r.lostBy()[i] - before.lostBy()[i];
+                timeoutsAfter += lostAfter[i];
+            }
             List<Map<String, Object>> perServer = new ArrayList<>();
             long survivorsLost = 0;
             for (int i = 0; i < n; i++) {
-                boolean dead = afterKill.receivedBy()[i] == 0 || (members != null && i == n - 1);
+                boolean dead = killed.contains(i);
                 if (!dead) {
-                    survivorsLost += afterKill.lostBy()[i];
+                    survivorsLost += lostAfter[i];
                 }
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("server", hostPort(s.servers().get(i)));
                 m.put("answeredBefore", before.receivedBy()[i]);
                 m.put("lostBefore", before.lostBy()[i]);
-                m.put("answeredAfter", afterKill.receivedBy()[i]);
-                m.put("lostAfter", afterKill.lostBy()[i]);
+                m.put("answeredAfter", answeredAfter[i]);
+                m.put("lostAfter", lostAfter[i]);
                 m.put("killed", dead);
                 perServer.add(m);
             }
@@ -169,7 +191,7 @@ final class ClusterCommand implements Callable<Integer> {
             sc.put("killed", what);
             sc.put("killAtSecond", FailoverCommand.round(killSecond));
             sc.put("timeoutsBefore", before.lost());
-            sc.put("timeoutsAfter", afterKill.lost());
+            sc.put("timeoutsAfter", timeoutsAfter);
             sc.put("timeoutsAfterOnSurvivors", survivorsLost);
             sc.put("answerChangesBefore", before.answerChanges());
             sc.put("answerChangesAfter", afterKill.answerChanges());
@@ -181,7 +203,7 @@ final class ClusterCommand implements Callable<Integer> {
             console.summary(report);
             out.println(String.format(Locale.ROOT, "  %-13s %s at %.1f s; timeouts before %d, after %d (%d on the "
                     + "surviving members); answer changes before %d, after %d; not NOERROR after %d", "cluster", what,
-                    killSecond, before.lost(), afterKill.lost(), survivorsLost, before.answerChanges(),
+                    killSecond, before.lost(), timeoutsAfter, survivorsLost, before.answerChanges(),
                     afterKill.answerChanges(), afterKill.errors()));
             if (load.reportDir() != null) {
                 ReportFiles.write(load.reportDir(), report);
@@ -192,7 +214,41 @@ final class ClusterCommand implements Callable<Integer> {
         }
     }
 
-    /** The pid must be a live process other than this one or its parent, and look like a hubdns member. */
+    /**
+     * The indexes of the {@code --server} addresses the process listens on (UDP, or TCP with
+     * {@code --tcp}): the member the kill takes out. One at least, else the pid is not one of them.
+     */
+    static Set<Integer> serversOf(long pid, List<InetSocketAddress> servers, boolean tcp) throws BenchInputException {
+        Set<InetSocketAddress> bound;
+        try {
+            bound = ProcessSockets.listening(pid, tcp);
+        } catch (IOException | RuntimeException e) {
+            throw new BenchInputException("--pid " + pid + ": cannot see which addresses it listens on (" + e
+                    + "); the scenario reads /proc/" + pid + "/fd and /proc/" + pid + "/net (Linux), so run it as "
+                    + "the member's user or as root");
+        }
+        Set<Integer> out = new TreeSet<>();
+        for (int i = 0; i < servers.size(); i++) {
+            for (InetSocketAddress b : bound) {
+                if (ProcessSockets.serves(b, servers.get(i))) {
+                    out.add(i);
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new BenchInputException("--pid " + pid + " listens on none of the --server addresses ("
+                    + String.join(", ", servers.stream().map(ClusterCommand::hostPort).toList()) + "; it listens on "
+                    + (bound.isEmpty() ? "nothing" : String.join(", ", bound.stream().map(ClusterCommand::hostPort)
+                            .distinct().toList())) + "): give the pid of one of the members under load");
+        }
+        return out;
+    }
+
+    /**
+     * The pid must be a live process other than this one or its parent; which member it is (and that
+     * it is one) is told by its sockets, see {@link #serversOf}. (Not by its command line: Java reads
+     * only the first 4 KiB of it, and a member's classpath is often longer.)
+     */
     private static ProcessHandle checkPid(long pid) throws BenchInputException {
         ProcessHandle self = ProcessHandle.current();
         Optional<ProcessHandle> h = ProcessHandle.of(pid);
@@ -202,16 +258,11 @@ final class ClusterCommand implements Callable<Integer> {
         if (pid == self.pid() || self.parent().map(pp -> pp.pid() == pid).orElse(false)) {
             throw new BenchInputException("--pid " + pid + " is this benchmark or its shell, not a member");
         }
-        Optional<String> cmd = h.get().info().commandLine();
-        if (cmd.isPresent() && !cmd.get().contains("hubdns") && !cmd.get().contains("org.hubdns")) {
-            throw new BenchInputException("--pid " + pid + " does not look like a hubdns member (its command line: "
-                    + abbreviate(cmd.get()) + ")");
-        }
         return h.get();
     }
 
-    private static String abbreviate(String s) {
-        return s.length() > 120 ? s.substring(0, 117) + "..." : s;
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 
     private static String hostPort(InetSocketAddress a) {

@@ -42,8 +42,11 @@ final class LocalMembers implements AutoCloseable {
         Path dir;
         try {
             dir = Files.createTempDirectory("hubdns-bench-cluster");
-            Files.writeString(dir.resolve("admin.token"), HexFormat.of().formatHex(
-                    SecureRandom.getInstanceStrong().generateSeed(24)) + "\n");
+            // the members' admin token: for their owner only, like the admin.token hubdns writes itself
+            Path token = Files.createFile(dir.resolve("admin.token"), java.nio.file.attribute.PosixFilePermissions
+                    .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(token, HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(24))
+                    + "\n");
         } catch (IOException | java.security.NoSuchAlgorithmException e) {
             throw new BenchInputException("cannot prepare a temporary directory for the members: " + e.getMessage());
         }

@@ -21,10 +21,10 @@ public final class AdminTokens {
     static final String KEY = "admin-token-sha256";
 
     /**
-     * The hash in force; when this start generated the token, the token itself (to print once) and
-     * the file it was written to, else nulls.
+     * The hash in force, and the file the token was written to when this start generated it (else
+     * null). The token itself is not returned: it is shown to no one but the file's reader.
      */
-    public record Resolved(String sha256, Path generatedAt, String generatedToken) {
+    public record Resolved(String sha256, Path generatedAt) {
     }
 
     private AdminTokens() {
@@ -61,16 +61,16 @@ public final class AdminTokens {
                 throw new IOException("the admin token from " + origin + " is not the one this cluster uses; give "
                         + "every member the same token (or none: members then take the cluster's)");
             }
-            return new Resolved(hash, null, null);
+            return new Resolved(hash, null);
         }
         if (clusterHash != null) {
-            return new Resolved(clusterHash, null, null);
+            return new Resolved(clusterHash, null);
         }
         String token = Tokens.generate();
         String hash = Tokens.sha256(token);
         String won = publish(registry, hash);
         if (!won.equals(hash)) {
-            return new Resolved(won, null, null); // another member generated one at the same moment
+            return new Resolved(won, null); // another member generated one at the same moment
         }
         Files.createDirectories(dataDir);
         Path path = dataDir.resolve("admin.token");
@@ -78,7 +78,7 @@ public final class AdminTokens {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
         Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
-        return new Resolved(hash, path, token);
+        return new Resolved(hash, path);
     }
 
     private static String publish(Registry registry, String hash) {

@@ -50,6 +50,7 @@ final class MemberProcess {
         cmd.add("serve");
         cmd.addAll(serveArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        pb.environment().remove(org.hubdns.cluster.api.AdminTokens.ENV); // only what the test gives
         pb.environment().putAll(env);
         return new MemberProcess(member, pb.start());
     }
@@ -83,6 +84,11 @@ final class MemberProcess {
                 TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
             }
         }
+    }
+
+    /** Everything the member printed so far (standard output and error), line by line. */
+    synchronized List<String> lines() {
+        return List.copyOf(lines);
     }
 
     synchronized String tail() {
