@@ -256,13 +256,14 @@ public final class CoverageSetBuilder {
             int j = i + 1;
             int clash = -1;
             while (j < order.length && cmp.applyAsInt(order[i], order[j]) == 0) {
-                if (clash < 0 && sites[order[j]] != sites[order[i]]) {
+                if (sites[order[j]] == sites[order[i]]) {
+                    repeats[0]++; // a repeat is the same prefix with the same site; another site is a clash
+                } else if (clash < 0) {
                     clash = order[j];
                 }
                 j++;
             }
             distinct++;
-            repeats[0] += j - i - 1;
             if (clash >= 0) {
                 if (found[0] == pairs[0].length) {
                     pairs[0] = Arrays.copyOf(pairs[0], grow(found[0]));

@@ -128,7 +128,7 @@ class CoverageSetTest {
         assertThat(c.ipv4()).isEqualTo(2);
         assertThat(c.ipv6()).isEqualTo(1);
         assertThat(c.count()).isEqualTo(3);
-        assertThat(c.repeats()).isEqualTo(4); // every entry past the first of its prefix, clashing or not
+        assertThat(c.repeats()).isEqualTo(2); // same prefix, same site as its first entry; another site is a clash
         assertThat(c.clashCount()).isEqualTo(2);
         // in the order of the line that clashed; each names the first entry of the prefix
         assertThat(c.clashes()).containsExactly(

@@ -317,6 +317,7 @@ class CoverageZonesTest {
         JsonObject report = json(api.send("PUT", "/v1/coverage-zones?dryRun=true", api.admin, "text/csv", bad), 200);
         assertThat(report.getBoolean("valid")).isFalse();
         assertThat(report.getInteger("count")).isEqualTo(2);
+        assertThat(report.getInteger("duplicates")).as("a clash is no duplicate").isZero();
         JsonArray problems = report.getJsonArray("problems");
         assertThat(problems).hasSize(4);
         assertThat(problems.getString(0)).contains("line 2").contains("host bits");
