@@ -1,5 +1,6 @@
 package org.hubdns.cluster.store;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
@@ -8,6 +9,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
@@ -20,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -37,6 +40,8 @@ public final class Registry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
     private static final String MEMBER_MAP = "members";
     private static final int CAS_ATTEMPTS = 64;
+    /** Maps of live state that their writers publish again (config patterns: "*" ends a prefix). */
+    private static final List<String> LIVE_MAPS = List.of(MEMBER_MAP, "health-*", "node-load");
 
     private final HazelcastInstance hz;
     private final LocalStore local;
@@ -137,7 +142,7 @@ public final class Registry implements AutoCloseable {
         defaults.getMergePolicyConfig().setPolicy(VersionMergePolicy.class.getName());
         // live state that its writers publish again (members' info, the health checker's verdicts,
         // heartbeats and load reports) holds no versioned values: after a split, either copy will do
-        for (String live : new String[] {MEMBER_MAP, "health-*", "node-load"}) {
+        for (String live : LIVE_MAPS) {
             MapConfig m = new MapConfig(live).setBackupCount(1);
             m.getMergePolicyConfig().setPolicy(com.hazelcast.spi.merge.PassThroughMergePolicy.class.getName());
             c.addMapConfig(m);
@@ -367,8 +372,79 @@ public final class Registry implements AutoCloseable {
         return out;
     }
 
-    public HazelcastInstance hazelcast() {
-        return hz;
+    /**
+     * Every live value of {@code kind} as the cluster has it now (a network call: for a miss in
+     * the view that must not wait for the next one, like a partner created a moment ago).
+     */
+    public <T> List<T> readAll(Kind kind, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        maps.get(kind).values().forEach(v -> {
+            Stored s = Stored.decode(v);
+            if (!s.deleted()) {
+                out.add(Json.read(s.body(), type));
+            }
+        });
+        return out;
+    }
+
+    // ---- the cluster itself, for live state kept outside the registry (the health checker's
+    // verdicts, heartbeats and load reports; the dashboard's member list): Hazelcast is reached
+    // only through these, so that joining, config and shutdown stay in this package ----
+
+    /** The members, the oldest first. */
+    public Set<Member> clusterMembers() {
+        return hz.getCluster().getMembers();
+    }
+
+    /** This member's cluster address as Hazelcast prints it ("[127.0.0.1]:5701"). */
+    public String localClusterAddress() {
+        return hz.getCluster().getLocalMember().getAddress().toString();
+    }
+
+    /**
+     * A map of live state: not versioned, not persisted, either copy kept after a split (its
+     * writers publish it again). Only the names configured so ("health-*", "node-load").
+     */
+    public <K, V> IMap<K, V> liveMap(String name) {
+        boolean live = LIVE_MAPS.stream().anyMatch(p -> p.endsWith("*")
+                ? name.startsWith(p.substring(0, p.length() - 1)) : p.equals(name));
+        if (!live || name.equals(MEMBER_MAP)) {
+            throw new IllegalArgumentException("'" + name + "' is not a live-state map");
+        }
+        return hz.getMap(name);
+    }
+
+    /** Runs tasks on chosen members (for asking a member what only it knows). */
+    public IExecutorService executor(String name) {
+        return hz.getExecutorService(name);
+    }
+
+    public UUID addMembershipListener(MembershipListener listener) {
+        return hz.getCluster().addMembershipListener(listener);
+    }
+
+    public void removeMembershipListener(UUID id) {
+        hz.getCluster().removeMembershipListener(id);
+    }
+
+    /**
+     * Makes {@code value} reachable under {@code key} by tasks run on this member
+     * ({@link #executor}), which find it in Hazelcast's user context; null removes it.
+     */
+    public void shareWithTasks(String key, Object value) {
+        if (value == null) {
+            hz.getUserContext().remove(key);
+        } else {
+            hz.getUserContext().put(key, value);
+        }
+    }
+
+    /**
+     * Stops this member at once, as a kill would: nothing copied to the data dir, no graceful
+     * leave (for tests of a member lost).
+     */
+    public void terminate() {
+        hz.getLifecycleService().terminate();
     }
 
     // ---- writes (never on an event loop) ----
