@@ -3,10 +3,6 @@ package org.hubdns.cluster.store;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
-import com.hazelcast.config.MapConfig;
-import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
@@ -38,10 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Registry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
-    private static final String MEMBER_MAP = "members";
     private static final int CAS_ATTEMPTS = 64;
-    /** Maps of live state that their writers publish again (config patterns: "*" ends a prefix). */
-    private static final List<String> LIVE_MAPS = List.of(MEMBER_MAP, "health-*", "node-load");
 
     private final HazelcastInstance hz;
     private final LocalStore local;
@@ -81,7 +74,7 @@ public final class Registry implements AutoCloseable {
         LocalStore local = LocalStore.open(settings.dataDir());
         HazelcastInstance hz;
         try {
-            hz = Hazelcast.newHazelcastInstance(config(settings));
+            hz = Hazelcast.newHazelcastInstance(MemberConfig.of(settings));
         } catch (RuntimeException e) {
             local.close();
             throw new IOException("cannot start the cluster member on " + settings.bind().getHostAddress() + ":"
@@ -110,45 +103,6 @@ public final class Registry implements AutoCloseable {
             t = t.getCause();
         }
         return t.getMessage() == null ? t.toString() : t.getMessage();
-    }
-
-    static Config config(ClusterSettings s) {
-        Config c = new Config();
-        c.setClusterName(s.clusterName());
-        c.setInstanceName("hubdns-" + s.bind().getHostAddress() + "-" + s.port() + "-" + System.nanoTime());
-        c.setProperty("hazelcast.logging.type", "slf4j");
-        c.setProperty("hazelcast.phone.home.enabled", "false");
-        c.setProperty("hazelcast.shutdownhook.enabled", "false");
-        c.setProperty("hazelcast.socket.bind.any", "false");
-        // a killed member must leave the member list (and its partitions be promoted) within seconds
-        c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-        c.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
-        c.setProperty("hazelcast.wait.seconds.before.join", "1");
-        c.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
-        c.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
-        c.setProperty("hazelcast.partition.count", "71");
-        c.setProperty("hazelcast.prefer.ipv4.stack", Boolean.toString(s.bind() instanceof java.net.Inet4Address));
-        c.getJetConfig().setEnabled(false);
-        NetworkConfig net = c.getNetworkConfig();
-        net.setPort(s.port()).setPortAutoIncrement(false);
-        net.getInterfaces().setEnabled(true).addInterface(s.bind().getHostAddress());
-        JoinConfig join = net.getJoin();
-        join.getMulticastConfig().setEnabled(false);
-        join.getAutoDetectionConfig().setEnabled(false);
-        List<String> members = new ArrayList<>(s.members());
-        members.add(s.bind().getHostAddress() + ":" + s.port());
-        join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(members);
-        MapConfig defaults = c.getMapConfig("default").setBackupCount(1).setAsyncBackupCount(0);
-        defaults.getMergePolicyConfig().setPolicy(VersionMergePolicy.class.getName());
-        // live state that its writers publish again (members' info, the health checker's verdicts,
-        // heartbeats and load reports) holds no versioned values: after a split, either copy will do
-        for (String live : LIVE_MAPS) {
-            MapConfig m = new MapConfig(live).setBackupCount(1);
-            m.getMergePolicyConfig().setPolicy(com.hazelcast.spi.merge.PassThroughMergePolicy.class.getName());
-            c.addMapConfig(m);
-        }
-        Datasets.configure(c);
-        return c;
     }
 
     private void attach() {
@@ -360,7 +314,7 @@ public final class Registry implements AutoCloseable {
     /** Tells the other members what this one serves (e.g. which GeoIP database); not persisted. */
     public void publishMemberInfo(String json) {
         if (!closed) {
-            hz.<String, String>getMap(MEMBER_MAP).set(memberId(), json);
+            hz.<String, String>getMap(MemberConfig.MEMBER_MAP).set(memberId(), json);
         }
     }
 
@@ -368,7 +322,7 @@ public final class Registry implements AutoCloseable {
     public Map<String, String> memberInfos() {
         Set<String> live = new HashSet<>();
         hz.getCluster().getMembers().forEach(m -> live.add(m.getUuid().toString()));
-        Map<String, String> out = new java.util.TreeMap<>(hz.<String, String>getMap(MEMBER_MAP).getAll(live));
+        Map<String, String> out = new java.util.TreeMap<>(hz.<String, String>getMap(MemberConfig.MEMBER_MAP).getAll(live));
         return out;
     }
 
@@ -406,9 +360,7 @@ public final class Registry implements AutoCloseable {
      * writers publish it again). Only the names configured so ("health-*", "node-load").
      */
     public <K, V> IMap<K, V> liveMap(String name) {
-        boolean live = LIVE_MAPS.stream().anyMatch(p -> p.endsWith("*")
-                ? name.startsWith(p.substring(0, p.length() - 1)) : p.equals(name));
-        if (!live || name.equals(MEMBER_MAP)) {
+        if (!MemberConfig.isLiveState(name)) {
             throw new IllegalArgumentException("'" + name + "' is not a live-state map");
         }
         return hz.getMap(name);
