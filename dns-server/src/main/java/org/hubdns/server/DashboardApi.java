@@ -165,7 +165,7 @@ final class DashboardApi {
             infos = Map.of();
         }
         JsonArray list = new JsonArray();
-        for (Member m : registry.hazelcast().getCluster().getMembers()) {
+        for (Member m : registry.clusterMembers()) {
             String id = m.getUuid().toString();
             JsonObject o = new JsonObject().put("id", id)
                     .put("cluster", m.getAddress().getHost() + ":" + m.getAddress().getPort())

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.hubdns.cluster.api.Caller;
+import org.hubdns.cluster.api.RegistryJson;
 import org.hubdns.cluster.api.RegistryService;
 import org.hubdns.cluster.api.Tokens;
 import org.hubdns.cluster.model.CacheNode;
@@ -36,10 +37,10 @@ final class DemoData {
         site(service, "isb", "Islamabad", 33.72, 73.04);
         site(service, "khi", "Karachi", 24.86, 67.01);
         site(service, "lhe", "Lahore", 31.55, 74.34);
-        var platform = service.parsePlatform("video", new JsonObject()
+        var platform = service.checkPlatform(RegistryJson.readPlatform("video", new JsonObject()
                 .put("hostnames", new JsonArray().add("video.pk-hub.example"))
                 .put("ttl", 60).put("answers", 2).put("defaultSite", "isb")
-                .put("fallback", new JsonObject().put("cname", "video.origin.example.")));
+                .put("fallback", new JsonObject().put("cname", "video.origin.example."))));
         if (service.registry().freshView().zones().containsKey("pk-hub.example.")) {
             service.registry().seed(Kind.PLATFORMS, platform.name(), platform);
         }
@@ -49,9 +50,10 @@ final class DemoData {
         for (int i = 0; i < nodes.length; i++) {
             String id = "demo-" + nodes[i][0] + "-" + (i % 2 + 1);
             try {
-                CacheNode n = service.parseNode(id, new JsonObject().put("platform", "video").put("site", nodes[i][0])
-                        .put("addresses", new JsonArray().add(nodes[i][1])).put("weight", 100)
-                        .put("check", new JsonObject().put("type", "none")), new Caller.PartnerCaller(PARTNER), null);
+                CacheNode n = service.checkNode(id, RegistryJson.readNode(new JsonObject().put("platform", "video")
+                        .put("site", nodes[i][0]).put("addresses", new JsonArray().add(nodes[i][1])).put("weight", 100)
+                        .put("check", new JsonObject().put("type", "none")), new Caller.PartnerCaller(PARTNER), null,
+                        service.minProbeIntervalMs()), null);
                 service.registry().seed(Kind.NODES, id, n);
             } catch (RuntimeException e) {
                 LOG.info("demo node {} not seeded: {}", id, e.getMessage());
@@ -60,7 +62,7 @@ final class DemoData {
     }
 
     private static void site(RegistryService service, String name, String city, double lat, double lon) {
-        var s = service.parseSite(name, new JsonObject().put("city", city).put("country", "PK").put("lat", lat)
+        var s = RegistryJson.readSite(name, new JsonObject().put("city", city).put("country", "PK").put("lat", lat)
                 .put("lon", lon));
         service.registry().seed(Kind.SITES, name, s);
     }

@@ -87,7 +87,6 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
     }
 
     private final Registry registry;
-    private final HazelcastInstance hz;
     private final Settings settings;
     private final String me;
     private final IMap<String, String> verdicts;
@@ -115,18 +114,17 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
 
     private HealthChecker(Vertx vertx, Registry registry, Settings settings) {
         this.registry = registry;
-        this.hz = registry.hazelcast();
         this.settings = settings;
         this.me = registry.memberId();
-        this.verdicts = hz.getMap(VERDICTS);
-        this.beats = hz.getMap(BEATS);
-        this.loads = hz.getMap(LOADS);
+        this.verdicts = registry.liveMap(VERDICTS);
+        this.beats = registry.liveMap(BEATS);
+        this.loads = registry.liveMap(LOADS);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hubdns-health");
             t.setDaemon(true);
             return t;
         });
-        String address = hz.getCluster().getLocalMember().getAddress().toString();
+        String address = registry.localClusterAddress();
         this.prober = new Prober(vertx, new Probes(vertx, settings.policy(), settings.probeSource()), verdicts, beats,
                 me, address, stats, () -> beatSeen.put(me, System.nanoTime()));
     }
@@ -139,7 +137,7 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
     }
 
     private void attach() {
-        hz.getUserContext().put(CONTEXT_KEY, this);
+        registry.shareWithTasks(CONTEXT_KEY, this);
         listenerIds[0] = verdicts.addEntryListener(new Events<String>() {
             @Override
             void on(String key, String value) {
@@ -160,7 +158,7 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
                 onLoad(key, value);
             }
         }, true);
-        membershipId = hz.getCluster().addMembershipListener(new MembershipListener() {
+        membershipId = registry.addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent e) {
                 execute(HealthChecker.this::assignDuties);
@@ -304,7 +302,7 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
 
     private List<String> liveMembers() {
         List<String> out = new ArrayList<>();
-        for (Member m : hz.getCluster().getMembers()) {
+        for (Member m : registry.clusterMembers()) {
             if (!m.isLiteMember()) {
                 out.add(m.getUuid().toString());
             }
@@ -442,7 +440,7 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
 
     /** The oldest member removes verdicts of members gone and load reports of nodes gone. */
     private void cleanUp() {
-        Member oldest = hz.getCluster().getMembers().iterator().next();
+        Member oldest = registry.clusterMembers().iterator().next();
         if (!oldest.localMember()) {
             return;
         }
@@ -522,8 +520,8 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
         NodeHealth h = detail.get(node);
         List<String> probers = h == null ? List.of() : h.probers();
         Map<String, Member> byId = new HashMap<>();
-        hz.getCluster().getMembers().forEach(m -> byId.put(m.getUuid().toString(), m));
-        IExecutorService exec = hz.getExecutorService("hubdns-health");
+        registry.clusterMembers().forEach(m -> byId.put(m.getUuid().toString(), m));
+        IExecutorService exec = registry.executor("hubdns-health");
         Map<String, Future<String>> asked = new HashMap<>();
         for (String p : probers) {
             Member m = byId.get(p);
@@ -658,9 +656,9 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
                 }
             }
             if (membershipId != null) {
-                hz.getCluster().removeMembershipListener(membershipId);
+                registry.removeMembershipListener(membershipId);
             }
-            hz.getUserContext().remove(CONTEXT_KEY);
+            registry.shareWithTasks(CONTEXT_KEY, null);
         } catch (RuntimeException e) {
             LOG.debug("health checker not closed cleanly: {}", e.toString());
         }

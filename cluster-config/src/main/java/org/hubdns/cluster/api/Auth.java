@@ -4,7 +4,6 @@ import io.vertx.ext.web.RoutingContext;
 import org.hubdns.cluster.model.Partner;
 import org.hubdns.cluster.store.Kind;
 import org.hubdns.cluster.store.Registry;
-import org.hubdns.cluster.store.Stored;
 import org.hubdns.http.ApiException;
 
 /**
@@ -43,14 +42,7 @@ public final class Auth {
             }
         }
         if (found == null) {
-            java.util.List<Partner> fresh = new java.util.ArrayList<>();
-            registry.hazelcast().<String, String>getMap(Kind.PARTNERS.mapName()).values().forEach(v -> {
-                Stored s = Stored.decode(v);
-                if (!s.deleted()) {
-                    fresh.add(org.hubdns.cluster.store.Json.read(s.body(), Partner.class));
-                }
-            });
-            found = match(hash, fresh);
+            found = match(hash, registry.readAll(Kind.PARTNERS, Partner.class));
         }
         if (found == null) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"hubdns\", error=\"invalid_token\"");

@@ -73,15 +73,15 @@ public final class RegistryApi {
         BodyHandler zone = BodyHandler.create(false).setBodyLimit(ZONE_LIMIT);
 
         operatorResource(router, json, "sites", "site", Kind.SITES, v -> v.sites(),
-                (name, body) -> service.putSite(service.parseSite(name, body)), name -> service.deleteSite(name));
+                (name, body) -> service.putSite(RegistryJson.readSite(name, body)), name -> service.deleteSite(name));
         operatorResource(router, json, "platforms", "platform", Kind.PLATFORMS, v -> v.platforms(),
-                (name, body) -> service.putPlatform(service.parsePlatform(name, body)),
+                (name, body) -> service.putPlatform(service.checkPlatform(RegistryJson.readPlatform(name, body))),
                 name -> service.deletePlatform(name)); // lambdas: the service exists only once the member has joined
 
         router.get("/v1/partners").handler(ctx -> run(ctx, (c, who) -> {
             Auth.requireOperator(who);
             JsonArray out = new JsonArray();
-            sorted(service.registry().freshView().partners()).forEach(p -> out.add(RegistryService.partnerJson(p)));
+            sorted(service.registry().freshView().partners()).forEach(p -> out.add(RegistryJson.partnerJson(p)));
             return Reply.ok(out);
         }));
         router.get("/v1/partners/:name").handler(ctx -> run(ctx, (c, who) -> {
@@ -89,15 +89,16 @@ public final class RegistryApi {
             if (p == null || !who.owns(p.name())) {
                 throw ApiException.notFound("no partner '" + c.pathParam("name") + "'");
             }
-            return Reply.ok(RegistryService.partnerJson(p));
+            return Reply.ok(RegistryJson.partnerJson(p));
         }));
         router.put("/v1/partners/:name").handler(json).handler(contentType("application/json"))
                 .handler(ctx -> run(ctx, (c, who) -> {
                     Auth.requireOperator(who);
                     String name = org.hubdns.http.Fields.name("partner", c.pathParam("name"));
                     JsonObject body = ReadOnlyFields.writable(body(c), "partner", Map.of("name", name), Set.of());
-                    RegistryService.PartnerWrite w = service.putPartner(name, service.parsePartner(body));
-                    JsonObject out = RegistryService.partnerJson(w.partner());
+                    RegistryService.PartnerWrite w = service.putPartner(name,
+                            service.checkPartner(RegistryJson.readPartner(body)));
+                    JsonObject out = RegistryJson.partnerJson(w.partner());
                     if (w.token() == null) {
                         return Reply.ok(out);
                     }
@@ -117,9 +118,10 @@ public final class RegistryApi {
 
         router.post("/v1/nodes").handler(json).handler(contentType("application/json"))
                 .handler(ctx -> run(ctx, (c, who) -> {
-                    CacheNode n = service.parseNode(service.newNodeId(), body(c), who, null);
+                    CacheNode n = service.checkNode(service.newNodeId(), RegistryJson.readNode(body(c), who, null,
+                            service.minProbeIntervalMs()), null);
                     Stored s = service.createNode(n);
-                    return new Reply(201, service.nodeJson(n), Map.of("Location", "/v1/nodes/" + n.id(),
+                    return new Reply(201, nodeJson(n), Map.of("Location", "/v1/nodes/" + n.id(),
                             "ETag", s.etag()));
                 }));
         router.get("/v1/nodes").handler(ctx -> run(ctx, (c, who) -> {
@@ -133,7 +135,7 @@ public final class RegistryApi {
                     .filter(n -> site == null || n.site().equals(site))
                     .filter(n -> partner == null || n.partner().equals(partner))
                     .sorted(Comparator.comparing(CacheNode::id))
-                    .forEach(n -> out.add(service.nodeJson(n)));
+                    .forEach(n -> out.add(nodeJson(n)));
             return Reply.ok(out);
         }));
         router.get("/v1/nodes/:id").handler(ctx -> run(ctx, (c, who) -> nodeReply(200, service.node(c.pathParam("id"), who))));
@@ -144,7 +146,8 @@ public final class RegistryApi {
                     Long expected = ifMatch(c, cur);
                     JsonObject body = ReadOnlyFields.writable(body(c), "node", Map.of("id", existing.id(), "partner",
                             existing.partner()), Set.of("state"));
-                    CacheNode n = service.parseNode(existing.id(), body, who, existing);
+                    CacheNode n = service.checkNode(existing.id(), RegistryJson.readNode(body, who, existing,
+                            service.minProbeIntervalMs()), existing);
                     return nodeReply(200, service.updateNode(n, expected == null ? cur.version() : expected));
                 }));
         router.delete("/v1/nodes/:id").handler(ctx -> run(ctx, (c, who) -> {
@@ -294,7 +297,11 @@ public final class RegistryApi {
     }
 
     private Reply nodeReply(int status, Stored s) {
-        return new Reply(status, service.nodeJson(Json.read(s.body(), CacheNode.class)), Map.of("ETag", s.etag()));
+        return new Reply(status, nodeJson(Json.read(s.body(), CacheNode.class)), Map.of("ETag", s.etag()));
+    }
+
+    private JsonObject nodeJson(CacheNode n) {
+        return RegistryJson.nodeJson(n, service.stateOf(n));
     }
 
     private static Reply written(boolean existed, Stored s, String location) {

@@ -1,15 +1,10 @@
 package org.hubdns.cluster.api;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.hubdns.cluster.coverage.Cidr;
 import org.hubdns.cluster.model.CacheNode;
-import org.hubdns.cluster.model.Fallback;
 import org.hubdns.cluster.model.HealthCheck;
 import org.hubdns.cluster.model.NodeState;
 import org.hubdns.cluster.model.NodeStates;
@@ -17,7 +12,6 @@ import org.hubdns.cluster.model.ProbePolicy;
 import org.hubdns.cluster.model.Partner;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
-import org.hubdns.cluster.model.SpecialAddresses;
 import org.hubdns.cluster.model.StoredZone;
 import org.hubdns.cluster.store.Conflict;
 import org.hubdns.cluster.store.Kind;
@@ -29,12 +23,13 @@ import org.hubdns.http.ApiException;
 import org.hubdns.http.Fields;
 
 /**
- * What the partner and operator API (and the demo seeding) may do to the registry, with every
- * validation rule in one place. Blocking (cluster calls): run it on a worker, never an event loop.
+ * What the partner and operator API (and the demo seeding) may do to the registry: it takes and
+ * returns model objects (the API layer maps JSON, {@link RegistryJson}) and holds every rule that
+ * needs the registry or the cluster's settings (existence, ownership, uniqueness, address space,
+ * probe policy, zone and platform names), then writes. Blocking (cluster calls): run it on a
+ * worker, never an event loop.
  */
 public final class RegistryService {
-    private static final Set<String> CHECK_TYPES = Set.of("http", "tcp", "none");
-
     private final Registry registry;
     private final ZoneValidator zones;
     private final ProbePolicy probes;
@@ -56,17 +51,6 @@ public final class RegistryService {
     }
 
     // ---- sites ----
-
-    public Site parseSite(String name, JsonObject body) {
-        Fields f = Fields.of(body, "city", "country", "lat", "lon");
-        String country = f.string("country", 2);
-        if (!country.matches("[A-Z]{2}")) {
-            throw ApiException.invalid("country", "'country' must be an ISO 3166-1 alpha-2 code such as \"PK\", not '"
-                    + country + "'");
-        }
-        return new Site(Fields.name("site", name), f.string("city", 100), country, f.number("lat", -90, 90),
-                f.number("lon", -180, 180));
-    }
 
     public Stored putSite(Site site) {
         return registry.put(Kind.SITES, site.name(), site);
@@ -96,55 +80,17 @@ public final class RegistryService {
 
     // ---- platforms ----
 
-    public Platform parsePlatform(String name, JsonObject body) {
-        Fields f = Fields.of(body, "hostnames", "ttl", "answers", "fallback", "defaultSite", "answerUnknown",
-                "spillAt", "affinityPrefixV4", "affinityPrefixV6");
-        Fields.name("platform", name);
-        List<String> hostnames = new ArrayList<>();
-        List<String> given = f.strings("hostnames", 1, 64, 253);
-        for (int i = 0; i < given.size(); i++) {
-            String h = Fields.hostname("hostnames[" + i + "]", given.get(i));
-            if (hostnames.contains(h)) {
-                throw ApiException.invalid("hostnames[" + i + "]", "'" + given.get(i) + "' is listed twice");
-            }
-            hostnames.add(h);
-        }
-        int ttl = (int) f.integer("ttl", 0, 86400, 30L);
-        int answers = (int) f.integer("answers", 1, 16, 2L);
-        Fields fb = f.object("fallback", "cname", "addresses");
-        Fallback fallback;
-        if (fb.has("cname") == fb.has("addresses")) {
-            throw ApiException.badRequest("fallback", "'fallback' must have exactly one of 'cname' or 'addresses'");
-        } else if (fb.has("cname")) {
-            fallback = new Fallback(Fields.hostname("fallback.cname", fb.string("cname", 253)) + ".", null);
-        } else {
-            List<String> addrs = new ArrayList<>();
-            List<String> raw = fb.strings("addresses", 1, 16, 64);
-            for (int i = 0; i < raw.size(); i++) {
-                String a = Fields.unicast("fallback.addresses[" + i + "]", raw.get(i));
-                SpecialAddresses.Block special = SpecialAddresses.classify(Cidr.parseAddress(a));
-                if (special != null && special.use() == SpecialAddresses.Use.LOCAL) {
-                    // the operator's choice otherwise (private deployments use private fallbacks), but
-                    // loopback or link-local sends every client to itself
-                    throw ApiException.invalid("fallback.addresses[" + i + "]", "'" + raw.get(i) + "' is "
-                            + special.describe() + ": as a fallback it would send every client to itself");
-                }
-                if (addrs.contains(a)) {
-                    throw ApiException.invalid("fallback.addresses[" + i + "]", "'" + raw.get(i) + "' is listed twice");
-                }
-                addrs.add(a);
-            }
-            fallback = new Fallback(null, addrs);
-        }
-        String defaultSite = f.optString("defaultSite", 63);
+    /**
+     * Refuses (422) a platform whose rules need the registry: its defaultSite must exist. Its JSON
+     * has been read by the API layer ({@link RegistryJson#readPlatform}).
+     */
+    public Platform checkPlatform(Platform p) {
+        String defaultSite = p.defaultSite();
         if (defaultSite != null && !registry.view().sites().containsKey(defaultSite)
                 && registry.read(Kind.SITES, defaultSite, Site.class) == null) {
             throw ApiException.invalid("defaultSite", "no site '" + defaultSite + "'; create it first");
         }
-        Boolean answerUnknown = f.optBoolean("answerUnknown");
-        Double spillAt = f.has("spillAt") ? f.number("spillAt", 0, 1) : null;
-        return new Platform(name, hostnames, ttl, answers, fallback, defaultSite, answerUnknown, spillAt,
-                f.optInteger("affinityPrefixV4", 0, 32), f.optInteger("affinityPrefixV6", 0, 128));
+        return p;
     }
 
     public Stored putPlatform(Platform p) {
@@ -259,9 +205,9 @@ public final class RegistryService {
         }
     }
 
-    public PartnerSettings parsePartner(JsonObject body) {
-        Fields f = Fields.of(body, "platforms", "prefixes", "allowSpecial", "maxNodes");
-        List<String> platforms = f.strings("platforms", 0, 256, 63);
+    /** Refuses (422) settings that grant a platform that does not exist. */
+    public PartnerSettings checkPartner(PartnerSettings s) {
+        List<String> platforms = s.platforms();
         Map<String, Platform> known = registry.view().platforms();
         for (int i = 0; i < platforms.size(); i++) {
             String p = platforms.get(i);
@@ -269,30 +215,7 @@ public final class RegistryService {
                 throw ApiException.invalid("platforms[" + i + "]", "no platform '" + p + "'; create it first");
             }
         }
-        return new PartnerSettings(platforms, cidrs(f, "prefixes"), cidrs(f, "allowSpecial"),
-                (int) f.integer("maxNodes", 0, 1_000_000, (long) Partner.DEFAULT_MAX_NODES));
-    }
-
-    /** A list of CIDRs in canonical form; absent is empty. */
-    private static List<String> cidrs(Fields f, String field) {
-        if (!f.has(field)) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        List<String> raw = f.strings(field, 0, 256, 64);
-        for (int i = 0; i < raw.size(); i++) {
-            String c;
-            try {
-                c = Cidr.parse(raw.get(i)).toString();
-            } catch (IllegalArgumentException e) {
-                throw ApiException.invalid(field + "[" + i + "]", e.getMessage());
-            }
-            if (out.contains(c)) {
-                throw ApiException.invalid(field + "[" + i + "]", "'" + raw.get(i) + "' is listed twice (as " + c + ")");
-            }
-            out.add(c);
-        }
-        return out;
+        return s;
     }
 
     /**
@@ -374,46 +297,29 @@ public final class RegistryService {
         }
     }
 
-    public static JsonObject partnerJson(Partner p) {
-        return new JsonObject().put("name", p.name()).put("platforms", new JsonArray(p.platforms()))
-                .put("prefixes", new JsonArray(p.prefixes())).put("allowSpecial", new JsonArray(p.allowSpecial()))
-                .put("maxNodes", p.maxNodes());
-    }
-
     // ---- cache nodes ----
     // existence checks read the (possibly 20 ms old) view and ask the cluster only on a miss: a
     // write must not wait for the next view
 
-    /** Reads a node body; {@code partner} is the owner (from the token, or the body for the operator). */
-    public CacheNode parseNode(String id, JsonObject body, Caller caller, CacheNode existing) {
-        Fields f = caller instanceof Caller.Operator
-                ? Fields.of(body, "platform", "site", "addresses", "weight", "check", "partner")
-                : Fields.of(body, "platform", "site", "addresses", "weight", "check");
-        String partnerName;
-        if (existing != null) {
-            partnerName = existing.partner();
-            if (f.has("partner") && !f.string("partner", 63).equals(partnerName)) {
-                throw ApiException.invalid("partner", "a node cannot change partner; delete it and register it anew");
-            }
-        } else if (caller instanceof Caller.PartnerCaller pc) {
-            partnerName = pc.name();
-        } else {
-            partnerName = f.string("partner", 63);
+    /** A node as its partner (or the operator) asks for it, read from the request by the API layer. */
+    public record NodeRequest(String partner, String platform, String site, List<String> addresses, int weight,
+            HealthCheck check) {
+        public NodeRequest {
+            addresses = List.copyOf(addresses);
         }
-        String platform = f.string("platform", 63);
-        String site = f.string("site", 63);
-        List<String> addresses = new ArrayList<>();
-        List<String> raw = f.strings("addresses", 1, 32, 64);
-        for (int i = 0; i < raw.size(); i++) {
-            String a = Fields.unicast("addresses[" + i + "]", raw.get(i));
-            if (addresses.contains(a)) {
-                throw ApiException.invalid("addresses[" + i + "]", "'" + raw.get(i) + "' is listed twice");
-            }
-            addresses.add(a);
-        }
-        int weight = (int) f.integer("weight", 1, 1000, 100L);
-        HealthCheck check = f.has("check") ? parseCheck(f.object("check", "type", "port", "path", "expectStatus",
-                "intervalMs", "timeoutMs", "rise", "fall"), probes.minIntervalMs()) : HealthCheck.NONE;
+    }
+
+    /**
+     * The node {@code request} makes of node {@code id} ({@code existing} when it is a change), after
+     * the rules that need the registry or the cluster's settings: what may be probed, the partner's
+     * platforms, address space and maxNodes, the site, and addresses no other node has.
+     */
+    public CacheNode checkNode(String id, NodeRequest request, CacheNode existing) {
+        String partnerName = request.partner();
+        String platform = request.platform();
+        String site = request.site();
+        List<String> addresses = request.addresses();
+        HealthCheck check = request.check();
         int outside = check.probed() ? probes.firstOutside(addresses) : -1;
         if (outside >= 0) {
             // hubdns must not become a scanner of networks that nobody allowed
@@ -451,7 +357,7 @@ public final class RegistryService {
         }
         checkUnique(id, partnerName, platform, addresses, existing == null ? partner.maxNodes() : -1);
         String admin = existing == null ? CacheNode.ACTIVE : existing.admin();
-        return new CacheNode(id, partnerName, platform, site, addresses, weight, check, admin);
+        return new CacheNode(id, partnerName, platform, site, addresses, request.weight(), check, admin);
     }
 
     /**
@@ -491,58 +397,9 @@ public final class RegistryService {
         }
     }
 
-    private static HealthCheck parseCheck(Fields c, int minIntervalMs) {
-        String type = c.string("type", 10);
-        if (!CHECK_TYPES.contains(type)) {
-            throw ApiException.invalid("check.type", "'check.type' must be http, tcp or none, not '" + type + "'");
-        }
-        Integer port = c.optInteger("port", 1, 65535);
-        String path = c.optString("path", 1024);
-        Integer expect = c.optInteger("expectStatus", 100, 599);
-        Integer interval = c.optInteger("intervalMs", 100, 3_600_000);
-        Integer timeout = c.optInteger("timeoutMs", 10, 3_600_000);
-        Integer rise = c.optInteger("rise", 1, 100);
-        Integer fall = c.optInteger("fall", 1, 100);
-        switch (type) {
-            case "http" -> {
-                if (port == null) {
-                    throw ApiException.badRequest("check.port", "an http check needs 'check.port'");
-                }
-                if (path == null) {
-                    path = "/";
-                }
-                if (!path.startsWith("/") || path.chars().anyMatch(ch -> ch <= ' ' || ch == 127)) {
-                    throw ApiException.invalid("check.path", "'check.path' must start with '/' and have no spaces "
-                            + "or control characters");
-                }
-            }
-            case "tcp" -> {
-                if (port == null) {
-                    throw ApiException.badRequest("check.port", "a tcp check needs 'check.port'");
-                }
-                if (path != null || expect != null) {
-                    throw ApiException.badRequest(path != null ? "check.path" : "check.expectStatus",
-                            "a tcp check has no 'path' or 'expectStatus'");
-                }
-            }
-            default -> {
-                if (port != null || path != null || expect != null) {
-                    throw ApiException.badRequest("check.type", "a check of type none takes no port, path or "
-                            + "expectStatus");
-                }
-            }
-        }
-        if (interval != null && interval < minIntervalMs) {
-            throw ApiException.invalid("check.intervalMs", "'check.intervalMs' (" + interval + ") is below this "
-                    + "cluster's minimum probe interval of " + minIntervalMs + " ms (--probe-min-interval)");
-        }
-        int effInterval = Math.max(minIntervalMs, interval == null ? HealthCheck.DEFAULT_INTERVAL_MS : interval);
-        int effTimeout = timeout == null ? Math.min(HealthCheck.DEFAULT_TIMEOUT_MS, effInterval - 1) : timeout;
-        if (effTimeout >= effInterval) {
-            throw ApiException.invalid("check.timeoutMs", "'check.timeoutMs' (" + effTimeout + ") must be below the "
-                    + "interval (" + effInterval + " ms)");
-        }
-        return new HealthCheck(type, port, path, expect, interval, timeout, rise, fall);
+    /** The shortest probe interval this cluster allows (--probe-min-interval), in ms. */
+    public int minProbeIntervalMs() {
+        return probes.minIntervalMs();
     }
 
     public String newNodeId() {
@@ -601,15 +458,9 @@ public final class RegistryService {
         registry.delete(Kind.NODES, id);
     }
 
-    public JsonObject nodeJson(CacheNode n) {
-        NodeState st = states.of(n);
-        JsonObject o = JsonObject.mapFrom(n);
-        o.remove("admin");
-        JsonObject state = new JsonObject().put("admin", n.admin()).put("health", st.health()).put("load", st.load());
-        if (st.loadReportedAtMillis() > 0) {
-            state.put("loadReportedAt", java.time.Instant.ofEpochMilli(st.loadReportedAtMillis()).toString());
-        }
-        return o.put("state", state);
+    /** How this member sees the node's health and load now. */
+    public NodeState stateOf(CacheNode n) {
+        return states.of(n);
     }
 
     // ---- zones ----

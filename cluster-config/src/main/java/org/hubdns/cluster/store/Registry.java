@@ -1,13 +1,11 @@
 package org.hubdns.cluster.store;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
-import com.hazelcast.config.MapConfig;
-import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
@@ -16,11 +14,11 @@ import com.hazelcast.map.listener.EntryUpdatedListener;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -36,9 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Registry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
-    static final int CHUNK_BYTES = 1 << 20;
-    private static final String CHUNK_MAP = "dataset-chunks";
-    private static final String MEMBER_MAP = "members";
     private static final int CAS_ATTEMPTS = 64;
 
     private final HazelcastInstance hz;
@@ -46,7 +41,7 @@ public final class Registry implements AutoCloseable {
     private final RegistryMirror mirror;
     private final HybridClock clock = new HybridClock();
     private final Map<Kind, IMap<String, String>> maps = new EnumMap<>(Kind.class);
-    private final IMap<String, byte[]> chunks;
+    private final Datasets datasets;
     private volatile boolean closed;
 
     private Registry(HazelcastInstance hz, LocalStore local, RegistryMirror mirror) {
@@ -56,7 +51,8 @@ public final class Registry implements AutoCloseable {
         for (Kind k : Kind.values()) {
             maps.put(k, hz.getMap(k.mapName));
         }
-        chunks = hz.getMap(CHUNK_MAP);
+        datasets = new Datasets(hz.getMap(Datasets.CHUNK_MAP), local, mirror, clock,
+                (name, retry, step) -> cas(Kind.DATASETS, name, retry, step), () -> closed);
     }
 
     /**
@@ -78,7 +74,7 @@ public final class Registry implements AutoCloseable {
         LocalStore local = LocalStore.open(settings.dataDir());
         HazelcastInstance hz;
         try {
-            hz = Hazelcast.newHazelcastInstance(config(settings));
+            hz = Hazelcast.newHazelcastInstance(MemberConfig.of(settings));
         } catch (RuntimeException e) {
             local.close();
             throw new IOException("cannot start the cluster member on " + settings.bind().getHostAddress() + ":"
@@ -93,7 +89,7 @@ public final class Registry implements AutoCloseable {
             throw new IOException("cannot restore the registry: " + rootMessage(e), e);
         }
         r.mirror.drain(120); // datasets (coverage zones) are in the first view, not a moment after it
-        r.mirror.every(30, r::reloadStaleDatasets);
+        r.mirror.every(30, r.datasets::reloadStale);
         RegistryView first = r.mirror.start();
         LOG.info("cluster '{}' joined: {} member(s); registry restored ({} zones, {} platforms, {} sites, {} nodes)",
                 settings.clusterName(), first.members(), first.zones().size(), first.platforms().size(),
@@ -107,47 +103,6 @@ public final class Registry implements AutoCloseable {
             t = t.getCause();
         }
         return t.getMessage() == null ? t.toString() : t.getMessage();
-    }
-
-    static Config config(ClusterSettings s) {
-        Config c = new Config();
-        c.setClusterName(s.clusterName());
-        c.setInstanceName("hubdns-" + s.bind().getHostAddress() + "-" + s.port() + "-" + System.nanoTime());
-        c.setProperty("hazelcast.logging.type", "slf4j");
-        c.setProperty("hazelcast.phone.home.enabled", "false");
-        c.setProperty("hazelcast.shutdownhook.enabled", "false");
-        c.setProperty("hazelcast.socket.bind.any", "false");
-        // a killed member must leave the member list (and its partitions be promoted) within seconds
-        c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-        c.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
-        c.setProperty("hazelcast.wait.seconds.before.join", "1");
-        c.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
-        c.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
-        c.setProperty("hazelcast.partition.count", "71");
-        c.setProperty("hazelcast.prefer.ipv4.stack", Boolean.toString(s.bind() instanceof java.net.Inet4Address));
-        c.getJetConfig().setEnabled(false);
-        NetworkConfig net = c.getNetworkConfig();
-        net.setPort(s.port()).setPortAutoIncrement(false);
-        net.getInterfaces().setEnabled(true).addInterface(s.bind().getHostAddress());
-        JoinConfig join = net.getJoin();
-        join.getMulticastConfig().setEnabled(false);
-        join.getAutoDetectionConfig().setEnabled(false);
-        List<String> members = new ArrayList<>(s.members());
-        members.add(s.bind().getHostAddress() + ":" + s.port());
-        join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(members);
-        MapConfig defaults = c.getMapConfig("default").setBackupCount(1).setAsyncBackupCount(0);
-        defaults.getMergePolicyConfig().setPolicy(VersionMergePolicy.class.getName());
-        // live state that its writers publish again (members' info, the health checker's verdicts,
-        // heartbeats and load reports) holds no versioned values: after a split, either copy will do
-        for (String live : new String[] {MEMBER_MAP, "health-*", "node-load"}) {
-            MapConfig m = new MapConfig(live).setBackupCount(1);
-            m.getMergePolicyConfig().setPolicy(com.hazelcast.spi.merge.PassThroughMergePolicy.class.getName());
-            c.addMapConfig(m);
-        }
-        c.addMapConfig(new MapConfig(CHUNK_MAP).setBackupCount(1));
-        c.getMapConfig(CHUNK_MAP).getMergePolicyConfig()
-                .setPolicy(com.hazelcast.spi.merge.PutIfAbsentMergePolicy.class.getName());
-        return c;
     }
 
     private void attach() {
@@ -210,7 +165,7 @@ public final class Registry implements AutoCloseable {
             return;
         }
         if (kind == Kind.DATASETS) {
-            mirror.execute(() -> loadDataset(key, value));
+            mirror.execute(() -> datasets.load(key, value));
         } else if (kind.persisted) {
             local.persist(kind, key, value);
         }
@@ -232,7 +187,7 @@ public final class Registry implements AutoCloseable {
                     Stored m = mine.get(key);
                     Stored t = Stored.decode(theirs.get(key));
                     if (t == null || k.newer(m, t)) {
-                        if (k == Kind.DATASETS && !m.deleted() && !uploadChunks(key, m)) {
+                        if (k == Kind.DATASETS && !m.deleted() && !datasets.restoreChunks(key, m)) {
                             continue;
                         }
                         if (mergeIn(k, key, m)) {
@@ -245,22 +200,6 @@ public final class Registry implements AutoCloseable {
         syncFromCluster(null);
         if (pushed > 0) {
             LOG.info("restored {} value(s) from this member's data dir into the cluster", pushed);
-        }
-    }
-
-    private boolean uploadChunks(String name, Stored meta) {
-        DatasetMeta m = Json.read(meta.body(), DatasetMeta.class);
-        try {
-            byte[] bytes = local.readDataset(m);
-            if (bytes == null) {
-                LOG.warn("dataset '{}' in the data dir does not match its checksum; not restored from here", name);
-                return false;
-            }
-            putChunks(m, bytes);
-            return true;
-        } catch (IOException e) {
-            LOG.warn("dataset '{}' could not be read from the data dir: {}", name, e.getMessage());
-            return false;
         }
     }
 
@@ -282,20 +221,6 @@ public final class Registry implements AutoCloseable {
         return false;
     }
 
-    /**
-     * Loads again any dataset whose current upload this member does not serve (a fetch that failed
-     * while partitions moved, say): run after a member leaves and every 30 s.
-     */
-    private void reloadStaleDatasets() {
-        mirror.all(Kind.DATASETS).forEach((name, stored) -> {
-            DatasetMeta have = mirror.loadedDataset(name);
-            if (!stored.deleted() && (have == null
-                    || have.upload() != Json.read(stored.body(), DatasetMeta.class).upload())) {
-                mirror.execute(() -> loadDataset(name, stored));
-            }
-        });
-    }
-
     /** Copies every value of the cluster into the mirror and the data dir (promoted backups, shutdown). */
     private void syncFromCluster(String why) {
         if (closed) {
@@ -313,7 +238,7 @@ public final class Registry implements AutoCloseable {
         local.commit();
         if (why != null) {
             LOG.info("registry copied to the data dir after {}", why);
-            reloadStaleDatasets();
+            datasets.reloadStale();
         }
     }
 
@@ -389,7 +314,7 @@ public final class Registry implements AutoCloseable {
     /** Tells the other members what this one serves (e.g. which GeoIP database); not persisted. */
     public void publishMemberInfo(String json) {
         if (!closed) {
-            hz.<String, String>getMap(MEMBER_MAP).set(memberId(), json);
+            hz.<String, String>getMap(MemberConfig.MEMBER_MAP).set(memberId(), json);
         }
     }
 
@@ -397,21 +322,90 @@ public final class Registry implements AutoCloseable {
     public Map<String, String> memberInfos() {
         Set<String> live = new HashSet<>();
         hz.getCluster().getMembers().forEach(m -> live.add(m.getUuid().toString()));
-        Map<String, String> out = new java.util.TreeMap<>(hz.<String, String>getMap(MEMBER_MAP).getAll(live));
+        Map<String, String> out = new java.util.TreeMap<>(hz.<String, String>getMap(MemberConfig.MEMBER_MAP).getAll(live));
         return out;
     }
 
-    public HazelcastInstance hazelcast() {
-        return hz;
+    /**
+     * Every live value of {@code kind} as the cluster has it now (a network call: for a miss in
+     * the view that must not wait for the next one, like a partner created a moment ago).
+     */
+    public <T> List<T> readAll(Kind kind, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        maps.get(kind).values().forEach(v -> {
+            Stored s = Stored.decode(v);
+            if (!s.deleted()) {
+                out.add(Json.read(s.body(), type));
+            }
+        });
+        return out;
+    }
+
+    // ---- the cluster itself, for live state kept outside the registry (the health checker's
+    // verdicts, heartbeats and load reports; the dashboard's member list): Hazelcast is reached
+    // only through these, so that joining, config and shutdown stay in this package ----
+
+    /** The members, the oldest first. */
+    public Set<Member> clusterMembers() {
+        return hz.getCluster().getMembers();
+    }
+
+    /** This member's cluster address as Hazelcast prints it ("[127.0.0.1]:5701"). */
+    public String localClusterAddress() {
+        return hz.getCluster().getLocalMember().getAddress().toString();
+    }
+
+    /**
+     * A map of live state: not versioned, not persisted, either copy kept after a split (its
+     * writers publish it again). Only the names configured so ("health-*", "node-load").
+     */
+    public <K, V> IMap<K, V> liveMap(String name) {
+        if (!MemberConfig.isLiveState(name)) {
+            throw new IllegalArgumentException("'" + name + "' is not a live-state map");
+        }
+        return hz.getMap(name);
+    }
+
+    /** Runs tasks on chosen members (for asking a member what only it knows). */
+    public IExecutorService executor(String name) {
+        return hz.getExecutorService(name);
+    }
+
+    public UUID addMembershipListener(MembershipListener listener) {
+        return hz.getCluster().addMembershipListener(listener);
+    }
+
+    public void removeMembershipListener(UUID id) {
+        hz.getCluster().removeMembershipListener(id);
+    }
+
+    /**
+     * Makes {@code value} reachable under {@code key} by tasks run on this member
+     * ({@link #executor}), which find it in Hazelcast's user context; null removes it.
+     */
+    public void shareWithTasks(String key, Object value) {
+        if (value == null) {
+            hz.getUserContext().remove(key);
+        } else {
+            hz.getUserContext().put(key, value);
+        }
+    }
+
+    /**
+     * Stops this member at once, as a kill would: nothing copied to the data dir, no graceful
+     * leave (for tests of a member lost).
+     */
+    public void terminate() {
+        hz.getLifecycleService().terminate();
     }
 
     // ---- writes (never on an event loop) ----
 
-    private interface Step {
+    interface Step {
         Stored next(Stored current) throws Conflict;
     }
 
-    private Stored cas(Kind kind, String key, boolean retry, Step step) throws Conflict {
+    Stored cas(Kind kind, String key, boolean retry, Step step) throws Conflict {
         IMap<String, String> map = maps.get(kind);
         for (int i = 0; i < CAS_ATTEMPTS; i++) {
             String curEnc = map.get(key);
@@ -549,130 +543,7 @@ public final class Registry implements AutoCloseable {
      */
     public DatasetMeta putDataset(String name, byte[] bytes, Map<String, Object> info, Long expectedUpload)
             throws Conflict {
-        long upload = clock.next(0);
-        int n = Math.max(1, (bytes.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
-        DatasetMeta meta = new DatasetMeta(name, upload, n, bytes.length, LocalStore.sha256(bytes), info);
-        putChunks(meta, bytes);
-        DatasetMeta[] previous = {null};
-        Stored written;
-        try {
-            written = cas(Kind.DATASETS, name, expectedUpload == null, cur -> {
-                DatasetMeta old = cur == null || cur.deleted() ? null : Json.read(cur.body(), DatasetMeta.class);
-                if (expectedUpload != null && (old == null ? 0 : old.upload()) != expectedUpload) {
-                    throw new Conflict("the " + name + " data changed meanwhile; retry", false);
-                }
-                previous[0] = old;
-                return new Stored(clock.next(cur == null ? 0 : cur.version()), false, Json.write(meta));
-            });
-        } catch (Conflict e) {
-            dropChunks(meta);
-            throw e;
-        }
-        // one loading path for every dataset, on the registry thread (so files are written in the
-        // order uploads won), handed the bytes so it need not fetch them back; wait so the caller sees it
-        Stored w = written;
-        mirror.execute(() -> loadDataset(name, w, bytes));
-        mirror.drain(120);
-        if (previous[0] != null) {
-            DatasetMeta old = previous[0];
-            // members still fetching the old upload get a few seconds; then its chunks go
-            mirror.execute(() -> dropChunksLater(old));
-        }
-        return meta;
-    }
-
-    private void putChunks(DatasetMeta meta, byte[] bytes) {
-        Map<String, byte[]> batch = new HashMap<>();
-        for (int i = 0; i < meta.chunks(); i++) {
-            int from = i * CHUNK_BYTES;
-            batch.put(meta.chunkKey(i), java.util.Arrays.copyOfRange(bytes, from,
-                    Math.min(bytes.length, from + CHUNK_BYTES)));
-            if (batch.size() == 8) {
-                chunks.putAll(batch);
-                batch.clear();
-            }
-        }
-        chunks.putAll(batch);
-    }
-
-    private void dropChunksLater(DatasetMeta old) {
-        java.util.concurrent.CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS).execute(() -> {
-            if (!closed) {
-                dropChunks(old);
-            }
-        });
-    }
-
-    private void dropChunks(DatasetMeta meta) {
-        for (int i = 0; i < meta.chunks(); i++) {
-            chunks.delete(meta.chunkKey(i));
-        }
-    }
-
-    /** Runs on the registry thread: the local file when it matches, else the cluster's chunks. */
-    private void loadDataset(String name, Stored value) {
-        loadDataset(name, value, null);
-    }
-
-    private void loadDataset(String name, Stored value, byte[] given) {
-        if (closed) {
-            return;
-        }
-        Stored current = mirror.stored(Kind.DATASETS, name);
-        if (current != null && current.version() > value.version()) {
-            return; // a newer upload won meanwhile; its own load follows
-        }
-        if (value.deleted()) {
-            mirror.datasetRemoved(name);
-            local.persist(Kind.DATASETS, name, value);
-            return;
-        }
-        DatasetMeta meta = Json.read(value.body(), DatasetMeta.class);
-        DatasetMeta have = mirror.loadedDataset(name);
-        if (have != null && have.upload() == meta.upload()) {
-            return;
-        }
-        try {
-            byte[] bytes = given != null && LocalStore.sha256(given).equals(meta.sha256()) ? null
-                    : local.readDataset(meta);
-            java.nio.file.Path file = local.datasetFile(name);
-            if (given != null && bytes == null) {
-                bytes = given;
-                file = local.writeDataset(meta, bytes);
-            } else if (bytes == null) {
-                bytes = fetchChunks(meta);
-                if (bytes == null) {
-                    return;
-                }
-                file = local.writeDataset(meta, bytes);
-            }
-            mirror.datasetLoaded(meta, bytes, file);
-            local.persist(Kind.DATASETS, name, value);
-            local.commit();
-        } catch (IOException | RuntimeException e) {
-            LOG.error("dataset '{}' upload {} could not be loaded ({}); the previous one keeps serving", name,
-                    meta.upload(), e.toString());
-        }
-    }
-
-    private byte[] fetchChunks(DatasetMeta meta) {
-        byte[] out = new byte[Math.toIntExact(meta.bytes())];
-        int at = 0;
-        for (int i = 0; i < meta.chunks(); i++) {
-            byte[] c = chunks.get(meta.chunkKey(i));
-            if (c == null) {
-                LOG.info("dataset '{}' upload {} was replaced before this member fetched it", meta.name(),
-                        meta.upload());
-                return null;
-            }
-            System.arraycopy(c, 0, out, at, c.length);
-            at += c.length;
-        }
-        if (at != out.length || !LocalStore.sha256(out).equals(meta.sha256())) {
-            LOG.error("dataset '{}' upload {} fails its checksum in the cluster; ignored", meta.name(), meta.upload());
-            return null;
-        }
-        return out;
+        return datasets.put(name, bytes, info, expectedUpload);
     }
 
     /** Saves everything to the data dir and leaves the cluster gracefully (partitions migrate first). */

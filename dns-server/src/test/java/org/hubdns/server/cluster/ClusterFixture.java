@@ -99,7 +99,7 @@ final class ClusterFixture implements AutoCloseable {
             HubDnsServer s = server;
             server = null;
             if (s != null) {
-                registry(s).hazelcast().getLifecycleService().terminate();
+                registry(s).terminate();
                 s.stop();
             }
         }

@@ -190,7 +190,7 @@ class HealthMeasure {
     }
 
     private static int members(Member m) {
-        return ClusterFixture.registry(m.server).hazelcast().getCluster().getMembers().size();
+        return ClusterFixture.registry(m.server).members();
     }
 
     /**
