@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hubdns.cluster.model.CacheNode;
+import org.hubdns.cluster.model.Health;
 import org.hubdns.cluster.model.NodeState;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
@@ -32,7 +33,7 @@ public final class PlatformSteering implements DynamicAnswers {
     private static final double EARTH_KM = 6371.0088;
 
     /** Why each node is (not) a candidate, for explain. */
-    public record NodeStatus(String id, String site, String admin, String health, double load, int weight,
+    public record NodeStatus(String id, String site, String admin, Health health, double load, int weight,
             double effectiveWeight, String verdict) {
     }
 
@@ -151,17 +152,17 @@ public final class PlatformSteering implements DynamicAnswers {
         for (CacheNode n : sorted) {
             NodeState s = states.get(n.id());
             // no verdict yet is unknown; a node without checks is always up
-            String health = !n.check().probed() ? "up" : s == null ? "unknown" : s.health();
+            Health health = !n.check().probed() ? Health.UP : s == null ? Health.UNKNOWN : s.health();
             double load = s == null ? 0.0 : s.load();
             double eff = effectiveWeight(n.weight(), load, p.effectiveSpillAt());
             String verdict;
-            boolean healthy = "up".equals(health) || "unknown".equals(health) && p.answersUnknown();
+            boolean healthy = health == Health.UP || health == Health.UNKNOWN && p.answersUnknown();
             if (!sites.containsKey(n.site())) {
                 verdict = "out: its site '" + n.site() + "' does not exist";
             } else if (!n.active()) {
                 verdict = "out: draining";
             } else if (!healthy) {
-                verdict = "out: health " + health + ("unknown".equals(health) ? " (answerUnknown is off)" : "");
+                verdict = "out: health " + health + (health == Health.UNKNOWN ? " (answerUnknown is off)" : "");
             } else if (eff <= 0) {
                 verdict = "out: load " + load + " (full)";
             } else {
