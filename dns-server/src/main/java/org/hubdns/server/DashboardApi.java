@@ -197,7 +197,7 @@ final class DashboardApi {
         view.platforms().values().stream().sorted(Comparator.comparing(Platform::name)).forEach(p -> {
             PlatformSteering steering = snapshot.platforms().get(p.name());
             List<PlatformSteering.NodeStatus> statuses = steering == null ? List.of() : steering.statuses();
-            long serving = statuses.stream().filter(s -> s.verdict().startsWith("in")).count();
+            long serving = statuses.stream().filter(PlatformSteering.NodeStatus::inAnswers).count();
             JsonObject byHealth = new JsonObject();
             for (Health h : Health.values()) {
                 byHealth.put(h.wire(), 0);
@@ -254,9 +254,12 @@ final class DashboardApi {
                             .put("health", (nh == null ? state.health() : nh.health()).wire())
                             .put("admin", n.admin())
                             .put("load", st == null ? state.load() : st.load())
-                            .put("verdict", st == null ? "out: its platform is not served" : st.verdict());
+                            .put("verdict", st == null ? "out: its platform is not served" : st.candidacy().text())
+                            // typed, so that the page need not read the verdict's words
+                            .put("inAnswers", st != null && st.inAnswers());
                     if (nh != null && n.check().probed()) {
-                        o.put("votes", new JsonObject().put(Health.UP.wire(), nh.up()).put(Health.DOWN.wire(), nh.down()));
+                        o.put("votes", new JsonObject().put(Health.UP.wire(), nh.up())
+                                .put(Health.DOWN.wire(), nh.down()));
                     }
                     if (nh != null && nh.sinceMillis() > 0) {
                         o.put("since", Instant.ofEpochMilli(nh.sinceMillis()).toString());

@@ -136,7 +136,7 @@ final class NodeHealthApi {
     }
 
     private static JsonObject platform(PlatformSteering p) {
-        long serving = p.statuses().stream().filter(s -> s.verdict().startsWith("in")).count();
+        long serving = p.statuses().stream().filter(PlatformSteering.NodeStatus::inAnswers).count();
         JsonObject byHealth = new JsonObject();
         p.statuses().forEach(s -> byHealth.put(s.health().wire(), byHealth.getInteger(s.health().wire(), 0) + 1));
         return new JsonObject().put("nodes", p.statuses().size()).put("serving", serving)

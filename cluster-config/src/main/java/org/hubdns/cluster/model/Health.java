@@ -2,6 +2,7 @@ package org.hubdns.cluster.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 
 /**
  * A cache node's health, and a prober's verdict on it ({@link #UP} or {@link #DOWN} only). Rendered
@@ -9,16 +10,12 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * form older members wrote to the cluster and read back.
  */
 public enum Health {
-    UP("up"),
-    DOWN("down"),
+    UP,
+    DOWN,
     /** No counting verdict (yet): steered by the platform's {@code answerUnknown}. */
-    UNKNOWN("unknown");
+    UNKNOWN;
 
-    private final String wire;
-
-    Health(String wire) {
-        this.wire = wire;
-    }
+    private final String wire = name().toLowerCase(Locale.ROOT);
 
     /** The word in JSON, logs and the dashboard: {@code up}, {@code down} or {@code unknown}. */
     @JsonValue
