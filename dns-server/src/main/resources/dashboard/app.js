@@ -216,7 +216,7 @@
     replace("sites", sites.map((s) => {
       const rows = (s.nodes || []).map((n) => {
         const verdict = String(n.verdict || "");
-        const inAnswers = verdict.startsWith("in");
+        const inAnswers = n.inAnswers === true;
         const sub = [n.platform, n.partner, "weight " + n.weight];
         return el("tr", { "data-node": n.id, "data-health": n.health, "data-admin": n.admin,
           class: inAnswers ? null : "out", title: "in answers: " + verdict },

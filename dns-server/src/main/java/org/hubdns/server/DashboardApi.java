@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.hubdns.cluster.model.CacheNode;
+import org.hubdns.cluster.model.Health;
 import org.hubdns.cluster.model.NodeState;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
@@ -196,9 +197,12 @@ final class DashboardApi {
         view.platforms().values().stream().sorted(Comparator.comparing(Platform::name)).forEach(p -> {
             PlatformSteering steering = snapshot.platforms().get(p.name());
             List<PlatformSteering.NodeStatus> statuses = steering == null ? List.of() : steering.statuses();
-            long serving = statuses.stream().filter(s -> s.verdict().startsWith("in")).count();
-            JsonObject byHealth = new JsonObject().put("up", 0).put("down", 0).put("unknown", 0);
-            statuses.forEach(s -> byHealth.put(s.health(), byHealth.getInteger(s.health(), 0) + 1));
+            long serving = statuses.stream().filter(PlatformSteering.NodeStatus::inAnswers).count();
+            JsonObject byHealth = new JsonObject();
+            for (Health h : Health.values()) {
+                byHealth.put(h.wire(), 0);
+            }
+            statuses.forEach(s -> byHealth.put(s.health().wire(), byHealth.getInteger(s.health().wire(), 0) + 1));
             long draining = statuses.stream().filter(s -> CacheNode.DRAINING.equals(s.admin())).count();
             JsonObject perSite = new JsonObject();
             long toNodes = 0;
@@ -247,12 +251,15 @@ final class DashboardApi {
                     JsonObject o = new JsonObject().put("id", n.id()).put("platform", n.platform())
                             .put("partner", n.partner()).put("addresses", new JsonArray(n.addresses()))
                             .put("weight", n.weight()).put("check", n.check().type())
-                            .put("health", nh == null ? state.health() : nh.health())
+                            .put("health", (nh == null ? state.health() : nh.health()).wire())
                             .put("admin", n.admin())
                             .put("load", st == null ? state.load() : st.load())
-                            .put("verdict", st == null ? "out: its platform is not served" : st.verdict());
+                            .put("verdict", st == null ? "out: its platform is not served" : st.candidacy().text())
+                            // typed, so that the page need not read the verdict's words
+                            .put("inAnswers", st != null && st.inAnswers());
                     if (nh != null && n.check().probed()) {
-                        o.put("votes", new JsonObject().put("up", nh.up()).put("down", nh.down()));
+                        o.put("votes", new JsonObject().put(Health.UP.wire(), nh.up())
+                                .put(Health.DOWN.wire(), nh.down()));
                     }
                     if (nh != null && nh.sinceMillis() > 0) {
                         o.put("since", Instant.ofEpochMilli(nh.sinceMillis()).toString());
@@ -283,7 +290,8 @@ final class DashboardApi {
                 break;
             }
             out.add(new JsonObject().put("at", Instant.ofEpochMilli(c.atMillis()).toString()).put("node", c.node())
-                    .put("platform", c.platform()).put("site", c.site()).put("from", c.from()).put("to", c.to()));
+                    .put("platform", c.platform()).put("site", c.site()).put("from", c.from().wire())
+                    .put("to", c.to().wire()));
         }
         return out;
     }

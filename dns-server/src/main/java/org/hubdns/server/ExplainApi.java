@@ -100,7 +100,9 @@ final class ExplainApi {
         out.put("sites", trace.sites);
         JsonArray nodes = new JsonArray();
         for (PlatformSteering.NodeStatus st : steering.statuses()) {
-            nodes.add(JsonObject.mapFrom(st));
+            nodes.add(new JsonObject().put("id", st.id()).put("site", st.site()).put("admin", st.admin())
+                    .put("health", st.health().wire()).put("load", st.load()).put("weight", st.weight())
+                    .put("effectiveWeight", st.effectiveWeight()).put("verdict", st.candidacy().text()));
         }
         out.put("nodes", nodes);
         out.put("ranking", trace.ranking);

@@ -11,6 +11,7 @@ import org.hubdns.cluster.api.Auth;
 import org.hubdns.cluster.api.RegistryApi;
 import org.hubdns.cluster.api.RegistryService;
 import org.hubdns.cluster.model.CacheNode;
+import org.hubdns.cluster.model.Health;
 import org.hubdns.cluster.store.Json;
 import org.hubdns.health.HealthChange;
 import org.hubdns.health.HealthChecker;
@@ -61,7 +62,7 @@ final class NodeHealthApi {
             HealthChecker h = server.health();
             NodeHealth nh = h.health(n.id());
             JsonObject out = new JsonObject().put("id", n.id()).put("platform", n.platform()).put("site", n.site())
-                    .put("admin", n.admin()).put("health", nh == null ? h.of(n).health() : nh.health())
+                    .put("admin", n.admin()).put("health", (nh == null ? h.of(n).health() : nh.health()).wire())
                     .put("check", JsonObject.mapFrom(n.check().withDefaults(server.probeMinInterval())));
             if (nh != null) {
                 verdict(out, nh);
@@ -86,7 +87,8 @@ final class NodeHealthApi {
         if (nh.sinceMillis() > 0) {
             o.put("since", Instant.ofEpochMilli(nh.sinceMillis()).toString());
         }
-        return o.put("votes", new JsonObject().put("up", nh.up()).put("down", nh.down())).put("load", load(nh));
+        return o.put("votes", new JsonObject().put(Health.UP.wire(), nh.up()).put(Health.DOWN.wire(), nh.down()))
+                .put("load", load(nh));
     }
 
     private static JsonObject load(NodeHealth nh) {
@@ -107,7 +109,7 @@ final class NodeHealthApi {
                     JsonObject o = new JsonObject().put("id", n.id()).put("partner", n.partner())
                             .put("platform", n.platform()).put("site", n.site()).put("admin", n.admin())
                             .put("check", n.check().type())
-                            .put("health", nh == null ? h.of(n).health() : nh.health());
+                            .put("health", (nh == null ? h.of(n).health() : nh.health()).wire());
                     if (nh != null) {
                         verdict(o, nh).put("probers", new JsonArray(nh.probers()));
                     }
@@ -120,8 +122,9 @@ final class NodeHealthApi {
         JsonArray changes = new JsonArray();
         for (HealthChange c : h.recentChanges()) {
             changes.add(new JsonObject().put("at", Instant.ofEpochMilli(c.atMillis()).toString()).put("node", c.node())
-                    .put("platform", c.platform()).put("site", c.site()).put("from", c.from()).put("to", c.to())
-                    .put("up", c.up()).put("down", c.down()));
+                    .put("platform", c.platform()).put("site", c.site()).put("from", c.from().wire())
+                    .put("to", c.to().wire())
+                    .put(Health.UP.wire(), c.up()).put(Health.DOWN.wire(), c.down()));
         }
         ProbeStats st = h.stats();
         JsonObject probing = new JsonObject().put("members", server.registry().members())
@@ -133,9 +136,9 @@ final class NodeHealthApi {
     }
 
     private static JsonObject platform(PlatformSteering p) {
-        long serving = p.statuses().stream().filter(s -> s.verdict().startsWith("in")).count();
+        long serving = p.statuses().stream().filter(PlatformSteering.NodeStatus::inAnswers).count();
         JsonObject byHealth = new JsonObject();
-        p.statuses().forEach(s -> byHealth.put(s.health(), byHealth.getInteger(s.health(), 0) + 1));
+        p.statuses().forEach(s -> byHealth.put(s.health().wire(), byHealth.getInteger(s.health().wire(), 0) + 1));
         return new JsonObject().put("nodes", p.statuses().size()).put("serving", serving)
                 .put("health", byHealth)
                 .put("answer", serving > 0 ? "nodes" : p.statuses().isEmpty() ? "fallback (no nodes)" : "fallback");

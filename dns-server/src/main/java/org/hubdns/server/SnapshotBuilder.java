@@ -140,20 +140,6 @@ final class SnapshotBuilder {
         return s;
     }
 
-    /** "health down", "health unknown", "draining", "full", "no site": why a node is out, in a word or two. */
-    private static String reason(String verdict) {
-        if (verdict.startsWith("out: health ")) {
-            return verdict.substring(5).replaceFirst(" \\(.*", "");
-        }
-        if (verdict.startsWith("out: load")) {
-            return "full";
-        }
-        if (verdict.startsWith("out: its site")) {
-            return "no site";
-        }
-        return verdict.startsWith("out: ") ? verdict.substring(5) : verdict;
-    }
-
     private void logFallbacks(Map<String, PlatformSteering> steering, Map<String, List<CacheNode>> byPlatform) {
         fallingBack.retainAll(steering.keySet());
         for (Map.Entry<String, PlatformSteering> e : steering.entrySet()) {
@@ -161,12 +147,13 @@ final class SnapshotBuilder {
             boolean down = !p.statuses().isEmpty() && !p.serving();
             if (down && fallingBack.add(e.getKey())) {
                 Map<String, Long> why = new java.util.TreeMap<>();
-                p.statuses().forEach(st -> why.merge(reason(st.verdict()), 1L, Long::sum));
+                p.statuses().forEach(st -> why.merge(st.candidacy().reason(), 1L, Long::sum));
                 LOG.warn("platform {}: none of its {} cache node(s) can serve ({}); answering with its fallback {}",
                         e.getKey(), p.statuses().size(), why, p.platform().fallback());
             } else if (!down && fallingBack.remove(e.getKey())) {
                 LOG.info("platform {}: cache nodes serve again ({} of {})", e.getKey(),
-                        p.statuses().stream().filter(st -> st.verdict().startsWith("in")).count(), p.statuses().size());
+                        p.statuses().stream().filter(PlatformSteering.NodeStatus::inAnswers).count(),
+                        p.statuses().size());
             }
         }
     }

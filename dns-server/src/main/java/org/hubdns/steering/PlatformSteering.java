@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hubdns.cluster.model.CacheNode;
+import org.hubdns.cluster.model.Health;
 import org.hubdns.cluster.model.NodeState;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
@@ -31,9 +32,24 @@ import org.xbill.DNS.Type;
 public final class PlatformSteering implements DynamicAnswers {
     private static final double EARTH_KM = 6371.0088;
 
-    /** Why each node is (not) a candidate, for explain. */
-    public record NodeStatus(String id, String site, String admin, String health, double load, int weight,
-            double effectiveWeight, String verdict) {
+    /** One node as steering sees it, and why it is (not) a candidate: for explain, the dashboard and logs. */
+    public record NodeStatus(String id, String site, String admin, Health health, int weight, Candidacy candidacy) {
+        public double load() {
+            return candidacy.load();
+        }
+
+        public double effectiveWeight() {
+            return candidacy.effectiveWeight();
+        }
+
+        /** Whether the node can be in this platform's answers now. */
+        public boolean inAnswers() {
+            return candidacy.kind().inAnswers();
+        }
+    }
+
+    /** A node that can be answered, as one family's site rankings take it in. */
+    record Candidate(String id, String site, byte[][] addresses, double weight) {
     }
 
     private final Platform platform;
@@ -48,6 +64,7 @@ public final class PlatformSteering implements DynamicAnswers {
     private final long ttl;
     private final int answers;
     private final List<NodeStatus> statuses;
+    private final boolean serving;
 
     /** One family's candidate sites; {@code all} is every candidate node in one ranking. */
     private record Family(SiteNodes[] sites, int defaultSite, Site defaultPlace, SiteNodes all, boolean registered) {
@@ -79,6 +96,7 @@ public final class PlatformSteering implements DynamicAnswers {
         this.v6 = family(16, platform, sites, nodes, states, null);
         st.sort(Comparator.comparing(NodeStatus::site).thenComparing(NodeStatus::id));
         this.statuses = List.copyOf(st);
+        this.serving = st.stream().anyMatch(NodeStatus::inAnswers);
         List<String> fb = platform.fallback().addresses() == null ? List.of() : platform.fallback().addresses();
         this.fallbackV4 = literals(fb, 4);
         this.fallbackV6 = literals(fb, 16);
@@ -137,9 +155,30 @@ public final class PlatformSteering implements DynamicAnswers {
         return weight * (1.0 - load) / (1.0 - spillAt);
     }
 
+    /** Why {@code n} is (not) a candidate, before its addresses are looked at. */
+    static Candidacy candidacy(CacheNode n, Health health, double load, Platform p, Map<String, Site> sites) {
+        double spillAt = p.effectiveSpillAt();
+        double eff = effectiveWeight(n.weight(), load, spillAt);
+        Candidacy.Kind kind;
+        if (!sites.containsKey(n.site())) {
+            kind = Candidacy.Kind.NO_SITE;
+        } else if (!n.active()) {
+            kind = Candidacy.Kind.DRAINING;
+        } else if (health == Health.DOWN) {
+            kind = Candidacy.Kind.DOWN;
+        } else if (health == Health.UNKNOWN && !p.answersUnknown()) {
+            kind = Candidacy.Kind.UNKNOWN;
+        } else if (eff <= 0) {
+            kind = Candidacy.Kind.FULL;
+        } else {
+            kind = eff < n.weight() ? Candidacy.Kind.SPILLING : Candidacy.Kind.IN;
+        }
+        return new Candidacy(kind, load, spillAt, eff, n.site());
+    }
+
     private static Family family(int length, Platform p, Map<String, Site> sites, List<CacheNode> nodes,
             Map<String, NodeState> states, List<NodeStatus> statuses) {
-        Map<String, List<Object[]>> bySite = new LinkedHashMap<>();
+        Map<String, List<Candidate>> bySite = new LinkedHashMap<>();
         Map<String, Double> fullBySite = new LinkedHashMap<>();
         boolean registered = false;
         List<CacheNode> sorted = new ArrayList<>(nodes);
@@ -151,23 +190,9 @@ public final class PlatformSteering implements DynamicAnswers {
         for (CacheNode n : sorted) {
             NodeState s = states.get(n.id());
             // no verdict yet is unknown; a node without checks is always up
-            String health = !n.check().probed() ? "up" : s == null ? "unknown" : s.health();
+            Health health = !n.check().probed() ? Health.UP : s == null ? Health.UNKNOWN : s.health();
             double load = s == null ? 0.0 : s.load();
-            double eff = effectiveWeight(n.weight(), load, p.effectiveSpillAt());
-            String verdict;
-            boolean healthy = "up".equals(health) || "unknown".equals(health) && p.answersUnknown();
-            if (!sites.containsKey(n.site())) {
-                verdict = "out: its site '" + n.site() + "' does not exist";
-            } else if (!n.active()) {
-                verdict = "out: draining";
-            } else if (!healthy) {
-                verdict = "out: health " + health + ("unknown".equals(health) ? " (answerUnknown is off)" : "");
-            } else if (eff <= 0) {
-                verdict = "out: load " + load + " (full)";
-            } else {
-                verdict = eff < n.weight() ? "in, spilling: load " + load + " above spillAt " + p.effectiveSpillAt()
-                        : "in";
-            }
+            Candidacy candidacy = candidacy(n, health, load, p, sites);
             List<byte[]> mine = new ArrayList<>();
             for (String a : n.addresses()) {
                 byte[] b = io.netty.util.NetUtil.createByteArrayFromIpAddressString(a);
@@ -176,36 +201,36 @@ public final class PlatformSteering implements DynamicAnswers {
                 }
             }
             List<byte[]> answered = new ArrayList<>();
-            if (verdict.startsWith("in")) {
+            if (candidacy.kind().inAnswers()) {
                 for (byte[] b : mine) {
                     if (taken.add(java.nio.ByteBuffer.wrap(b))) {
                         answered.add(b);
                     }
                 }
                 if (answered.isEmpty() && !mine.isEmpty()) {
-                    verdict = "out: its addresses are answered for another node";
+                    candidacy = candidacy.addressTaken();
                 }
             }
             if (statuses != null) {
-                statuses.add(new NodeStatus(n.id(), n.site(), n.admin(), health, load, n.weight(), eff, verdict));
+                statuses.add(new NodeStatus(n.id(), n.site(), n.admin(), health, n.weight(), candidacy));
             }
             if (mine.isEmpty()) {
                 continue;
             }
             registered = true;
-            if (verdict.startsWith("in") || verdict.startsWith("out: load")) {
+            if (candidacy.kind().countsInCapacity()) {
                 // a full node still counts in its site's capacity: that is what makes the site spill
                 fullBySite.merge(n.site(), (double) n.weight(), Double::sum);
             }
-            if (verdict.startsWith("in")) {
-                bySite.computeIfAbsent(n.site(), k -> new ArrayList<>())
-                        .add(new Object[] {n.id(), answered.toArray(new byte[0][]), eff, n.site()});
+            if (candidacy.kind().inAnswers()) {
+                bySite.computeIfAbsent(n.site(), k -> new ArrayList<>()).add(new Candidate(n.id(), n.site(),
+                        answered.toArray(new byte[0][]), candidacy.effectiveWeight()));
             }
         }
         List<SiteNodes> out = new ArrayList<>();
-        List<Object[]> every = new ArrayList<>();
+        List<Candidate> every = new ArrayList<>();
         double fullAll = 0;
-        for (Map.Entry<String, List<Object[]>> e : bySite.entrySet()) {
+        for (Map.Entry<String, List<Candidate>> e : bySite.entrySet()) {
             Site site = sites.get(e.getKey());
             out.add(siteNodes(site, e.getValue(), fullBySite.getOrDefault(e.getKey(), 0.0)));
             every.addAll(e.getValue());
@@ -225,16 +250,17 @@ public final class PlatformSteering implements DynamicAnswers {
         return new Family(out.toArray(new SiteNodes[0]), def, defaultPlace, all, registered);
     }
 
-    private static SiteNodes siteNodes(Site site, List<Object[]> nodes, double full) {
+    private static SiteNodes siteNodes(Site site, List<Candidate> nodes, double full) {
         String[] ids = new String[nodes.size()];
         String[] sites = new String[nodes.size()];
         byte[][][] addrs = new byte[nodes.size()][][];
         double[] w = new double[nodes.size()];
         for (int i = 0; i < ids.length; i++) {
-            ids[i] = (String) nodes.get(i)[0];
-            addrs[i] = (byte[][]) nodes.get(i)[1];
-            w[i] = (Double) nodes.get(i)[2];
-            sites[i] = (String) nodes.get(i)[3];
+            Candidate c = nodes.get(i);
+            ids[i] = c.id();
+            addrs[i] = c.addresses();
+            w[i] = c.weight();
+            sites[i] = c.site();
         }
         return new SiteNodes(site.name(), site.country(), site.lat(), site.lon(), ids, sites, addrs, w, full);
     }
@@ -245,7 +271,7 @@ public final class PlatformSteering implements DynamicAnswers {
 
     /** Whether any node could be answered now (else the platform answers with its fallback). */
     public boolean serving() {
-        return statuses.stream().anyMatch(st -> st.verdict().startsWith("in"));
+        return serving;
     }
 
     public List<NodeStatus> statuses() {

@@ -169,6 +169,8 @@ class DashboardTest {
             assertThat(n.getString("health")).as(id).isIn("up", "down", "unknown");
             assertThat(n.getString("admin")).as(id).isIn("active", "draining");
             assertThat(n.getValue("load")).as(id).isInstanceOf(Number.class);
+            // the page reads whether the node is in answers from this flag, not from the verdict's words
+            assertThat(n.getBoolean("inAnswers")).as(id).isEqualTo(n.getString("verdict").startsWith("in"));
         }
         assertThat(d.getJsonObject("traffic").fieldNames()).contains("qps", "latencyMs", "queries", "rcodes");
         assertThat(d.getJsonArray("changes")).isNotNull();

@@ -35,6 +35,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.hubdns.cluster.model.CacheNode;
+import org.hubdns.cluster.model.Health;
 import org.hubdns.cluster.model.HealthCheck;
 import org.hubdns.cluster.model.NodeState;
 import org.hubdns.cluster.model.NodeStates;
@@ -51,10 +52,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each probed node has k probers ({@link Rendezvous} over the live members). Each prober
  * publishes its verdict (after rise/fall) to the {@code health-verdicts} map; every member
- * listens, and computes each node's health as the majority of the verdicts of its current probers
- * that count: a verdict counts while its member is in the cluster and that member's heartbeat
- * ({@code health-beats}) is younger than three of the node's intervals. No verdict: {@code unknown};
- * a tie keeps the previous health. Load reports ({@code node-load}) count for three intervals.
+ * listens, and computes each node's health by {@link HealthVote}: the majority of the verdicts of
+ * its current probers that count (a verdict counts while its member is in the cluster and that
+ * member's heartbeat, {@code health-beats}, is younger than three of the node's intervals). No
+ * verdict: unknown; a tie keeps the previous health. Load reports ({@code node-load}) count for
+ * three intervals.
  * All of that is recomputed on one thread on every event and every 200 ms; when the result
  * changes anything steering uses, the listeners (the DNS snapshot) are told. Nothing here runs per
  * query.
@@ -344,27 +346,24 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
         boolean steeringChanged = !view.nodes().keySet().equals(lastNodes.keySet());
         for (CacheNode n : view.nodes().values()) {
             HealthCheck c = n.check().withDefaults(settings.policy().minIntervalMs());
-            long window = TimeUnit.MILLISECONDS.toNanos(3L * c.intervalMs());
+            long window = HealthVote.windowNanos(c.intervalMs());
             Seen seen = loadReports.get(n.id());
             boolean loadCounting = seen != null && now - seen.receivedNanos <= window;
             double load = loadCounting ? seen.report.load() : 0.0;
             long loadAt = seen == null ? 0 : seen.report.reportedAtMillis();
             NodeHealth before = oldDetail.get(n.id());
-            String health;
+            Health health;
             List<String> probers = List.of();
             int up = 0;
             int down = 0;
             if (!c.probed()) {
-                health = "up";
+                health = Health.UP;
             } else {
                 probers = probersOf(n.id(), live);
                 Map<String, Verdict> vs = byNode.getOrDefault(n.id(), Map.of());
                 for (String m : probers) {
                     Verdict v = vs.get(m);
-                    Long beat = beatSeen.get(m);
-                    // this member's own verdicts need no heartbeat: its prober withdraws what it stops probing
-                    boolean fresh = m.equals(me) || beat != null && now - beat <= window;
-                    if (v != null && liveSet.contains(m) && fresh) {
+                    if (HealthVote.counts(v != null, liveSet.contains(m), m.equals(me), beatSeen.get(m), now, window)) {
                         if (v.up()) {
                             up++;
                         } else {
@@ -372,21 +371,13 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
                         }
                     }
                 }
-                if (up > down) {
-                    health = "up";
-                } else if (down > up) {
-                    health = "down";
-                } else if (up > 0 && before != null) {
-                    health = before.health(); // a tie keeps what the majority said last
-                } else {
-                    health = "unknown";
-                }
+                health = HealthVote.outcome(up, down, before == null ? null : before.health());
             }
             long since = before == null ? 0 : before.sinceMillis();
-            if (before != null && !before.health().equals(health)) {
+            if (before != null && before.health() != health) {
                 since = System.currentTimeMillis();
                 changed(n, before.health(), health, up, down, since);
-            } else if (before == null && c.probed() && !"unknown".equals(health)) {
+            } else if (before == null && c.probed() && health != Health.UNKNOWN) {
                 since = System.currentTimeMillis();
             }
             NodeState st = new NodeState(health, load, loadAt);
@@ -394,7 +385,7 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
             nextDetail.put(n.id(), new NodeHealth(n.id(), health, probers, up, down, since, load, loadAt,
                     loadCounting));
             NodeState old = oldTable.get(n.id());
-            if (old == null || !old.health().equals(health) || loadMatters(view, n, old.load(), load)) {
+            if (old == null || old.health() != health || loadMatters(view, n, old.load(), load)) {
                 steeringChanged = true;
             }
         }
@@ -420,7 +411,7 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
 
     }
 
-    private void changed(CacheNode n, String from, String to, int up, int down, long at) {
+    private void changed(CacheNode n, Health from, Health to, int up, int down, long at) {
         stats.stateChanges.increment();
         HealthChange c = new HealthChange(at, n.id(), n.platform(), n.site(), from, to, up, down);
         synchronized (changes) {
@@ -429,7 +420,7 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
                 changes.removeLast();
             }
         }
-        if ("down".equals(to)) {
+        if (to == Health.DOWN) {
             LOG.warn("node {} ({} at {}) is down: {} of its probers say down, {} up", n.id(), n.platform(), n.site(),
                     down, up);
         } else {
@@ -541,12 +532,12 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
                     : m.getAddress().getHost() + ":" + m.getAddress().getPort());
             Verdict v = published.get(p);
             Long beat = beatSeen.get(p);
-            o.put("verdict", v == null ? null : v.health());
+            o.put("verdict", v == null ? null : v.health().wire());
             if (v != null) {
                 o.put("verdictSince", Instant.ofEpochMilli(v.sinceMillis()).toString());
             }
-            o.put("counting", v != null && m != null && (p.equals(me) || beat != null
-                    && now - beat <= TimeUnit.MILLISECONDS.toNanos(3L * intervalOf(node))));
+            o.put("counting", HealthVote.counts(v != null, m != null, p.equals(me), beat, now,
+                    HealthVote.windowNanos(intervalOf(node))));
             Future<String> f = asked.get(p);
             try {
                 String s = f == null ? null : f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -621,7 +612,7 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
             Map<String, CacheNode> nodes = registry.view().nodes();
             Map<String, NodeState> t = table;
             boolean all = nodes.values().stream().filter(n -> n.check().probed())
-                    .allMatch(n -> t.containsKey(n.id()) && !"unknown".equals(t.get(n.id()).health()));
+                    .allMatch(n -> t.containsKey(n.id()) && t.get(n.id()).health() != Health.UNKNOWN);
             if (all) {
                 return true;
             }

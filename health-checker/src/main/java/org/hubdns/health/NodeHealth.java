@@ -1,6 +1,7 @@
 package org.hubdns.health;
 
 import java.util.List;
+import org.hubdns.cluster.model.Health;
 
 /**
  * How this member sees one node right now: the aggregated health and how it was reached (votes of
@@ -12,6 +13,6 @@ import java.util.List;
  * @param sinceMillis when this member saw the health change last (0: since this member started)
  * @param loadCounting whether the last load report is recent enough (3 intervals) to steer by
  */
-public record NodeHealth(String node, String health, List<String> probers, int up, int down, long sinceMillis,
+public record NodeHealth(String node, Health health, List<String> probers, int up, int down, long sinceMillis,
         double load, long loadReportedAtMillis, boolean loadCounting) {
 }

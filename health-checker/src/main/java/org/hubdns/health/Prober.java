@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.hubdns.cluster.model.CacheNode;
+import org.hubdns.cluster.model.Health;
 import org.hubdns.cluster.model.HealthCheck;
 import org.hubdns.cluster.store.Json;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ final class Prober {
         long timer = -1;
         boolean inFlight;
         boolean stopped;
-        String verdict; // null until the first result
+        Health verdict; // null until the first result
         /**
          * The verdict was taken out of the cluster (probes stopped completing) but is kept here: the
          * next result republishes it, or its rise/fall successor, rather than deciding afresh.
@@ -84,16 +85,17 @@ final class Prober {
                 failStreak++;
                 okStreak = 0;
             }
-            String next = verdict;
+            Health next = verdict;
             if (verdict == null) {
-                next = r.ok() ? "up" : "down"; // the first probe decides: a new node need not wait rise x interval
-            } else if ("up".equals(verdict) && failStreak >= c.fall()) {
-                next = "down";
-            } else if ("down".equals(verdict) && okStreak >= c.rise()) {
-                next = "up";
+                // the first probe decides: a new node need not wait rise x interval
+                next = r.ok() ? Health.UP : Health.DOWN;
+            } else if (verdict == Health.UP && failStreak >= c.fall()) {
+                next = Health.DOWN;
+            } else if (verdict == Health.DOWN && okStreak >= c.rise()) {
+                next = Health.UP;
             }
-            if (!next.equals(verdict)) {
-                String from = verdict;
+            if (next != verdict) {
+                Health from = verdict;
                 verdict = next;
                 verdictSince = r.atMillis();
                 withdrawn = false;

@@ -226,7 +226,8 @@ public final class RegistryJson {
     public static JsonObject nodeJson(CacheNode n, NodeState st) {
         JsonObject o = JsonObject.mapFrom(n);
         o.remove("admin");
-        JsonObject state = new JsonObject().put("admin", n.admin()).put("health", st.health()).put("load", st.load());
+        JsonObject state = new JsonObject().put("admin", n.admin()).put("health", st.health().wire())
+                .put("load", st.load());
         if (st.loadReportedAtMillis() > 0) {
             state.put("loadReportedAt", java.time.Instant.ofEpochMilli(st.loadReportedAtMillis()).toString());
         }

@@ -14,7 +14,7 @@ public interface NodeStates {
     default NodeState of(CacheNode node) {
         NodeState s = current().get(node.id());
         if (!node.check().probed()) {
-            return s == null ? NodeState.UP : new NodeState("up", s.load(), s.loadReportedAtMillis());
+            return s == null ? NodeState.UP : new NodeState(Health.UP, s.load(), s.loadReportedAtMillis());
         }
         return s == null ? NodeState.UNKNOWN : s;
     }

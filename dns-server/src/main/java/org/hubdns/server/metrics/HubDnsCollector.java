@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.hubdns.cluster.model.CacheNode;
+import org.hubdns.cluster.model.Health;
 import org.hubdns.cluster.store.RegistryView;
 import org.hubdns.dns.stats.QueryStats;
 import org.hubdns.health.HealthChecker;
@@ -135,9 +136,13 @@ final class HubDnsCollector implements MultiCollector {
                     continue;
                 }
                 NodeHealth nh = all.get(node.id());
-                String health = nh == null ? h.of(node).health() : nh.health();
+                Health health = nh == null ? h.of(node).health() : nh.health();
                 nodes.dataPoint(GaugeDataPointSnapshot.builder()
-                        .value("up".equals(health) ? 1 : "down".equals(health) ? 0 : -1)
+                        .value(switch (health) {
+                            case UP -> 1;
+                            case DOWN -> 0;
+                            case UNKNOWN -> -1;
+                        })
                         .labels(Labels.of("node", node.id(), "platform", node.platform(), "site", node.site()))
                         .build());
             }

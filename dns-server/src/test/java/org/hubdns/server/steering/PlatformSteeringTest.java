@@ -13,6 +13,7 @@ import org.hubdns.cluster.coverage.CoverageSet;
 import org.hubdns.cluster.model.CacheNode;
 import org.hubdns.cluster.model.Fallback;
 import org.hubdns.cluster.model.HealthCheck;
+import org.hubdns.cluster.model.Health;
 import org.hubdns.cluster.model.NodeState;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
@@ -203,7 +204,7 @@ class PlatformSteeringTest {
         // Amritsar PK: lhe gone, then isb (~250 km) before del (~450 km, foreign) and kbl
         assertThat(decide(s, c, "14.1.2.0", 24).records).containsExactly(addressOf("isb"));
         PlatformSteering full = steering(platform(1, "isb"), onePerSite(),
-                Map.of("lhe", new NodeState("up", 1.0, 0)), CoverageSet.EMPTY);
+                Map.of("lhe", new NodeState(Health.UP, 1.0, 0)), CoverageSet.EMPTY);
         assertThat(decide(full, c, "14.1.2.0", 24).records).containsExactly(addressOf("isb"));
     }
 
