@@ -45,6 +45,9 @@ public final class DnsCase {
     private List<String> authority = List.of();
     private List<String> additional = List.of();
     private Boolean opt;
+    private boolean question = true;
+    private String ecs;
+    private java.net.InetAddress source = InProcessDns.LOOPBACK;
     private String note = "";
 
     private DnsCase(String qname, int qtype) {
@@ -111,6 +114,17 @@ public final class DnsCase {
         return this;
     }
 
+    /** The packet's source address (default loopback), which dynamic answers see without ECS. */
+    public DnsCase from(String address) {
+        source = InProcessDns.address(address);
+        return this;
+    }
+
+    /** A client-subnet option (RFC 7871) for {@code address/prefix}. */
+    public DnsCase clientSubnet(String address, int prefix) {
+        return option(new org.xbill.DNS.ClientSubnetOption(prefix, InProcessDns.address(address)));
+    }
+
     // ---- the expected response ------------------------------------------------------------------
 
     public DnsCase rcode(int r) {
@@ -143,6 +157,18 @@ public final class DnsCase {
     /** Whether the response carries an OPT (default: exactly when the query did). */
     public DnsCase opt(boolean present) {
         opt = present;
+        return this;
+    }
+
+    /** The response has no question section (a header-only FORMERR or NOTIMP). */
+    public DnsCase noQuestion() {
+        question = false;
+        return this;
+    }
+
+    /** The ECS option echoed, as {@code "address/source/scope"} (null: none). */
+    public DnsCase ecs(String echoed) {
+        ecs = echoed;
         return this;
     }
 
@@ -183,7 +209,7 @@ public final class DnsCase {
     /** Asks {@code dns} and checks the whole response against this row. */
     public Message check(InProcessDns dns) {
         Message q = query();
-        Message r = dns.ask(q, tcp);
+        Message r = InProcessDns.parse(dns.raw(q.toWire(), tcp, source));
         check(q, r);
         return r;
     }
@@ -194,26 +220,56 @@ public final class DnsCase {
      */
     public void check(Message q, Message r) {
         boolean wantOpt = opt != null ? opt : payload >= 0;
-        String expected = render(q.getHeader().getID(), opcode, Rcode.string(rcode), flags, answer, authority,
-                additional, wantOpt ? 1 : 0);
+        String expected = render(q.getHeader().getID(), opcode, Rcode.string(rcode), flags,
+                question ? DnsCase.question(q) : "-", answer, authority, additional,
+                wantOpt ? opt(OUR_PAYLOAD, dnssecOk, ecs) + " version 0" : "none");
         String actual = render(r.getHeader().getID(), r.getHeader().getOpcode(), Rcode.string(r.getRcode()),
-                r.getHeader().printFlags().trim(), lines(r, Section.ANSWER), lines(r, Section.AUTHORITY),
-                lines(r, Section.ADDITIONAL),
-                (int) r.getSection(Section.ADDITIONAL).stream().filter(x -> x.getType() == Type.OPT).count());
+                r.getHeader().printFlags().trim(), DnsCase.question(r), lines(r, Section.ANSWER),
+                lines(r, Section.AUTHORITY), lines(r, Section.ADDITIONAL), opt(r));
         assertThat(actual).as(toString()).isEqualTo(expected);
     }
 
-    private static String render(int id, int opcode, String rcode, String flags, List<String> an, List<String> ns,
-            List<String> ar, int opts) {
+    private static final int OUR_PAYLOAD = 1232;
+
+    private static String question(Message m) {
+        return m.getQuestion() == null ? "-" : line(m.getQuestion());
+    }
+
+    /** The OPT records of a response, summed up: "none", or payload, DO and the ECS echoed. */
+    private static String opt(Message m) {
+        List<Record> opts = m.getSection(Section.ADDITIONAL).stream().filter(x -> x.getType() == Type.OPT).toList();
+        if (opts.isEmpty()) {
+            return "none";
+        }
+        if (opts.size() > 1) {
+            return opts.size() + " OPTs";
+        }
+        OPTRecord o = (OPTRecord) opts.get(0);
+        String echoed = null;
+        for (EDNSOption e : o.getOptions(EDNSOption.Code.CLIENT_SUBNET)) {
+            org.xbill.DNS.ClientSubnetOption c = (org.xbill.DNS.ClientSubnetOption) e;
+            echoed = c.getAddress().getHostAddress() + "/" + c.getSourcePrefixLength() + "/" + c.getScopePrefixLength();
+        }
+        return opt(o.getPayloadSize(), (o.getFlags() & ExtendedFlags.DO) != 0, echoed) + " version " + o.getVersion();
+    }
+
+    private static String opt(int payload, boolean dnssecOk, String ecs) {
+        return "udp " + payload + (dnssecOk ? " do" : "") + (ecs == null ? "" : " ecs " + ecs);
+    }
+
+    private static String render(int id, int opcode, String rcode, String flags, String question, List<String> an,
+            List<String> ns, List<String> ar, String opt) {
         StringBuilder s = new StringBuilder();
         s.append("id ").append(id).append(" opcode ").append(Opcode.string(opcode)).append(" rcode ").append(rcode)
-                .append(" flags [").append(flags).append("] opt ").append(opts).append('\n');
+                .append(" flags [").append(flags).append("]\n");
+        s.append(";; question ").append(question).append('\n');
         s.append(";; answer\n");
         an.forEach(l -> s.append(l).append('\n'));
         s.append(";; authority\n");
         ns.forEach(l -> s.append(l).append('\n'));
         s.append(";; additional\n");
         ar.forEach(l -> s.append(l).append('\n'));
+        s.append(";; opt ").append(opt).append('\n');
         return s.toString();
     }
 
