@@ -22,6 +22,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
+import org.hubdns.testsupport.Await;
 
 /**
  * {@code GET /metrics} of a demo member: every family exists from start-up with its known label

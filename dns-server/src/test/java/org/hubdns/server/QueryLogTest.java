@@ -22,6 +22,7 @@ import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
+import org.hubdns.testsupport.Await;
 
 /** {@code --query-log}: lines parse as JSON and say what the answers said; sampling; a stuck writer drops. */
 class QueryLogTest {

@@ -25,6 +25,7 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
+import org.hubdns.testsupport.Await;
 
 /**
  * Zone reloads through the HTTP API over real HTTP: a good change is served at once, a broken file

@@ -20,6 +20,7 @@ import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
+import org.hubdns.testsupport.Await;
 
 /**
  * One demo member ({@link RunningServer#demo()}) and an HTTP client for the partner/operator API:
@@ -223,15 +224,6 @@ final class Api implements AutoCloseable {
 
     /** Polls {@code condition} until it holds, for at most {@link #PROPAGATION}; fails saying {@code what}. */
     static void await(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + PROPAGATION.toNanos();
-        while (true) {
-            if (condition.call()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + PROPAGATION.toMillis() + " ms: " + what);
-            }
-            Thread.sleep(10);
-        }
+        Await.until(PROPAGATION, what, condition);
     }
 }

@@ -1,15 +1,12 @@
 package org.hubdns.server.cluster;
 
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.lang.reflect.Method;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +30,8 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
+import org.hubdns.testsupport.Await;
+import org.hubdns.testsupport.FreePorts;
 
 /**
  * N hubdns members in this JVM, each a real {@link HubDnsServer} on 127.0.0.1 with its own ports
@@ -285,50 +284,18 @@ final class ClusterFixture implements AutoCloseable {
         }
     }
 
-    /** Polls {@code condition} every 20 ms until it holds; fails with {@code state} when {@code limit} passes. */
+    /** Polls {@code condition} until it holds; fails with {@code state} when {@code limit} passes. */
     static void await(Duration limit, String what, Callable<Boolean> condition, Callable<Object> state)
             throws Exception {
-        long end = System.nanoTime() + limit.toNanos();
-        Exception last = null;
-        while (true) {
-            try {
-                if (Boolean.TRUE.equals(condition.call())) {
-                    return;
-                }
-                last = null;
-            } catch (Exception e) {
-                last = e;
-            }
-            if (System.nanoTime() > end) {
-                Object shown;
-                try {
-                    shown = state.call();
-                } catch (Exception e) {
-                    shown = e;
-                }
-                fail("not within %s: %s%nlast state: %s%s", limit, what, shown,
-                        last == null ? "" : "\nlast error: " + last);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(limit, what, condition, state);
     }
 
     static int freeTcpPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
-            return s.getLocalPort();
-        }
+        return FreePorts.tcp();
     }
 
     static int freeDnsPort() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            int port = freeTcpPort();
-            try (DatagramSocket u = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
-                return port;
-            } catch (java.net.SocketException e) {
-                // taken over UDP
-            }
-        }
-        throw new IOException("no port free for both TCP and UDP");
+        return FreePorts.dns();
     }
 
     static final String ZONE_TEMPLATE = """

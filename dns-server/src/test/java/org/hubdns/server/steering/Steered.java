@@ -32,6 +32,7 @@ import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
+import org.hubdns.testsupport.Await;
 
 /**
  * One demo member of its own (coverage zones and node states are cluster-wide, so every test class
@@ -229,15 +230,7 @@ final class Steered implements AutoCloseable {
 
     /** Polls {@code condition} until it holds; fails after {@code within}. Returns the time it took. */
     static Duration await(String what, Duration within, Callable<Boolean> condition) throws Exception {
-        long t0 = System.nanoTime();
-        long deadline = t0 + within.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + within.toMillis() + " ms: " + what);
-            }
-            Thread.sleep(10);
-        }
-        return Duration.ofNanos(System.nanoTime() - t0);
+        return Await.timed(within, what, condition);
     }
 
     static boolean isType(Record r, int type) {
