@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.hubdns.dns.stats.QueryLog;
 import org.hubdns.server.querylog.QueryLogWriter;
+import org.hubdns.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.ARecord;
@@ -22,7 +23,6 @@ import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
-import org.hubdns.testsupport.Await;
 
 /** {@code --query-log}: lines parse as JSON and say what the answers said; sampling; a stuck writer drops. */
 class QueryLogTest {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hubdns.server.RunningServer;
+import org.hubdns.testsupport.Await;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -31,7 +32,6 @@ import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
-import org.hubdns.testsupport.Await;
 
 /**
  * One demo member of its own (coverage zones and node states are cluster-wide, so every test class

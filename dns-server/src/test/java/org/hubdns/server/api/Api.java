@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -15,12 +14,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.hubdns.server.RunningServer;
+import org.hubdns.testsupport.ApiClient;
+import org.hubdns.testsupport.Await;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
-import org.hubdns.testsupport.Await;
 
 /**
  * One demo member ({@link RunningServer#demo()}) and an HTTP client for the partner/operator API:
@@ -33,14 +33,14 @@ final class Api implements AutoCloseable {
     static final String JSON = "application/json";
 
     final RunningServer server;
-    final HttpClient http;
+    final ApiClient client;
     final String admin;
     final String demo;
     private final AtomicInteger seq = new AtomicInteger();
 
     private Api(RunningServer server) throws Exception {
         this.server = server;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.client = ApiClient.local(server.httpPort(), Duration.ofSeconds(30));
         String env = System.getenv("HUBDNS_ADMIN_TOKEN");
         this.admin = env != null && !env.isBlank() ? env.strip()
                 : Files.readString(server.dataDir().resolve("admin.token")).strip();
@@ -66,25 +66,17 @@ final class Api implements AutoCloseable {
     }
 
     URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.httpPort() + path);
+        return client.uri(path);
     }
 
     // ---- HTTP -------------------------------------------------------------------------------------
 
     HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-        return http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(b.timeout(Duration.ofSeconds(30)));
     }
 
     HttpRequest.Builder request(String method, String path, String token, String contentType, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method,
-                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        if (contentType != null) {
-            b.header("Content-Type", contentType);
-        }
-        return b;
+        return client.request(method, path, token, contentType, body);
     }
 
     HttpResponse<String> send(String method, String path, String token, String contentType, String body)
@@ -109,7 +101,7 @@ final class Api implements AutoCloseable {
     }
 
     static String contentType(HttpResponse<?> r) {
-        return r.headers().firstValue("Content-Type").orElse("");
+        return ApiClient.contentType(r);
     }
 
     static JsonObject json(HttpResponse<String> r, int status) {

@@ -9,9 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +21,9 @@ import org.hubdns.cluster.store.Registry;
 import org.hubdns.server.HubDnsServer;
 import org.hubdns.server.RunningServer;
 import org.hubdns.server.ServerConfig;
+import org.hubdns.testsupport.ApiClient;
+import org.hubdns.testsupport.Await;
+import org.hubdns.testsupport.FreePorts;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -30,8 +31,6 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
-import org.hubdns.testsupport.Await;
-import org.hubdns.testsupport.FreePorts;
 
 /**
  * N hubdns members in this JVM, each a real {@link HubDnsServer} on 127.0.0.1 with its own ports
@@ -41,8 +40,7 @@ import org.hubdns.testsupport.FreePorts;
 final class ClusterFixture implements AutoCloseable {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(3)).build();
+    static final HttpClient HTTP = ApiClient.HTTP_1_1;
     static final Duration CONVERGE = Duration.ofSeconds(20);
 
     /** One member: its fixed ports and data dir survive a stop, so it can be started again as itself. */
@@ -113,16 +111,8 @@ final class ClusterFixture implements AutoCloseable {
 
         HttpResponse<String> send(String method, String path, String token, String contentType, String body)
                 throws IOException, InterruptedException {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(15));
-            if (token != null) {
-                b.header("Authorization", "Bearer " + token);
-            }
-            if (contentType != null) {
-                b.header("Content-Type", contentType);
-            }
-            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new ApiClient(HTTP, "http://127.0.0.1:" + httpPort, Duration.ofSeconds(15)).send(method, path, token,
+                    contentType, body);
         }
 
         HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {

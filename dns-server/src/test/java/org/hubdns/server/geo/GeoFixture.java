@@ -6,11 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -25,6 +22,9 @@ import org.hubdns.geo.GeoRecord;
 import org.hubdns.geo.MmdbWriter;
 import org.hubdns.server.HubDnsServer;
 import org.hubdns.server.ServerConfig;
+import org.hubdns.testsupport.ApiClient;
+import org.hubdns.testsupport.Await;
+import org.hubdns.testsupport.FreePorts;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.DClass;
@@ -36,8 +36,6 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
-import org.hubdns.testsupport.Await;
-import org.hubdns.testsupport.FreePorts;
 
 /**
  * GeoIP fixtures (tiny City databases written with {@link MmdbWriter}) and real hubdns members on
@@ -46,8 +44,7 @@ import org.hubdns.testsupport.FreePorts;
 final class GeoFixture {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(3)).build();
+    static final HttpClient HTTP = ApiClient.HTTP_1_1;
     static final Duration LIMIT = Duration.ofSeconds(30);
     static final String VIDEO = "video.pk-hub.example.";
 
@@ -150,17 +147,8 @@ final class GeoFixture {
 
     static HttpResponse<String> send(int httpPort, String method, String path, String token, String contentType,
             byte[] body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(30));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        if (contentType != null) {
-            b.header("Content-Type", contentType);
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(body));
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new ApiClient(HTTP, "http://127.0.0.1:" + httpPort, Duration.ofSeconds(30)).send(method, path, token,
+                contentType, body);
     }
 
     static JsonNode json(HttpResponse<String> r) {
