@@ -3,6 +3,7 @@ package org.hubdns.testsupport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -28,14 +29,19 @@ public final class InProcessDns {
     /** Where queries come from unless a test says otherwise (the socket tests' loopback). */
     public static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
-    private final SnapshotHolder snapshots = new SnapshotHolder();
+    private final SnapshotHolder snapshots;
     private final QueryProcessor processor;
     private final byte[] out = new byte[65535 + 512];
 
-    private InProcessDns(List<ZoneContent> zones, Map<Name, DynamicAnswers> dynamic, String nsid) {
-        snapshots.publish(new Snapshot(ZoneTree.compile(zones, dynamic), 1, 0, Map.of()));
-        processor = new QueryProcessor(snapshots, nsid == null ? null : nsid.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+    private InProcessDns(SnapshotHolder snapshots, String nsid) {
+        this.snapshots = snapshots;
+        processor = new QueryProcessor(snapshots, nsid == null ? null : nsid.getBytes(StandardCharsets.US_ASCII),
                 new ServerCookies(new byte[16]));
+    }
+
+    /** Answers from whatever {@code snapshots} holds (e.g. what a snapshot builder published). */
+    public static InProcessDns over(SnapshotHolder snapshots) {
+        return new InProcessDns(snapshots, null);
     }
 
     /** Serves {@code zones} (apex to master-format text), with no NSID and no dynamic names. */
@@ -57,7 +63,9 @@ public final class InProcessDns {
         } catch (Exception e) {
             throw new IllegalArgumentException("test zone does not parse: " + e.getMessage(), e);
         }
-        return new InProcessDns(parsed, dynamic, nsid);
+        SnapshotHolder holder = new SnapshotHolder();
+        holder.publish(new Snapshot(ZoneTree.compile(parsed, dynamic), 1, 0, Map.of()));
+        return new InProcessDns(holder, nsid);
     }
 
     /** The snapshot's holder, to publish another snapshot under the same processor. */
