@@ -43,9 +43,8 @@ class DashboardTest {
     @BeforeAll
     static void start() throws Exception {
         server = RunningServer.demo();
-        admin = System.getenv("HUBDNS_ADMIN_TOKEN") != null ? System.getenv("HUBDNS_ADMIN_TOKEN")
-                : Files.readString(server.dataDir().resolve("admin.token")).strip();
-        partner = Files.readString(server.dataDir().resolve("demo-partner.token")).strip();
+        admin = server.adminToken();
+        partner = server.demoPartnerToken();
     }
 
     @AfterAll

@@ -61,11 +61,7 @@ class ReloadTest {
     }
 
     static String token() throws Exception {
-        String env = System.getenv("HUBDNS_ADMIN_TOKEN");
-        if (env != null && !env.isBlank()) {
-            return env.strip();
-        }
-        return Files.readString(server.dataDir().resolve("admin.token")).strip();
+        return server.adminToken();
     }
 
     static URI uri(String path) {

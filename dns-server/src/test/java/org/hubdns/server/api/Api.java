@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -41,10 +40,8 @@ final class Api implements AutoCloseable {
     private Api(RunningServer server) throws Exception {
         this.server = server;
         this.client = ApiClient.local(server.httpPort(), Duration.ofSeconds(30));
-        String env = System.getenv("HUBDNS_ADMIN_TOKEN");
-        this.admin = env != null && !env.isBlank() ? env.strip()
-                : Files.readString(server.dataDir().resolve("admin.token")).strip();
-        this.demo = Files.readString(server.dataDir().resolve("demo-partner.token")).strip();
+        this.admin = server.adminToken();
+        this.demo = server.demoPartnerToken();
     }
 
     static Api start() throws Exception {
