@@ -32,7 +32,7 @@ import org.xbill.DNS.Type;
  * client is placed by a fake GeoIP (first octet 11: near Islamabad, 12: near Karachi). Rows: the
  * nearest site's node, the default site for clients that cannot be placed, ECS scope, NODATA for
  * types the platform does not answer, and the fallback CNAME when no node can serve. The socket
- * twins are the tests in {@code org.hubdns.steering} and {@code org.hubdns.server.geo}.
+ * twins are the tests in {@code org.hubdns.steering} and {@code org.hubdns.geo}.
  */
 class SteeringTableTest {
     static final String ZONE = """

@@ -1,4 +1,4 @@
-package org.hubdns.server.geo;
+package org.hubdns.geo;
 
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,9 +17,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
-import org.hubdns.geo.GeoIpDatabase;
-import org.hubdns.geo.GeoRecord;
-import org.hubdns.geo.MmdbWriter;
 import org.hubdns.server.HubDnsServer;
 import org.hubdns.server.ServerConfig;
 import org.hubdns.testsupport.ApiClient;
