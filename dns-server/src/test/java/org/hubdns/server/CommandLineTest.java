@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hubdns.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -417,22 +418,12 @@ class CommandLineTest {
 
     /** A port free for TCP (probed with a ServerSocket on port 0). */
     static int freeTcpPort(InetAddress a) throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, a)) {
-            return s.getLocalPort();
-        }
+        return FreePorts.tcp(a);
     }
 
     /** A port free for both TCP and UDP. */
     static int freeDnsPort(InetAddress a) throws IOException {
-        for (int i = 0; i < 50; i++) {
-            int port = freeTcpPort(a);
-            try (DatagramSocket u = new DatagramSocket(new InetSocketAddress(a, port))) {
-                return port;
-            } catch (java.net.SocketException e) {
-                // taken over UDP: try another
-            }
-        }
-        throw new IOException("no port free for both TCP and UDP on " + a);
+        return FreePorts.dns(a);
     }
 
     /** Binds the port like an unrelated program would: no SO_REUSEPORT. */

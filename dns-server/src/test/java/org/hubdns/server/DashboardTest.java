@@ -6,9 +6,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +20,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hubdns.cluster.model.Partner;
+import org.hubdns.testsupport.ApiClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,17 +37,14 @@ class DashboardTest {
     static final List<String> DEMO_NODES = List.of("demo-isb-1", "demo-isb-2", "demo-khi-1", "demo-khi-2",
             "demo-lhe-1", "demo-lhe-2");
     static RunningServer server;
-    static HttpClient http;
     static String admin;
     static String partner;
 
     @BeforeAll
     static void start() throws Exception {
         server = RunningServer.demo();
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        admin = System.getenv("HUBDNS_ADMIN_TOKEN") != null ? System.getenv("HUBDNS_ADMIN_TOKEN")
-                : Files.readString(server.dataDir().resolve("admin.token")).strip();
-        partner = Files.readString(server.dataDir().resolve("demo-partner.token")).strip();
+        admin = server.adminToken();
+        partner = server.demoPartnerToken();
     }
 
     @AfterAll
@@ -59,9 +54,12 @@ class DashboardTest {
         }
     }
 
+    static ApiClient api() {
+        return ApiClient.local(server.httpPort(), Duration.ofSeconds(10));
+    }
+
     static HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return api().get(path, null);
     }
 
     static HttpResponse<String> post(String path, String json) throws Exception {
@@ -73,13 +71,7 @@ class DashboardTest {
     }
 
     static HttpResponse<String> send(String method, String path, String json) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path))
-                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + admin);
-        if (json != null) {
-            b.header("Content-Type", "application/json");
-        }
-        return http.send(b.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return api().send(method, path, admin, json == null ? null : ApiClient.JSON, json);
     }
 
     static JsonObject dashboard() throws Exception {

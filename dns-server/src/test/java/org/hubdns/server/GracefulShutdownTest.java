@@ -26,6 +26,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.hubdns.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -209,7 +210,7 @@ class GracefulShutdownTest {
     /** A start that fails half-way (UDP taken after TCP was bound) must release what it bound. */
     @Test
     void aStartFailingOnTheUdpPortReportsItAndReleasesTheTcpPort() throws Exception {
-        int port = CommandLineTest.freeDnsPort(LOOPBACK);
+        int port = FreePorts.dns(LOOPBACK);
         try (DatagramSocket holder = new DatagramSocket(null)) {
             holder.setReuseAddress(false);
             holder.bind(new InetSocketAddress(LOOPBACK, port));

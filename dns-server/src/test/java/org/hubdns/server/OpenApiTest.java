@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hubdns.testsupport.ApiClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,12 +28,10 @@ class OpenApiTest {
     static final Set<String> PUBLIC = Set.of("GET /v1/health", "GET /v1/openapi.json", "GET /v1/zones", "GET /metrics",
             "GET /", "GET /dashboard/app.js", "GET /dashboard/app.css", "GET /v1/dashboard");
     static RunningServer server;
-    static HttpClient http;
 
     @BeforeAll
     static void start() throws Exception {
         server = RunningServer.demo();
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     @AfterAll
@@ -46,9 +42,7 @@ class OpenApiTest {
     }
 
     static JsonObject fetch() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.httpPort() + "/v1/openapi.json"))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = ApiClient.local(server.httpPort(), Duration.ofSeconds(10)).get("/v1/openapi.json", null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct)
                 .startsWith("application/json"));

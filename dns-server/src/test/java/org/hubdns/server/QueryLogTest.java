@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.hubdns.dns.stats.QueryLog;
 import org.hubdns.server.querylog.QueryLogWriter;
+import org.hubdns.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.ARecord;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -15,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.hubdns.testsupport.ApiClient;
+import org.hubdns.testsupport.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,6 @@ import org.xbill.DNS.Type;
 class ReloadTest {
     static final AtomicLong SERIAL = new AtomicLong(2024010100);
     static RunningServer server;
-    static HttpClient http;
 
     static String zone(long serial, String extra) {
         return "$TTL 300\n"
@@ -51,7 +51,6 @@ class ReloadTest {
     @BeforeAll
     static void start() throws Exception {
         server = RunningServer.start(false, Map.of("example.zone", zone(SERIAL.incrementAndGet(), "")), null);
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     @AfterAll
@@ -62,19 +61,15 @@ class ReloadTest {
     }
 
     static String token() throws Exception {
-        String env = System.getenv("HUBDNS_ADMIN_TOKEN");
-        if (env != null && !env.isBlank()) {
-            return env.strip();
-        }
-        return Files.readString(server.dataDir().resolve("admin.token")).strip();
+        return server.adminToken();
     }
 
     static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.httpPort() + path);
+        return ApiClient.local(server.httpPort(), Duration.ofSeconds(10)).uri(path);
     }
 
     static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-        return http.send(b.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return ApiClient.local(server.httpPort(), Duration.ofSeconds(10)).send(b.timeout(Duration.ofSeconds(10)));
     }
 
     static HttpResponse<String> get(String path) throws Exception {

@@ -101,6 +101,17 @@ public final class RunningServer implements AutoCloseable {
         return dir.resolve("data");
     }
 
+    /** The admin token: {@code HUBDNS_ADMIN_TOKEN} when the suite runs with one, else the one this member made. */
+    public String adminToken() throws IOException {
+        String env = System.getenv("HUBDNS_ADMIN_TOKEN");
+        return env != null && !env.isBlank() ? env.strip() : Files.readString(dataDir().resolve("admin.token")).strip();
+    }
+
+    /** The demo partner's token (a --demo member writes it beside its data). */
+    public String demoPartnerToken() throws IOException {
+        return Files.readString(dataDir().resolve("demo-partner.token")).strip();
+    }
+
     /** A scratch directory of this server's own (removed with nothing: it lives under the temp dir). */
     public Path dir() {
         return dir;

@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.hubdns.testsupport.FreePorts;
 
 /**
  * A cache node's health endpoint for tests, on a loopback address (127.0.0.x) and a fixed port: an
@@ -57,11 +58,7 @@ public final class StandIn implements AutoCloseable {
 
     private static StandIn start(String address, boolean http) throws IOException {
         InetAddress a = InetAddress.getByName(address);
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, a)) {
-            port = probe.getLocalPort();
-        }
-        StandIn s = new StandIn(a, port, http);
+        StandIn s = new StandIn(a, FreePorts.tcp(a), http);
         s.start();
         return s;
     }

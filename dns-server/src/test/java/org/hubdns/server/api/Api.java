@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.hubdns.server.RunningServer;
+import org.hubdns.testsupport.ApiClient;
+import org.hubdns.testsupport.Await;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Message;
@@ -32,18 +32,16 @@ final class Api implements AutoCloseable {
     static final String JSON = "application/json";
 
     final RunningServer server;
-    final HttpClient http;
+    final ApiClient client;
     final String admin;
     final String demo;
     private final AtomicInteger seq = new AtomicInteger();
 
     private Api(RunningServer server) throws Exception {
         this.server = server;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        String env = System.getenv("HUBDNS_ADMIN_TOKEN");
-        this.admin = env != null && !env.isBlank() ? env.strip()
-                : Files.readString(server.dataDir().resolve("admin.token")).strip();
-        this.demo = Files.readString(server.dataDir().resolve("demo-partner.token")).strip();
+        this.client = ApiClient.local(server.httpPort(), Duration.ofSeconds(30));
+        this.admin = server.adminToken();
+        this.demo = server.demoPartnerToken();
     }
 
     static Api start() throws Exception {
@@ -65,25 +63,17 @@ final class Api implements AutoCloseable {
     }
 
     URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.httpPort() + path);
+        return client.uri(path);
     }
 
     // ---- HTTP -------------------------------------------------------------------------------------
 
     HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-        return http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(b.timeout(Duration.ofSeconds(30)));
     }
 
     HttpRequest.Builder request(String method, String path, String token, String contentType, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method,
-                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        if (contentType != null) {
-            b.header("Content-Type", contentType);
-        }
-        return b;
+        return client.request(method, path, token, contentType, body);
     }
 
     HttpResponse<String> send(String method, String path, String token, String contentType, String body)
@@ -108,7 +98,7 @@ final class Api implements AutoCloseable {
     }
 
     static String contentType(HttpResponse<?> r) {
-        return r.headers().firstValue("Content-Type").orElse("");
+        return ApiClient.contentType(r);
     }
 
     static JsonObject json(HttpResponse<String> r, int status) {
@@ -223,15 +213,6 @@ final class Api implements AutoCloseable {
 
     /** Polls {@code condition} until it holds, for at most {@link #PROPAGATION}; fails saying {@code what}. */
     static void await(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + PROPAGATION.toNanos();
-        while (true) {
-            if (condition.call()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + PROPAGATION.toMillis() + " ms: " + what);
-            }
-            Thread.sleep(10);
-        }
+        Await.until(PROPAGATION, what, condition);
     }
 }

@@ -1,20 +1,15 @@
 package org.hubdns.server.cluster;
 
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.lang.reflect.Method;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +21,9 @@ import org.hubdns.cluster.store.Registry;
 import org.hubdns.server.HubDnsServer;
 import org.hubdns.server.RunningServer;
 import org.hubdns.server.ServerConfig;
+import org.hubdns.testsupport.ApiClient;
+import org.hubdns.testsupport.Await;
+import org.hubdns.testsupport.FreePorts;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -42,8 +40,7 @@ import org.xbill.DNS.Type;
 final class ClusterFixture implements AutoCloseable {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(3)).build();
+    static final HttpClient HTTP = ApiClient.HTTP_1_1;
     static final Duration CONVERGE = Duration.ofSeconds(20);
 
     /** One member: its fixed ports and data dir survive a stop, so it can be started again as itself. */
@@ -114,16 +111,8 @@ final class ClusterFixture implements AutoCloseable {
 
         HttpResponse<String> send(String method, String path, String token, String contentType, String body)
                 throws IOException, InterruptedException {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(15));
-            if (token != null) {
-                b.header("Authorization", "Bearer " + token);
-            }
-            if (contentType != null) {
-                b.header("Content-Type", contentType);
-            }
-            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new ApiClient(HTTP, "http://127.0.0.1:" + httpPort, Duration.ofSeconds(15)).send(method, path, token,
+                    contentType, body);
         }
 
         HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
@@ -285,50 +274,18 @@ final class ClusterFixture implements AutoCloseable {
         }
     }
 
-    /** Polls {@code condition} every 20 ms until it holds; fails with {@code state} when {@code limit} passes. */
+    /** Polls {@code condition} until it holds; fails with {@code state} when {@code limit} passes. */
     static void await(Duration limit, String what, Callable<Boolean> condition, Callable<Object> state)
             throws Exception {
-        long end = System.nanoTime() + limit.toNanos();
-        Exception last = null;
-        while (true) {
-            try {
-                if (Boolean.TRUE.equals(condition.call())) {
-                    return;
-                }
-                last = null;
-            } catch (Exception e) {
-                last = e;
-            }
-            if (System.nanoTime() > end) {
-                Object shown;
-                try {
-                    shown = state.call();
-                } catch (Exception e) {
-                    shown = e;
-                }
-                fail("not within %s: %s%nlast state: %s%s", limit, what, shown,
-                        last == null ? "" : "\nlast error: " + last);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(limit, what, condition, state);
     }
 
     static int freeTcpPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
-            return s.getLocalPort();
-        }
+        return FreePorts.tcp();
     }
 
     static int freeDnsPort() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            int port = freeTcpPort();
-            try (DatagramSocket u = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
-                return port;
-            } catch (java.net.SocketException e) {
-                // taken over UDP
-            }
-        }
-        throw new IOException("no port free for both TCP and UDP");
+        return FreePorts.dns();
     }
 
     static final String ZONE_TEMPLATE = """

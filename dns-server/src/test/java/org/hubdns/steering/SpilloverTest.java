@@ -1,14 +1,14 @@
-package org.hubdns.server.steering;
+package org.hubdns.steering;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hubdns.server.steering.Steered.A;
+import static org.hubdns.steering.Steered.A;
 
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.hubdns.server.steering.Steered.Answer;
+import org.hubdns.steering.Steered.Answer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

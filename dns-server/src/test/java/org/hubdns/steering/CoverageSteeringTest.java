@@ -1,13 +1,13 @@
-package org.hubdns.server.steering;
+package org.hubdns.steering;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hubdns.server.steering.Steered.A;
-import static org.hubdns.server.steering.Steered.AAAA;
-import static org.hubdns.server.steering.Steered.DEMO;
+import static org.hubdns.steering.Steered.A;
+import static org.hubdns.steering.Steered.AAAA;
+import static org.hubdns.steering.Steered.DEMO;
 
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.hubdns.server.steering.Steered.Answer;
+import org.hubdns.steering.Steered.Answer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

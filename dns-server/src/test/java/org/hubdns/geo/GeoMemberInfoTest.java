@@ -1,4 +1,4 @@
-package org.hubdns.server.geo;
+package org.hubdns.geo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

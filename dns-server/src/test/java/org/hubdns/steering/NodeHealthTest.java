@@ -1,7 +1,7 @@
-package org.hubdns.server.steering;
+package org.hubdns.steering;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hubdns.server.steering.Steered.A;
+import static org.hubdns.steering.Steered.A;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,11 +1,11 @@
-package org.hubdns.server.steering;
+package org.hubdns.steering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Random;
-import org.hubdns.server.steering.Steered.Answer;
+import org.hubdns.steering.Steered.Answer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

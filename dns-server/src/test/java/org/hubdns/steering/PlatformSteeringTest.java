@@ -1,4 +1,4 @@
-package org.hubdns.server.steering;
+package org.hubdns.steering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,10 +20,6 @@ import org.hubdns.cluster.model.Site;
 import org.hubdns.dns.answer.AnswerSink;
 import org.hubdns.dns.answer.ClientSubnet;
 import org.hubdns.dns.answer.DynamicAnswers;
-import org.hubdns.steering.GeoLocator;
-import org.hubdns.steering.Located;
-import org.hubdns.steering.Locator;
-import org.hubdns.steering.PlatformSteering;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;

@@ -1,17 +1,17 @@
-package org.hubdns.server.geo;
+package org.hubdns.geo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hubdns.server.geo.GeoFixture.KHI;
-import static org.hubdns.server.geo.GeoFixture.LHE;
-import static org.hubdns.server.geo.GeoFixture.await;
-import static org.hubdns.server.geo.GeoFixture.sha256;
+import static org.hubdns.geo.GeoFixture.KHI;
+import static org.hubdns.geo.GeoFixture.LHE;
+import static org.hubdns.geo.GeoFixture.await;
+import static org.hubdns.geo.GeoFixture.sha256;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.hubdns.server.geo.GeoFixture.Member;
+import org.hubdns.geo.GeoFixture.Member;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

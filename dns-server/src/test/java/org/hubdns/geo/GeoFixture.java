@@ -1,19 +1,13 @@
-package org.hubdns.server.geo;
+package org.hubdns.geo;
 
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -23,11 +17,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
-import org.hubdns.geo.GeoIpDatabase;
-import org.hubdns.geo.GeoRecord;
-import org.hubdns.geo.MmdbWriter;
 import org.hubdns.server.HubDnsServer;
 import org.hubdns.server.ServerConfig;
+import org.hubdns.testsupport.ApiClient;
+import org.hubdns.testsupport.Await;
+import org.hubdns.testsupport.FreePorts;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.DClass;
@@ -47,8 +41,7 @@ import org.xbill.DNS.Type;
 final class GeoFixture {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(3)).build();
+    static final HttpClient HTTP = ApiClient.HTTP_1_1;
     static final Duration LIMIT = Duration.ofSeconds(30);
     static final String VIDEO = "video.pk-hub.example.";
 
@@ -151,17 +144,8 @@ final class GeoFixture {
 
     static HttpResponse<String> send(int httpPort, String method, String path, String token, String contentType,
             byte[] body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(30));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        if (contentType != null) {
-            b.header("Content-Type", contentType);
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(body));
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new ApiClient(HTTP, "http://127.0.0.1:" + httpPort, Duration.ofSeconds(30)).send(method, path, token,
+                contentType, body);
     }
 
     static JsonNode json(HttpResponse<String> r) {
@@ -172,49 +156,17 @@ final class GeoFixture {
         }
     }
 
-    /** Polls every 20 ms until {@code condition} holds; fails showing {@code state} after {@code limit}. */
+    /** Polls until {@code condition} holds; fails showing {@code state} after {@code limit}. */
     static void await(String what, Callable<Boolean> condition, Callable<Object> state) throws Exception {
-        long end = System.nanoTime() + LIMIT.toNanos();
-        Exception last = null;
-        while (true) {
-            try {
-                if (Boolean.TRUE.equals(condition.call())) {
-                    return;
-                }
-                last = null;
-            } catch (Exception e) {
-                last = e;
-            }
-            if (System.nanoTime() > end) {
-                Object shown;
-                try {
-                    shown = state.call();
-                } catch (Exception e) {
-                    shown = e;
-                }
-                fail("not within %s: %s%nlast state: %s%s", LIMIT, what, shown,
-                        last == null ? "" : "\nlast error: " + last);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(LIMIT, what, condition, state);
     }
 
     static int freeTcpPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
-            return s.getLocalPort();
-        }
+        return FreePorts.tcp();
     }
 
     static int freeDnsPort() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            int port = freeTcpPort();
-            try (DatagramSocket u = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
-                return port;
-            } catch (java.net.SocketException e) {
-                // taken over UDP
-            }
-        }
-        throw new IOException("no port free for both TCP and UDP");
+        return FreePorts.dns();
     }
 
     // ---------------------------------------------------------------- members

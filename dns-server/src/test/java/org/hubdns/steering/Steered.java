@@ -1,4 +1,4 @@
-package org.hubdns.server.steering;
+package org.hubdns.steering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hubdns.server.RunningServer;
-import org.hubdns.steering.PlatformSteering;
+import org.hubdns.testsupport.Await;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -229,15 +229,7 @@ final class Steered implements AutoCloseable {
 
     /** Polls {@code condition} until it holds; fails after {@code within}. Returns the time it took. */
     static Duration await(String what, Duration within, Callable<Boolean> condition) throws Exception {
-        long t0 = System.nanoTime();
-        long deadline = t0 + within.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + within.toMillis() + " ms: " + what);
-            }
-            Thread.sleep(10);
-        }
-        return Duration.ofNanos(System.nanoTime() - t0);
+        return Await.timed(within, what, condition);
     }
 
     static boolean isType(Record r, int type) {

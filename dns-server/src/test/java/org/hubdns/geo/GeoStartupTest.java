@@ -1,4 +1,4 @@
-package org.hubdns.server.geo;
+package org.hubdns.geo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,7 +16,7 @@ import org.hubdns.server.HubDnsServer;
 import org.hubdns.server.Main;
 import org.hubdns.server.ServerConfig;
 import org.hubdns.server.StartupException;
-import org.hubdns.server.geo.GeoFixture.Member;
+import org.hubdns.geo.GeoFixture.Member;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
