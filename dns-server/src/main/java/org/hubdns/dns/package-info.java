@@ -1,8 +1,7 @@
 /**
- * The query snapshot: {@link org.hubdns.dns.Snapshot} holds everything the query path reads,
- * immutable, and {@link org.hubdns.dns.SnapshotHolder} publishes a new one with a single volatile
- * write. Sub-packages: {@code zone} (reading master files), {@code answer} (compiling zones into
- * pre-encoded answers; the dynamic-answer seam), {@code protocol} (the per-packet pipeline),
- * {@code transport} (UDP and TCP listeners).
+ * The DNS data plane, in sub-packages: {@code zone} (reading master files), {@code answer}
+ * (compiling zones into pre-encoded answers; the dynamic-answer seam), {@code protocol} (the
+ * per-packet pipeline), {@code transport} (UDP and TCP listeners), {@code stats} (per-loop
+ * counters). What the pipeline reads is the {@link org.hubdns.snapshot.Snapshot}.
  */
 package org.hubdns.dns;

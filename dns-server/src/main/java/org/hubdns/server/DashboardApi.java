@@ -22,7 +22,7 @@ import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
 import org.hubdns.cluster.store.Registry;
 import org.hubdns.cluster.store.RegistryView;
-import org.hubdns.dns.Snapshot;
+import org.hubdns.snapshot.Snapshot;
 import org.hubdns.health.HealthChange;
 import org.hubdns.health.HealthChecker;
 import org.hubdns.health.NodeHealth;

@@ -11,7 +11,7 @@ import org.hubdns.cluster.api.RegistryApi;
 import org.hubdns.cluster.coverage.Cidr;
 import org.hubdns.cluster.coverage.CoverageSet;
 import org.hubdns.cluster.api.CoverageApi;
-import org.hubdns.dns.Snapshot;
+import org.hubdns.snapshot.Snapshot;
 import org.hubdns.dns.answer.AnswerSink;
 import org.hubdns.dns.answer.ClientSubnet;
 import org.hubdns.dns.answer.DynamicAnswers;

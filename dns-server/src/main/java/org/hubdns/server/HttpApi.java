@@ -19,7 +19,7 @@ import org.hubdns.cluster.api.RegistryApi;
 import org.hubdns.cluster.api.RegistryService;
 import org.hubdns.cluster.model.StoredZone;
 import org.hubdns.cluster.store.Registry;
-import org.hubdns.dns.Snapshot;
+import org.hubdns.snapshot.Snapshot;
 import org.hubdns.dns.zone.ZoneContent;
 import org.hubdns.http.ApiException;
 import org.hubdns.http.Problem;

@@ -1,5 +1,6 @@
 package org.hubdns.server;
 
+import org.hubdns.snapshot.SnapshotBuilder;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.util.Map;
@@ -32,8 +33,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.hubdns.dns.Snapshot;
-import org.hubdns.dns.SnapshotHolder;
+import org.hubdns.snapshot.Snapshot;
+import org.hubdns.snapshot.SnapshotHolder;
 import org.hubdns.dns.answer.DynamicNames;
 import org.hubdns.dns.protocol.QueryProcessor;
 import org.hubdns.dns.protocol.ServerCookies;

@@ -3,7 +3,7 @@ package org.hubdns.dns.protocol;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import org.hubdns.dns.SnapshotHolder;
+import org.hubdns.snapshot.SnapshotHolder;
 import org.hubdns.dns.answer.AnswerSink;
 import org.hubdns.dns.answer.ClientSubnet;
 import org.hubdns.dns.answer.DynamicAnswers;

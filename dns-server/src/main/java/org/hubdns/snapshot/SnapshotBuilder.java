@@ -1,4 +1,4 @@
-package org.hubdns.server;
+package org.hubdns.snapshot;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,8 +10,6 @@ import org.hubdns.cluster.model.NodeStates;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.StoredZone;
 import org.hubdns.cluster.store.RegistryView;
-import org.hubdns.dns.Snapshot;
-import org.hubdns.dns.SnapshotHolder;
 import org.hubdns.dns.answer.DynamicAnswers;
 import org.hubdns.dns.answer.DynamicNames;
 import org.hubdns.dns.answer.ZoneTree;
@@ -32,7 +30,7 @@ import org.xbill.DNS.TextParseException;
  * compiled with the platforms' hostnames as dynamic names, then published with one volatile write.
  * Runs on the registry's view thread, never on an event loop.
  */
-final class SnapshotBuilder {
+public final class SnapshotBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotBuilder.class);
 
     private record Parsed(StoredZone stored, ZoneContent content) {
@@ -55,7 +53,7 @@ final class SnapshotBuilder {
      * @param latest the registry's newest view (health changes rebuild with it)
      * @param states nodes' health and load, read at every build
      */
-    SnapshotBuilder(SnapshotHolder holder, DynamicNames extra,
+    public SnapshotBuilder(SnapshotHolder holder, DynamicNames extra,
             java.util.function.Function<RegistryView, GeoLocator> geo,
             java.util.function.Supplier<RegistryView> latest, NodeStates states,
             org.hubdns.steering.SteeringCounters counters) {
@@ -68,24 +66,24 @@ final class SnapshotBuilder {
     }
 
     /** The zone as the last build parsed it, when {@code z} is what it parsed; else null. */
-    ZoneContent parsed(StoredZone z) {
+    public ZoneContent parsed(StoredZone z) {
         Parsed p = published.get(z.name());
         return p != null && p.stored.equals(z) ? p.content : null;
     }
 
     /** Rebuilds with the newest view and node states (after a health or load change). */
-    synchronized Snapshot rebuild() {
+    public synchronized Snapshot rebuild() {
         return build(latest.get());
     }
 
     private volatile long lastBuildMicros;
 
     /** How long the last snapshot took to build (for /v1/health and the operator's figures). */
-    long lastBuildMicros() {
+    public long lastBuildMicros() {
         return lastBuildMicros;
     }
 
-    synchronized Snapshot build(RegistryView given) {
+    public synchronized Snapshot build(RegistryView given) {
         long t0 = System.nanoTime();
         // health changes rebuild from another thread: always build from the newest view, so that
         // neither a view nor a health change is lost to the other

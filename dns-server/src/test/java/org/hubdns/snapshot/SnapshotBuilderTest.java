@@ -1,4 +1,4 @@
-package org.hubdns.server;
+package org.hubdns.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hubdns.testsupport.DnsCase.q;
@@ -12,8 +12,6 @@ import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.StoredZone;
 import org.hubdns.cluster.store.RegistryView;
 import org.hubdns.cluster.model.NodeStates;
-import org.hubdns.dns.Snapshot;
-import org.hubdns.dns.SnapshotHolder;
 import org.hubdns.dns.answer.DynamicAnswers;
 import org.hubdns.steering.GeoLocator;
 import org.hubdns.steering.SteeringCounters;

@@ -1,4 +1,4 @@
-package org.hubdns.server;
+package org.hubdns.snapshot;
 
 import static org.hubdns.testsupport.DnsCase.q;
 
@@ -14,7 +14,6 @@ import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
 import org.hubdns.cluster.model.StoredZone;
 import org.hubdns.cluster.store.RegistryView;
-import org.hubdns.dns.SnapshotHolder;
 import org.hubdns.dns.answer.DynamicNames;
 import org.hubdns.steering.GeoLocator;
 import org.hubdns.steering.Located;

@@ -1,4 +1,4 @@
-package org.hubdns.dns;
+package org.hubdns.snapshot;
 
 import java.util.Map;
 import org.hubdns.dns.answer.ZoneTree;

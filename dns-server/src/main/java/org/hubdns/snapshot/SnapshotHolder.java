@@ -1,4 +1,4 @@
-package org.hubdns.dns;
+package org.hubdns.snapshot;
 
 /** The one place a new {@link Snapshot} is published; readers see either the old or the new one, whole. */
 public final class SnapshotHolder {
