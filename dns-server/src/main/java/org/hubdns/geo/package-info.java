@@ -2,6 +2,8 @@
  * Client location from a MaxMind GeoIP2/GeoLite2 City database, for steering. The database is
  * validated when opened (so a bad upload or {@code --geoip} file is refused with a message an
  * operator can act on, rather than failing on the first query) and looked up without locks or
- * name resolution from the DNS event loops.
+ * name resolution from the DNS event loops. {@link org.hubdns.geo.GeoIpDataset} is the database as
+ * cluster data: its dataset name, decoder, {@code --geoip} seeding and the member info saying which
+ * database each member serves; the HTTP routes are in the API layer.
  */
 package org.hubdns.geo;

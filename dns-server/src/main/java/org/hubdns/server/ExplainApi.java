@@ -10,7 +10,7 @@ import org.hubdns.cluster.api.Caller;
 import org.hubdns.cluster.api.RegistryApi;
 import org.hubdns.cluster.coverage.Cidr;
 import org.hubdns.cluster.coverage.CoverageSet;
-import org.hubdns.cluster.api.CoverageApi;
+import org.hubdns.cluster.coverage.CoverageDataset;
 import org.hubdns.snapshot.Snapshot;
 import org.hubdns.dns.answer.AnswerSink;
 import org.hubdns.dns.answer.ClientSubnet;
@@ -89,7 +89,7 @@ final class ExplainApi {
             out.put("ecs", ecs.strip());
         }
         JsonObject located = trace.located;
-        CoverageSet coverage = CoverageApi.current(server.registry().view());
+        CoverageSet coverage = CoverageDataset.current(server.registry().view());
         if (!coverage.isEmpty()) {
             CoverageSet.Match m = coverage.match(java.util.Arrays.copyOf(client.address(), client.addressLength()));
             if (m != null) {

@@ -112,7 +112,7 @@ final class HttpApi {
         ExplainApi explain = new ExplainApi(server);
         r.get("/v1/explain").handler(ctx -> registryApi.run(ctx, explain::explain));
         new DashboardApi(server, vertx).mount(r);
-        server.geoIp().mount(r, registryApi);
+        new GeoIpApi(server::registry).mount(r, registryApi);
         nodeHealth.mount(r, registryApi);
         registryApi.mount(r);
         r.errorHandler(404, ctx -> Problem.send(ctx, 404, "Not Found",

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.util.Map;
 import org.hubdns.cluster.api.AdminTokens;
 import org.hubdns.cluster.api.Auth;
-import org.hubdns.cluster.api.CoverageApi;
+import org.hubdns.cluster.coverage.CoverageDataset;
 import org.hubdns.cluster.api.RegistryService;
 import org.hubdns.cluster.model.StoredZone;
 import org.hubdns.cluster.store.ClusterSettings;
@@ -42,6 +42,8 @@ import org.hubdns.dns.transport.QueryProcessorFactory;
 import org.hubdns.dns.transport.TcpVerticle;
 import org.hubdns.dns.transport.UdpListener;
 import org.hubdns.dns.zone.ZoneLoadException;
+import org.hubdns.geo.GeoIpDataset;
+import org.hubdns.geo.InvalidGeoIpException;
 import org.hubdns.health.HealthChecker;
 import org.hubdns.dns.stats.QueryLog;
 import org.hubdns.dns.stats.StatsRegistry;
@@ -87,7 +89,7 @@ public final class HubDnsServer {
     private final SteeringCounters steering = new SteeringCounters();
     private final Traffic traffic = new Traffic(queryStats, steering);
     private QueryLogWriter queryLog;
-    private final GeoIpData geoIp;
+    private final GeoIpDataset geoIp;
     private volatile String notReady = "starting";
     private int dnsPort;
     private volatile boolean serving;
@@ -95,10 +97,10 @@ public final class HubDnsServer {
     private HubDnsServer(ServerConfig config, DynamicNames dynamicNames) {
         this.config = config;
         this.sources = new ZoneSources(config.zonesDir(), config.demo());
-        this.snapshotBuilder = new SnapshotBuilder(snapshots, dynamicNames, GeoIpData::locator,
+        this.snapshotBuilder = new SnapshotBuilder(snapshots, dynamicNames, GeoIpDataset::locator,
                 () -> registry == null ? null : registry.view(), () -> health == null ? Map.of() : health.current(),
                 steering);
-        this.geoIp = new GeoIpData(() -> hostPort(config.bind().get(0), httpPort()));
+        this.geoIp = new GeoIpDataset(() -> hostPort(config.bind().get(0), httpPort()));
     }
 
     /** Loads the zones, binds every listener and returns once DNS and HTTP are serving. */
@@ -120,7 +122,11 @@ public final class HubDnsServer {
 
     private void startUp() throws StartupException {
         if (config.geoip() != null) {
-            GeoIpData.check(config.geoip()); // before joining: a bad file must leave nothing behind in the cluster
+            try { // before joining: a bad file must leave nothing behind in the cluster
+                GeoIpDataset.check(config.geoip());
+            } catch (InvalidGeoIpException e) {
+                throw new StartupException("--geoip " + config.geoip() + ": " + e.getMessage());
+            }
         }
         List<ZoneSources.Loaded> fileZones;
         try {
@@ -182,8 +188,8 @@ public final class HubDnsServer {
         LOG.info("joining cluster '{}' on {} (members: {})", cs.clusterName(), hostPort(cs.bind(), cs.port()),
                 cs.members().isEmpty() ? "none given, starting alone" : String.join(", ", cs.members()));
         try {
-            registry = Registry.start(cs, Map.of(CoverageApi.DATASET, CoverageApi::decode,
-                    GeoIpData.DATASET, GeoIpData::decode));
+            registry = Registry.start(cs, Map.of(CoverageDataset.NAME, CoverageDataset::decode,
+                    GeoIpDataset.NAME, GeoIpDataset::decode));
         } catch (IOException e) {
             throw new StartupException(e.getMessage(), e);
         }
@@ -212,7 +218,13 @@ public final class HubDnsServer {
         }
         geoIp.attach(registry);
         if (config.geoip() != null) {
-            geoIp.seed(config.geoip());
+            try {
+                geoIp.seed(config.geoip());
+            } catch (InvalidGeoIpException e) {
+                throw new StartupException("--geoip " + config.geoip() + ": " + e.getMessage());
+            } catch (IOException e) {
+                throw new StartupException("--geoip " + config.geoip() + ": cannot read it: " + e.getMessage(), e);
+            }
         }
         notReady = "building the first snapshot";
         registry.onView(view -> {
@@ -454,8 +466,7 @@ public final class HubDnsServer {
 
     private Long geoIpBuildEpoch() {
         Registry r = registry;
-        var meta = r == null ? null : r.view().datasetMetas().get(GeoIpData.DATASET);
-        return meta != null && meta.info().get("buildEpoch") instanceof Number n ? n.longValue() : null;
+        return r == null ? null : GeoIpDataset.buildEpoch(r.view());
     }
 
     int probeMinInterval() {
@@ -469,10 +480,6 @@ public final class HubDnsServer {
     /** host:port of this member's HTTP API, or null before it listens. */
     String httpAddress() {
         return http == null ? null : hostPort(config.bind().get(0), http.actualPort());
-    }
-
-    GeoIpData geoIp() {
-        return geoIp;
     }
 
     String notReady() {

@@ -16,7 +16,7 @@ import org.hubdns.dns.answer.ZoneTree;
 import org.hubdns.dns.zone.ZoneContent;
 import org.hubdns.dns.zone.ZoneLoadException;
 import org.hubdns.dns.zone.ZoneParser;
-import org.hubdns.cluster.api.CoverageApi;
+import org.hubdns.cluster.coverage.CoverageDataset;
 import org.hubdns.steering.GeoLocator;
 import org.hubdns.steering.Locator;
 import org.hubdns.steering.PlatformSteering;
@@ -115,7 +115,7 @@ public final class SnapshotBuilder {
         for (CacheNode n : view.nodes().values()) {
             byPlatform.computeIfAbsent(n.platform(), k -> new ArrayList<>()).add(n);
         }
-        Locator locator = new Locator(CoverageApi.current(view), view.sites(), geo.apply(view));
+        Locator locator = new Locator(CoverageDataset.current(view), view.sites(), geo.apply(view));
         Map<String, PlatformSteering> steering = new HashMap<>();
         for (Platform p : view.platforms().values()) {
             try {

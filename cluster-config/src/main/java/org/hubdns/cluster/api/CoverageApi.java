@@ -14,6 +14,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.hubdns.cluster.coverage.CoverageDataset;
 import org.hubdns.cluster.coverage.CoverageSet;
 import org.hubdns.cluster.coverage.CoverageSetBuilder;
 import org.hubdns.cluster.model.Site;
@@ -31,14 +32,13 @@ import org.hubdns.http.Problem;
  * arrays, never held as text or objects), {@code ?dryRun=true} only reports what it would store,
  * {@code POST} adds one, {@code GET ?ip=} shows the match and {@code GET ?format=csv|json} exports the
  * set in the form the upload takes. The set travels the cluster as one chunked dataset named
- * {@value #DATASET}.
+ * {@value org.hubdns.cluster.coverage.CoverageDataset#NAME}.
  *
  * <p>An upload that maps one prefix to two sites is refused naming both lines: with "last line wins"
  * a stray line deep in a spreadsheet would silently re-point a network. The same prefix twice with
  * the same site is harmless (concatenated exports) and is kept once; replies count such repeats.
  */
 public final class CoverageApi {
-    public static final String DATASET = "coverage";
     public static final int MAX_ENTRIES = 1_000_000;
     public static final long MAX_BYTES = 128L << 20;
     /** How many problems a dry run lists (the rest are counted). */
@@ -61,14 +61,6 @@ public final class CoverageApi {
         this.auth = auth;
     }
 
-    public static Object decode(org.hubdns.cluster.store.DatasetFile file) {
-        return CoverageSet.decode(file.bytes());
-    }
-
-    public static CoverageSet current(RegistryView v) {
-        return v.dataset(DATASET, CoverageSet.class, CoverageSet.EMPTY);
-    }
-
     void mount(Router router) {
         router.put("/v1/coverage-zones").handler(RegistryApi.contentType("application/json", "text/csv"))
                 .handler(this::replace);
@@ -85,8 +77,8 @@ public final class CoverageApi {
         router.get("/v1/coverage-zones").handler(this::exportOrNext);
         router.get("/v1/coverage-zones").handler(ctx -> api.run(ctx, (c, who) -> {
             RegistryView v = service.registry().freshView();
-            CoverageSet set = current(v);
-            DatasetMeta meta = v.datasetMetas().get(DATASET);
+            CoverageSet set = CoverageDataset.current(v);
+            DatasetMeta meta = v.datasetMetas().get(CoverageDataset.NAME);
             JsonObject out = new JsonObject().put("count", set.size());
             if (meta != null) {
                 out.put("upload", meta.upload()).put("sha256", meta.sha256()).put("bytes", meta.bytes());
@@ -110,15 +102,15 @@ public final class CoverageApi {
     private JsonObject add(String cidr, String site) throws Conflict {
         for (int attempt = 0; ; attempt++) {
             RegistryView v = service.registry().freshView();
-            DatasetMeta meta = v.datasetMetas().get(DATASET);
+            DatasetMeta meta = v.datasetMetas().get(CoverageDataset.NAME);
             CoverageSet next;
             try {
-                next = current(v).with(cidr, site);
+                next = CoverageDataset.current(v).with(cidr, site);
             } catch (IllegalArgumentException e) {
                 throw ApiException.invalid(fieldOf(e), e.getMessage());
             }
             try {
-                service.registry().putDataset(DATASET, next.encode(), Map.of("count", next.size()),
+                service.registry().putDataset(CoverageDataset.NAME, next.encode(), Map.of("count", next.size()),
                         meta == null ? 0L : meta.upload());
                 return new JsonObject().put("cidr", cidr).put("site", site).put("count", next.size());
             } catch (Conflict e) {
@@ -152,7 +144,7 @@ public final class CoverageApi {
             if (ctx.queryParams().contains("ip")) {
                 throw ApiException.badRequest("ip", "ask either for one address (ip) or for the whole set (format)");
             }
-            return current(service.registry().freshView());
+            return CoverageDataset.current(service.registry().freshView());
         }, false).onComplete(r -> {
             if (r.failed()) {
                 RegistryApi.fail(ctx, r.cause());
@@ -479,8 +471,8 @@ public final class CoverageApi {
                 }
                 requireSites(sites, csv ? null : "site");
                 CoverageSet set = builder.build();
-                DatasetMeta meta = service.registry().putDataset(DATASET, set.encode(), Map.of("count", set.size()),
-                        null);
+                DatasetMeta meta = service.registry().putDataset(CoverageDataset.NAME, set.encode(),
+                        Map.of("count", set.size()), null);
                 return new JsonObject().put("count", set.size()).put("ipv4", set.ipv4Size())
                         .put("ipv6", set.ipv6Size()).put("duplicates", check.repeats()).put("upload", meta.upload())
                         .put("sha256", meta.sha256()).put("bytes", meta.bytes());

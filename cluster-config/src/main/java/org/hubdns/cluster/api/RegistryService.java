@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.hubdns.cluster.coverage.CoverageDataset;
 import org.hubdns.cluster.model.CacheNode;
 import org.hubdns.cluster.model.HealthCheck;
 import org.hubdns.cluster.model.NodeState;
@@ -58,7 +59,7 @@ public final class RegistryService {
 
     public void deleteSite(String name) {
         RegistryView view = registry.freshView();
-        if (CoverageApi.current(view).sites().contains(name)) {
+        if (CoverageDataset.current(view).sites().contains(name)) {
             throw ApiException.conflict("site '" + name + "' is the target of coverage zones; upload the coverage "
                     + "zones without it first (PUT /v1/coverage-zones)");
         }

@@ -4,6 +4,8 @@
  * longest-prefix-match table (sized for a million prefixes in a few bytes each) with its versioned
  * binary encoding; {@link org.hubdns.cluster.coverage.CoverageSetBuilder} validates and collects
  * entries and finds prefixes given two sites; {@link org.hubdns.cluster.coverage.Cidr} parses and prints address literals strictly,
- * without ever resolving names.
+ * without ever resolving names. {@link org.hubdns.cluster.coverage.CoverageDataset} is the set as
+ * cluster data: its dataset name, decoder and the current set of a registry view, read by the
+ * snapshot builder and the registry service; the HTTP routes that write it are {@code CoverageApi}.
  */
 package org.hubdns.cluster.coverage;
