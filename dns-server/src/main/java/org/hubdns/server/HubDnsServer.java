@@ -5,7 +5,14 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.util.Map;
 import org.hubdns.cluster.api.AdminTokens;
+import org.hubdns.api.DashboardApi;
+import org.hubdns.api.ExplainApi;
+import org.hubdns.api.GeoIpApi;
+import org.hubdns.api.HttpApi;
+import org.hubdns.api.MemberStatus;
+import org.hubdns.api.NodeHealthApi;
 import org.hubdns.cluster.api.Auth;
+import org.hubdns.cluster.api.RegistryApi;
 import org.hubdns.cluster.coverage.CoverageDataset;
 import org.hubdns.cluster.api.RegistryService;
 import org.hubdns.cluster.model.StoredZone;
@@ -80,6 +87,9 @@ public final class HubDnsServer {
     private final List<String> tcpDeployments = new ArrayList<>();
     private HttpServer http;
     private HttpApi api;
+    private RegistryApi registryApi;
+    private NodeHealthApi nodeHealthApi;
+    private DashboardApi dashboardApi;
     private final SnapshotBuilder snapshotBuilder;
     private volatile Registry registry;
     private volatile RegistryService service;
@@ -162,7 +172,7 @@ public final class HubDnsServer {
                     vertx.unavailableNativeTransportCause());
         }
         // HTTP first, so that /v1/health can say why this member is not ready while it joins
-        api = new HttpApi(this, vertx);
+        api = buildApi();
         http = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60)
                         // no h2c upgrades: clients racing the upgrade with a response got garbled frames
                         .setHttp2ClearTextEnabled(false))
@@ -239,7 +249,8 @@ public final class HubDnsServer {
                     FIRST_PROBES_MS);
         }
         Snapshot first = snapshots.current();
-        api.activate(service, new Auth(registry, admin.sha256()));
+        nodeHealthApi.activate(service);
+        registryApi.activate(service, new Auth(registry, admin.sha256()));
 
         ServerCookies cookies = new ServerCookies(AdminTokens.cookieSecret(registry));
         byte[] nsid = config.nsid() == null ? null : config.nsid().getBytes(StandardCharsets.UTF_8);
@@ -283,6 +294,39 @@ public final class HubDnsServer {
         notReady = null;
         LOG.info("serving {} zone(s), {} names; {} platform(s), {} cache node(s)", first.zones().zones().size(),
                 first.zones().nameCount(), registry.view().platforms().size(), registry.view().nodes().size());
+    }
+
+    /** The HTTP API, each handler given exactly what it reads (the registry and checker exist only after the join). */
+    private HttpApi buildApi() {
+        MemberStatus status = new MemberStatus() {
+            @Override
+            public String notReady() {
+                return notReady;
+            }
+
+            @Override
+            public String httpAddress() {
+                return HubDnsServer.this.httpAddress();
+            }
+
+            @Override
+            public long uptimeSeconds() {
+                return HubDnsServer.this.uptimeSeconds();
+            }
+
+            @Override
+            public long lastSnapshotBuildMicros() {
+                return snapshotBuilder.lastBuildMicros();
+            }
+        };
+        registryApi = new RegistryApi(vertx);
+        nodeHealthApi = new NodeHealthApi(() -> health, () -> registry, snapshots::current,
+                config.probing().policy().minIntervalMs());
+        dashboardApi = new DashboardApi(vertx, status, snapshots::current, () -> registry, () -> health,
+                traffic::dashboard);
+        ExplainApi explain = new ExplainApi(snapshots::current, () -> registry.view());
+        return new HttpApi(vertx, registryApi, status, snapshots::current, () -> registry, metrics::scrape,
+                this::reload, List.of(explain, dashboardApi, new GeoIpApi(() -> registry), nodeHealthApi));
     }
 
     private ClusterSettings clusterSettings() throws StartupException {
@@ -438,18 +482,6 @@ public final class HubDnsServer {
         }, false);
     }
 
-    Registry registry() {
-        return registry;
-    }
-
-    HealthChecker health() {
-        return health;
-    }
-
-    Metrics metrics() {
-        return metrics;
-    }
-
     /** The dashboard's live traffic figures. */
     public Traffic traffic() {
         return traffic;
@@ -469,21 +501,9 @@ public final class HubDnsServer {
         return r == null ? null : GeoIpDataset.buildEpoch(r.view());
     }
 
-    int probeMinInterval() {
-        return config.probing().policy().minIntervalMs();
-    }
-
-    long lastSnapshotBuildMicros() {
-        return snapshotBuilder.lastBuildMicros();
-    }
-
     /** host:port of this member's HTTP API, or null before it listens. */
     String httpAddress() {
         return http == null ? null : hostPort(config.bind().get(0), http.actualPort());
-    }
-
-    String notReady() {
-        return notReady;
     }
 
     public Snapshot snapshot() {
@@ -504,6 +524,16 @@ public final class HubDnsServer {
 
     public int httpPort() {
         return http == null ? -1 : http.actualPort();
+    }
+
+    /** The joined registry, null before (for tests that look below the API). */
+    Registry registry() {
+        return registry;
+    }
+
+    /** The dashboard's handler (tests build its document with made-up traffic). */
+    DashboardApi dashboard() {
+        return dashboardApi;
     }
 
     /** The HTTP routes served, as {@code "METHOD /path"} (see {@link HttpApi#routes()}); for tests. */

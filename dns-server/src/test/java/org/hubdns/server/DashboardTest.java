@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hubdns.api.DashboardApi;
 import org.hubdns.cluster.model.Partner;
 import org.hubdns.testsupport.ApiClient;
 import org.junit.jupiter.api.AfterAll;
@@ -195,7 +196,7 @@ class DashboardTest {
 
     @Test
     void localShareIsAnswersToNodesOverAllAnswers() throws Exception {
-        DashboardApi api = new DashboardApi(server.server(), null);
+        DashboardApi api = server.server().dashboard();
         JsonObject zero = new JsonObject().put("qps", 0.0).put("latencyMs", new JsonObject().put("p50", 0.0)
                 .put("p99", 0.0)).put("queries", 0L).put("rcodes", new JsonObject()).put("answers", new JsonObject())
                 .put("fallbacks", new JsonObject()); // Traffic.dashboard() before any query

@@ -1,4 +1,4 @@
-package org.hubdns.server;
+package org.hubdns.api;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -7,6 +7,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.hubdns.cluster.store.Registry;
+import org.hubdns.snapshot.Snapshot;
 import org.hubdns.cluster.api.Auth;
 import org.hubdns.cluster.api.RegistryApi;
 import org.hubdns.cluster.api.RegistryService;
@@ -27,19 +30,33 @@ import org.hubdns.steering.PlatformSteering;
  * and {@code GET /v1/health/nodes} (the operator's list of every node, per-platform serving state
  * and recent changes).
  */
-final class NodeHealthApi {
-    private final HubDnsServer server;
+public final class NodeHealthApi implements Routes {
+    private final Supplier<HealthChecker> health;
+    private final Supplier<Registry> registry;
+    private final Supplier<Snapshot> snapshot;
+    private final int probeMinIntervalMs;
     private volatile RegistryService service;
 
-    NodeHealthApi(HubDnsServer server) {
-        this.server = server;
+    /**
+     * @param health the health checker, null until this member has joined
+     * @param registry the joined registry, null until then
+     * @param probeMinIntervalMs the probe interval a node's check defaults to ({@code --probe-min-interval})
+     */
+    public NodeHealthApi(Supplier<HealthChecker> health, Supplier<Registry> registry, Supplier<Snapshot> snapshot,
+            int probeMinIntervalMs) {
+        this.health = health;
+        this.registry = registry;
+        this.snapshot = snapshot;
+        this.probeMinIntervalMs = probeMinIntervalMs;
     }
 
-    void activate(RegistryService service) {
+    /** Once the registry service runs: the routes look nodes up (and check the caller's access) through it. */
+    public void activate(RegistryService service) {
         this.service = service;
     }
 
-    void mount(Router r, RegistryApi api) {
+    @Override
+    public void mount(Router r, RegistryApi api) {
         BodyHandler json = BodyHandler.create(false).setBodyLimit(RegistryApi.JSON_LIMIT);
         r.post("/v1/nodes/:id/load").handler(json).handler(RegistryApi.contentType("application/json"))
                 .handler(ctx -> api.run(ctx, (c, who) -> {
@@ -52,18 +69,18 @@ final class NodeHealthApi {
                                 + "from 0 to 1 (0.72, not 72); got " + x);
                     }
                     double load = f.number("load", 0, 1);
-                    long at = server.health().recordLoad(n.id(), load);
+                    long at = health.get().recordLoad(n.id(), load);
                     return RegistryApi.Reply.ok(new JsonObject().put("id", n.id()).put("load", load)
                             .put("reportedAt", Instant.ofEpochMilli(at).toString())
-                            .put("countsForMs", 3L * n.check().withDefaults(server.probeMinInterval()).intervalMs()));
+                            .put("countsForMs", 3L * n.check().withDefaults(probeMinIntervalMs).intervalMs()));
                 }));
         r.get("/v1/nodes/:id/health").handler(ctx -> api.run(ctx, (c, who) -> {
             CacheNode n = node(c.pathParam("id"), who);
-            HealthChecker h = server.health();
+            HealthChecker h = health.get();
             NodeHealth nh = h.health(n.id());
             JsonObject out = new JsonObject().put("id", n.id()).put("platform", n.platform()).put("site", n.site())
                     .put("admin", n.admin()).put("health", (nh == null ? h.of(n).health() : nh.health()).wire())
-                    .put("check", JsonObject.mapFrom(n.check().withDefaults(server.probeMinInterval())));
+                    .put("check", JsonObject.mapFrom(n.check().withDefaults(probeMinIntervalMs)));
             if (nh != null) {
                 verdict(out, nh);
             }
@@ -100,8 +117,8 @@ final class NodeHealthApi {
     }
 
     private JsonObject overview() {
-        HealthChecker h = server.health();
-        Map<String, CacheNode> nodes = server.registry().view().nodes();
+        HealthChecker h = health.get();
+        Map<String, CacheNode> nodes = registry.get().view().nodes();
         JsonArray list = new JsonArray();
         nodes.values().stream().sorted(Comparator.comparing(CacheNode::platform).thenComparing(CacheNode::site)
                 .thenComparing(CacheNode::id)).forEach(n -> {
@@ -116,7 +133,7 @@ final class NodeHealthApi {
                     list.add(o);
                 });
         JsonObject platforms = new JsonObject();
-        server.snapshot().platforms().values().stream()
+        snapshot.get().platforms().values().stream()
                 .sorted(Comparator.comparing(p -> p.platform().name())).forEach(p -> platforms.put(p.platform().name(),
                         platform(p)));
         JsonArray changes = new JsonArray();
@@ -127,7 +144,7 @@ final class NodeHealthApi {
                     .put(Health.UP.wire(), c.up()).put(Health.DOWN.wire(), c.down()));
         }
         ProbeStats st = h.stats();
-        JsonObject probing = new JsonObject().put("members", server.registry().members())
+        JsonObject probing = new JsonObject().put("members", registry.get().members())
                 .put("probersPerNode", h.probersPerNode()).put("localDuties", h.localDuties())
                 .put("probes", new JsonObject().put("ok", st.ok()).put("failed", st.failed())
                         .put("timedOut", st.timedOut()));

@@ -1,4 +1,4 @@
-package org.hubdns.server;
+package org.hubdns.api;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.hubdns.cluster.api.Auth;
 import org.hubdns.cluster.api.RegistryApi;
-import org.hubdns.cluster.api.RegistryService;
 import org.hubdns.cluster.model.StoredZone;
 import org.hubdns.cluster.store.Registry;
 import org.hubdns.snapshot.Snapshot;
@@ -26,30 +27,40 @@ import org.hubdns.http.Problem;
 
 /**
  * The one router of this member: its own routes ({@code GET /v1/health}, {@code GET /v1/zones},
- * {@code POST /v1/zones/reload}, {@code GET /v1/openapi.json}) and the registry's
- * ({@link RegistryApi}). Unknown paths and methods get problem+json too.
+ * {@code POST /v1/zones/reload}, {@code GET /metrics}, {@code GET /v1/openapi.json}), the other
+ * handlers of this package ({@link Routes}) and the registry's ({@link RegistryApi}). Unknown paths
+ * and methods get problem+json too.
  */
-final class HttpApi {
-    private final HubDnsServer server;
+public final class HttpApi {
     private final Vertx vertx;
     private final RegistryApi registryApi;
-    private final NodeHealthApi nodeHealth;
+    private final MemberStatus status;
+    private final Supplier<Snapshot> snapshot;
+    private final Supplier<Registry> registry;
+    private final Callable<String> metrics;
+    private final ZoneReload reload;
+    private final List<Routes> more;
     private final Router router;
 
-    HttpApi(HubDnsServer server, Vertx vertx) {
-        this.server = server;
+    /**
+     * @param registry the joined registry, null while this member joins
+     * @param metrics the Prometheus exposition (blocking; run on a worker)
+     * @param more further handlers, mounted in this order before the registry's routes
+     */
+    public HttpApi(Vertx vertx, RegistryApi registryApi, MemberStatus status, Supplier<Snapshot> snapshot,
+            Supplier<Registry> registry, Callable<String> metrics, ZoneReload reload, List<Routes> more) {
         this.vertx = vertx;
-        this.registryApi = new RegistryApi(vertx);
-        this.nodeHealth = new NodeHealthApi(server);
+        this.registryApi = registryApi;
+        this.status = status;
+        this.snapshot = snapshot;
+        this.registry = registry;
+        this.metrics = metrics;
+        this.reload = reload;
+        this.more = List.copyOf(more);
         this.router = build();
     }
 
-    void activate(RegistryService service, Auth auth) {
-        nodeHealth.activate(service);
-        registryApi.activate(service, auth);
-    }
-
-    Router router() {
+    public Router router() {
         return router;
     }
 
@@ -57,7 +68,7 @@ final class HttpApi {
      * Every route served, as {@code "METHOD /path"} with path parameters written {@code {name}} as in
      * the OpenAPI document (routes without a path or methods are left out); sorted.
      */
-    List<String> routes() {
+    public List<String> routes() {
         List<String> out = new ArrayList<>();
         for (Route route : router.getRoutes()) {
             if (route.getPath() == null || route.methods() == null || route.methods().isEmpty()) {
@@ -75,7 +86,7 @@ final class HttpApi {
         r.get("/v1/health").handler(this::health);
         r.get("/v1/openapi.json").handler(this::openApi);
         // readable without a token (no secrets in it): bind the HTTP port to a network you trust
-        r.get("/metrics").handler(ctx -> vertx.executeBlocking(() -> server.metrics().scrape(), false)
+        r.get("/metrics").handler(ctx -> vertx.executeBlocking(metrics, false)
                 .onComplete(m -> {
                     if (m.succeeded()) {
                         ctx.response().putHeader("Content-Type", org.hubdns.server.metrics.Metrics.CONTENT_TYPE)
@@ -86,7 +97,7 @@ final class HttpApi {
                 }));
         // readable without a token, like /v1/health: what a member serves is no secret
         r.get("/v1/zones").handler(ctx -> {
-            if (server.registry() == null) {
+            if (registry.get() == null) {
                 Problem.send(ctx, 503, "Service Unavailable", "this member is still joining the cluster");
                 return;
             }
@@ -101,19 +112,15 @@ final class HttpApi {
         r.post("/v1/zones/reload").handler(ctx -> registryApi.run(ctx, (c, who) -> {
             Auth.requireOperator(who);
             try {
-                server.reload().toCompletionStage().toCompletableFuture().get();
+                reload.reload().toCompletionStage().toCompletableFuture().get();
             } catch (java.util.concurrent.ExecutionException e) {
                 throw new ApiException(422, "Zone data rejected", e.getCause().getMessage()
                         + "; the previous zone data keeps serving. Fix the file and reload again.", null);
             }
             return RegistryApi.Reply.ok(new JsonObject().put("reloaded", true)
-                    .put("generation", server.snapshot().generation()).put("zones", zoneList()));
+                    .put("generation", snapshot.get().generation()).put("zones", zoneList()));
         }));
-        ExplainApi explain = new ExplainApi(server);
-        r.get("/v1/explain").handler(ctx -> registryApi.run(ctx, explain::explain));
-        new DashboardApi(server, vertx).mount(r);
-        new GeoIpApi(server::registry).mount(r, registryApi);
-        nodeHealth.mount(r, registryApi);
+        more.forEach(m -> m.mount(r, registryApi));
         registryApi.mount(r);
         r.errorHandler(404, ctx -> Problem.send(ctx, 404, "Not Found",
                 "no such resource: " + ctx.request().method() + " " + ctx.request().path()
@@ -170,9 +177,9 @@ final class HttpApi {
     }
 
     private void health(RoutingContext ctx) {
-        Snapshot s = server.snapshot();
-        String notReady = server.notReady();
-        Registry registry = server.registry();
+        Snapshot s = snapshot.get();
+        String notReady = status.notReady();
+        Registry registry = this.registry.get();
         JsonObject body = new JsonObject()
                 .put("status", notReady == null ? "serving" : "starting")
                 .put("members", registry == null ? 0 : registry.view().members())
@@ -181,8 +188,8 @@ final class HttpApi {
                 .put("zones", s.zones().zones().size())
                 .put("names", s.zones().nameCount())
                 .put("generation", s.generation())
-                .put("snapshotBuildMs", server.lastSnapshotBuildMicros() / 1000.0)
-                .put("uptimeSeconds", server.uptimeSeconds());
+                .put("snapshotBuildMs", status.lastSnapshotBuildMicros() / 1000.0)
+                .put("uptimeSeconds", status.uptimeSeconds());
         if (notReady != null) {
             body.put("reason", notReady);
         }
@@ -201,12 +208,11 @@ final class HttpApi {
 
     private JsonArray zoneList() {
         Map<String, ZoneContent> served = new HashMap<>();
-        for (ZoneContent z : server.snapshot().zones().zones()) {
+        for (ZoneContent z : snapshot.get().zones().zones()) {
             served.put(z.apex().toString(), z);
         }
         JsonArray list = new JsonArray();
-        Registry registry = server.registry();
-        registry.freshView().zones().values().stream().sorted(Comparator.comparing(StoredZone::name)).forEach(z -> {
+        registry.get().freshView().zones().values().stream().sorted(Comparator.comparing(StoredZone::name)).forEach(z -> {
             ZoneContent c = served.get(z.name());
             list.add(new JsonObject()
                     .put("name", z.name())

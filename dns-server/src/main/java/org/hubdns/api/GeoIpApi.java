@@ -1,4 +1,4 @@
-package org.hubdns.server;
+package org.hubdns.api;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,17 +20,18 @@ import org.hubdns.http.Problem;
  * {@code GET /v1/geoip} (the cluster's database and what each member serves). The dataset itself is
  * {@link GeoIpDataset}.
  */
-final class GeoIpApi {
+public final class GeoIpApi implements Routes {
     static final long MAX_BYTES = 200L << 20;
 
     private final Supplier<Registry> registry;
 
     /** @param registry the joined registry (routes are refused by {@link RegistryApi#run} until it is active) */
-    GeoIpApi(Supplier<Registry> registry) {
+    public GeoIpApi(Supplier<Registry> registry) {
         this.registry = registry;
     }
 
-    void mount(Router router, RegistryApi api) {
+    @Override
+    public void mount(Router router, RegistryApi api) {
         // a route of its own first: the token is checked before up to 200 MiB of body is read
         router.put("/v1/geoip").handler(ctx -> {
             if (api.operatorOrRefuse(ctx)) {

@@ -1,4 +1,4 @@
-package org.hubdns.server;
+package org.hubdns.api;
 
 import com.hazelcast.cluster.Member;
 import io.vertx.core.Vertx;
@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.hubdns.cluster.api.RegistryApi;
 import org.hubdns.cluster.model.CacheNode;
 import org.hubdns.cluster.model.Health;
 import org.hubdns.cluster.model.NodeState;
@@ -43,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>All of it is read-only and needs no token. It carries no token, token hash or cookie secret:
  * only names, states and counters (the operator binds the HTTP port to a network they trust).
  */
-final class DashboardApi {
+public final class DashboardApi implements Routes {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardApi.class);
     /** The page's resources: route path to class-path resource and content type. */
     private static final Map<String, String[]> ASSETS = Map.of(
@@ -56,13 +58,27 @@ final class DashboardApi {
     /** The most health changes sent (the checker keeps more; the page shows a screenful). */
     static final int CHANGES = 50;
 
-    private final HubDnsServer server;
     private final Vertx vertx;
+    private final MemberStatus status;
+    private final Supplier<Snapshot> snapshot;
+    private final Supplier<Registry> registry;
+    private final Supplier<HealthChecker> health;
+    private final Supplier<JsonObject> traffic;
     private final Map<String, Buffer> assets = new HashMap<>();
 
-    DashboardApi(HubDnsServer server, Vertx vertx) {
-        this.server = server;
+    /**
+     * @param registry the joined registry, null while this member joins
+     * @param health the health checker, null while this member joins
+     * @param traffic this member's traffic figures ({@link Traffic#dashboard()})
+     */
+    public DashboardApi(Vertx vertx, MemberStatus status, Supplier<Snapshot> snapshot, Supplier<Registry> registry,
+            Supplier<HealthChecker> health, Supplier<JsonObject> traffic) {
         this.vertx = vertx;
+        this.status = status;
+        this.snapshot = snapshot;
+        this.registry = registry;
+        this.health = health;
+        this.traffic = traffic;
         for (Map.Entry<String, String[]> e : ASSETS.entrySet()) {
             try (InputStream in = DashboardApi.class.getResourceAsStream(e.getValue()[0])) {
                 if (in != null) {
@@ -74,7 +90,8 @@ final class DashboardApi {
         }
     }
 
-    void mount(Router r) {
+    @Override
+    public void mount(Router r, RegistryApi api) {
         for (String path : new java.util.TreeSet<>(ASSETS.keySet())) {
             r.get(path).handler(ctx -> asset(ctx, path));
         }
@@ -115,22 +132,22 @@ final class DashboardApi {
 
     /** The whole document (blocking: reads the cluster's member list). */
     JsonObject build() {
-        return build(server.traffic()::dashboard);
+        return build(traffic);
     }
 
     /** As {@link #build()}, with the traffic counters in {@link Traffic#dashboard()}'s shape from {@code traffic}. */
-    JsonObject build(java.util.function.Supplier<JsonObject> trafficSource) {
-        String notReady = server.notReady();
-        Registry registry = server.registry();
-        HealthChecker health = server.health();
-        Snapshot snapshot = server.snapshot();
+    public JsonObject build(Supplier<JsonObject> trafficSource) {
+        String notReady = status.notReady();
+        Registry registry = this.registry.get();
+        HealthChecker health = this.health.get();
+        Snapshot snapshot = this.snapshot.get();
         JsonObject out = new JsonObject()
                 .put("status", notReady == null ? "serving" : "starting")
                 .put("generatedAt", Instant.now().toString())
                 .put("member", new JsonObject()
                         .put("id", registry == null ? null : registry.memberId())
-                        .put("http", server.httpAddress())
-                        .put("uptimeSeconds", server.uptimeSeconds())
+                        .put("http", status.httpAddress())
+                        .put("uptimeSeconds", status.uptimeSeconds())
                         .put("snapshotVersion", snapshot.generation())
                         .put("registryVersion", snapshot.viewSequence()));
         if (notReady != null) {

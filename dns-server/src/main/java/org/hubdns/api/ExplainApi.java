@@ -1,10 +1,13 @@
-package org.hubdns.server;
+package org.hubdns.api;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.InetAddress;
 import java.util.Locale;
+import java.util.function.Supplier;
+import io.vertx.ext.web.Router;
+import org.hubdns.cluster.store.RegistryView;
 import org.hubdns.cluster.api.Auth;
 import org.hubdns.cluster.api.Caller;
 import org.hubdns.cluster.api.RegistryApi;
@@ -26,14 +29,22 @@ import org.xbill.DNS.Type;
  * {@code GET /v1/explain?name=&type=&client=[&ecs=]}: runs the steering decision of the current
  * snapshot for a made-up query, through the very method the DNS path calls, and reports every step.
  */
-final class ExplainApi {
-    private final HubDnsServer server;
+public final class ExplainApi implements Routes {
+    private final Supplier<Snapshot> snapshot;
+    private final Supplier<RegistryView> view;
 
-    ExplainApi(HubDnsServer server) {
-        this.server = server;
+    /** @param view the registry's current view (for the coverage zone the client falls in) */
+    public ExplainApi(Supplier<Snapshot> snapshot, Supplier<RegistryView> view) {
+        this.snapshot = snapshot;
+        this.view = view;
     }
 
-    RegistryApi.Reply explain(RoutingContext ctx, Caller who) {
+    @Override
+    public void mount(Router router, RegistryApi api) {
+        router.get("/v1/explain").handler(ctx -> api.run(ctx, this::explain));
+    }
+
+    private RegistryApi.Reply explain(RoutingContext ctx, Caller who) {
         Auth.requireOperator(who);
         String name = required(ctx, "name").toLowerCase(Locale.ROOT);
         String host = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
@@ -48,7 +59,7 @@ final class ExplainApi {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("client", "'client' must be an IPv4 or IPv6 address: " + e.getMessage());
         }
-        Snapshot snapshot = server.snapshot();
+        Snapshot snapshot = this.snapshot.get();
         PlatformSteering steering = null;
         for (PlatformSteering p : snapshot.platforms().values()) {
             if (p.platform().hostnames().contains(host)) {
@@ -89,7 +100,7 @@ final class ExplainApi {
             out.put("ecs", ecs.strip());
         }
         JsonObject located = trace.located;
-        CoverageSet coverage = CoverageDataset.current(server.registry().view());
+        CoverageSet coverage = CoverageDataset.current(view.get());
         if (!coverage.isEmpty()) {
             CoverageSet.Match m = coverage.match(java.util.Arrays.copyOf(client.address(), client.addressLength()));
             if (m != null) {
