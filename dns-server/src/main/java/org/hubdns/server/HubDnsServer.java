@@ -130,7 +130,91 @@ public final class HubDnsServer {
         }
     }
 
+    /**
+     * The start-up phases, in order; each is logged once at INFO with its duration. {@code reason}
+     * is what {@code GET /v1/health} says while the phase runs (null: the previous phase's stays).
+     */
+    private enum Phase {
+        /** Checks --geoip and the zone files, opens the query log, starts Vert.x and binds HTTP. */
+        PREPARE("prepare", "starting"),
+        /** Joins the cluster (or starts it alone); the registry comes back from the data dir. */
+        JOIN("join", "joining the cluster"),
+        /** Admin token, health checker, registry service; this member's zone files, demo and --geoip offered. */
+        RESTORE("restore", "restoring the registry"),
+        /** Builds the snapshot from the registry and subscribes to every later change. */
+        FIRST_SNAPSHOT("first snapshot", "building the first snapshot"),
+        /** Waits (bounded) for the first health verdicts, so that DNS does not answer with unknown nodes. */
+        FIRST_VERDICTS("first verdicts", "probing cache nodes"),
+        /** Opens the registry API and binds DNS on TCP, then UDP. */
+        BIND_DNS("bind DNS", null);
+
+        final String label;
+        final String reason;
+
+        Phase(String label, String reason) {
+            this.label = label;
+            this.reason = reason;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Step<T> {
+        T run() throws StartupException;
+    }
+
+    private <T> T phase(Phase phase, Step<T> step) throws StartupException {
+        if (phase.reason != null) {
+            notReady = phase.reason;
+        }
+        long t0 = System.nanoTime();
+        T out = step.run();
+        LOG.info("start-up phase '{}' done in {} ms", phase.label,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        return out;
+    }
+
     private void startUp() throws StartupException {
+        List<ZoneSources.Loaded> fileZones = phase(Phase.PREPARE, this::prepare);
+        phase(Phase.JOIN, () -> {
+            join();
+            return null;
+        });
+        AdminTokens.Resolved admin = phase(Phase.RESTORE, () -> restore(fileZones));
+        phase(Phase.FIRST_SNAPSHOT, () -> {
+            registry.onView(view -> {
+                snapshotBuilder.build(view);
+                geoIp.publish(view);
+            });
+            health.onChange(snapshotBuilder::rebuild);
+            return snapshotBuilder.build(registry.freshView());
+        });
+        phase(Phase.FIRST_VERDICTS, () -> {
+            if (!health.awaitFirstVerdicts(FIRST_PROBES_MS)) {
+                LOG.info("some cache nodes have no health verdict yet after {} ms; they count as unknown until they do",
+                        FIRST_PROBES_MS);
+            }
+            return null;
+        });
+        Snapshot first = snapshots.current();
+        phase(Phase.BIND_DNS, () -> {
+            nodeHealthApi.activate(service);
+            registryApi.activate(service, new Auth(registry, admin.sha256()));
+            bindDns();
+            return null;
+        });
+        if (admin.generatedAt() != null) {
+            // where, never what: log lines end up in journald and log shippers, the token only in its 0600 file
+            LOG.info("generated the cluster's admin token into {} (keep it secret; every member accepts it; set {} "
+                    + "to choose your own)", admin.generatedAt(), AdminTokens.ENV);
+        }
+        serving = true;
+        notReady = null;
+        LOG.info("serving {} zone(s), {} names; {} platform(s), {} cache node(s)", first.zones().zones().size(),
+                first.zones().nameCount(), registry.view().platforms().size(), registry.view().nodes().size());
+    }
+
+    /** {@link Phase#PREPARE}: everything that can fail on this machine alone, before the cluster sees us. */
+    private List<ZoneSources.Loaded> prepare() throws StartupException {
         if (config.geoip() != null) {
             try { // before joining: a bad file must leave nothing behind in the cluster
                 GeoIpDataset.check(config.geoip());
@@ -166,8 +250,7 @@ public final class HubDnsServer {
                 .withMetrics(new MicrometerMetricsFactory(metrics.meterRegistry()))
                 .build();
         vertx.setPeriodic(1000, t -> traffic.sample());
-        boolean epoll = vertx.isNativeTransportEnabled();
-        if (!epoll) {
+        if (!vertx.isNativeTransportEnabled()) {
             LOG.warn("native epoll transport unavailable ({}); UDP falls back to one socket without SO_REUSEPORT",
                     vertx.unavailableNativeTransportCause());
         }
@@ -193,7 +276,11 @@ public final class HubDnsServer {
                 }
             }
         }
-        notReady = "joining the cluster";
+        return fileZones;
+    }
+
+    /** {@link Phase#JOIN}. */
+    private void join() throws StartupException {
         ClusterSettings cs = clusterSettings();
         LOG.info("joining cluster '{}' on {} (members: {})", cs.clusterName(), hostPort(cs.bind(), cs.port()),
                 cs.members().isEmpty() ? "none given, starting alone" : String.join(", ", cs.members()));
@@ -203,7 +290,10 @@ public final class HubDnsServer {
         } catch (IOException e) {
             throw new StartupException(e.getMessage(), e);
         }
-        notReady = "restoring the registry";
+    }
+
+    /** {@link Phase#RESTORE}: returns the admin token as resolved (generated or given). */
+    private AdminTokens.Resolved restore(List<ZoneSources.Loaded> fileZones) throws StartupException {
         AdminTokens.Resolved admin;
         try {
             admin = AdminTokens.resolve(registry, System.getenv(AdminTokens.ENV), config.adminTokenFile(),
@@ -212,9 +302,8 @@ public final class HubDnsServer {
             throw new StartupException(e.getMessage(), e);
         }
         health = HealthChecker.start(vertx, registry, config.probing());
-        RegistryService service = new RegistryService(registry, new ZoneUploads(snapshotBuilder::parsed),
-                config.probing().policy(), health);
-        this.service = service;
+        service = new RegistryService(registry, new ZoneUploads(snapshotBuilder::parsed), config.probing().policy(),
+                health);
         try {
             checkAgainstPlatforms(fileZones);
         } catch (ZoneLoadException e) {
@@ -236,29 +325,19 @@ public final class HubDnsServer {
                 throw new StartupException("--geoip " + config.geoip() + ": cannot read it: " + e.getMessage(), e);
             }
         }
-        notReady = "building the first snapshot";
-        registry.onView(view -> {
-            snapshotBuilder.build(view);
-            geoIp.publish(view);
-        });
-        health.onChange(snapshotBuilder::rebuild);
-        snapshotBuilder.build(registry.freshView());
-        notReady = "probing cache nodes";
-        if (!health.awaitFirstVerdicts(FIRST_PROBES_MS)) {
-            LOG.info("some cache nodes have no health verdict yet after {} ms; they count as unknown until they do",
-                    FIRST_PROBES_MS);
-        }
-        Snapshot first = snapshots.current();
-        nodeHealthApi.activate(service);
-        registryApi.activate(service, new Auth(registry, admin.sha256()));
+        return admin;
+    }
 
+    /**
+     * {@link Phase#BIND_DNS}: TCP first, since its bind fails when another server holds the port, which
+     * SO_REUSEPORT on UDP would hide.
+     */
+    private void bindDns() throws StartupException {
         ServerCookies cookies = new ServerCookies(AdminTokens.cookieSecret(registry));
         byte[] nsid = config.nsid() == null ? null : config.nsid().getBytes(StandardCharsets.UTF_8);
         QueryLog log = queryLog == null ? QueryLog.OFF : queryLog;
         QueryProcessorFactory processors = () -> new QueryProcessor(snapshots, nsid, cookies, queryStats.newStats(),
                 log);
-
-        // TCP first: its bind fails when another server holds the port, which SO_REUSEPORT on UDP would hide
         dnsPort = config.dnsPort() == 0 ? freePort(config.bind().get(0)) : config.dnsPort();
         for (InetAddress a : config.bind()) {
             SocketAddress sa = SocketAddress.inetSocketAddress(dnsPort, a.getHostAddress());
@@ -274,7 +353,8 @@ public final class HubDnsServer {
         for (InetAddress a : config.bind()) {
             InetSocketAddress isa = new InetSocketAddress(a, dnsPort);
             try {
-                UdpListener l = UdpListener.bind(loops, epoll, isa, processors, queryErrors);
+                UdpListener l = UdpListener.bind(loops, vertx.isNativeTransportEnabled(), isa, processors,
+                        queryErrors);
                 udp.add(l);
                 LOG.info("listening dns/udp {} ({} sockets{})", hostPort(a, dnsPort), l.sockets(),
                         l.reusePort() ? ", SO_REUSEPORT" : "");
@@ -285,15 +365,6 @@ public final class HubDnsServer {
                 throw bindFailure("listen on udp " + hostPort(a, dnsPort), "--dns-port", e);
             }
         }
-        if (admin.generatedAt() != null) {
-            // where, never what: log lines end up in journald and log shippers, the token only in its 0600 file
-            LOG.info("generated the cluster's admin token into {} (keep it secret; every member accepts it; set {} "
-                    + "to choose your own)", admin.generatedAt(), AdminTokens.ENV);
-        }
-        serving = true;
-        notReady = null;
-        LOG.info("serving {} zone(s), {} names; {} platform(s), {} cache node(s)", first.zones().zones().size(),
-                first.zones().nameCount(), registry.view().platforms().size(), registry.view().nodes().size());
     }
 
     /** The HTTP API, each handler given exactly what it reads (the registry and checker exist only after the join). */
