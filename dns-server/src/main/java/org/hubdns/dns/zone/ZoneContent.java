@@ -50,4 +50,17 @@ public record ZoneContent(Name apex, SOARecord soa, List<Record> records, String
         }
         return cut;
     }
+
+    /** Master-format text: absolute names, one record per line, SOA first (as the cluster keeps zones). */
+    public String masterText() {
+        StringBuilder sb = new StringBuilder(64 * (records.size() + 2));
+        sb.append("$ORIGIN ").append(apex).append('\n');
+        sb.append(soa).append('\n');
+        for (Record r : records) {
+            if (!r.equals(soa)) {
+                sb.append(r).append('\n');
+            }
+        }
+        return sb.toString();
+    }
 }

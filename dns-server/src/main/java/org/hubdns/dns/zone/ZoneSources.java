@@ -1,4 +1,4 @@
-package org.hubdns.server;
+package org.hubdns.dns.zone;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,28 +11,25 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.hubdns.cluster.model.StoredZone;
-import org.hubdns.dns.zone.ZoneContent;
-import org.hubdns.dns.zone.ZoneLoadException;
-import org.hubdns.dns.zone.ZoneParser;
 import org.xbill.DNS.Name;
 
 /** Where zones come from on this member: the built-in demo zone and every {@code *.zone} in {@code --zones}. */
-final class ZoneSources {
-    static final Name DEMO_ORIGIN = Name.fromConstantString("pk-hub.example.");
+public final class ZoneSources {
+    public static final Name DEMO_ORIGIN = Name.fromConstantString("pk-hub.example.");
     private static final String DEMO_RESOURCE = "/demo/pk-hub.example.zone";
     /** The {@code source} of the built-in demo zone (there is no file behind it). */
-    static final String DEMO_SOURCE = "demo";
+    public static final String DEMO_SOURCE = "demo";
 
     private final Path directory;
     private final boolean demo;
 
-    ZoneSources(Path directory, boolean demo) {
+    public ZoneSources(Path directory, boolean demo) {
         this.directory = directory;
         this.demo = demo;
     }
 
     /** Reads everything; the first problem aborts with a message naming the file (and line). */
-    List<ZoneContent> load() throws ZoneLoadException {
+    public List<ZoneContent> load() throws ZoneLoadException {
         List<ZoneContent> zones = new ArrayList<>();
         if (demo) {
             zones.add(ZoneParser.parseText(demoText(), DEMO_ORIGIN, DEMO_SOURCE));
@@ -67,20 +64,20 @@ final class ZoneSources {
      * As {@link #load()}, as the cluster keeps zones: text rebuilt from the parsed records, so that
      * {@code $INCLUDE}d files and relative names mean the same on every member.
      */
-    List<Loaded> loadForCluster() throws ZoneLoadException {
+    public List<Loaded> loadForCluster() throws ZoneLoadException {
         List<Loaded> out = new ArrayList<>();
         for (ZoneContent z : load()) {
-            out.add(new Loaded(new StoredZone(z.apex().toString(), z.serial(), z.source(), ZoneUploads.masterText(z)),
+            out.add(new Loaded(new StoredZone(z.apex().toString(), z.serial(), z.source(), z.masterText()),
                     z));
         }
         return out;
     }
 
     /** A zone as the cluster keeps it, and as parsed here (to look names up). */
-    record Loaded(StoredZone stored, ZoneContent content) {
+    public record Loaded(StoredZone stored, ZoneContent content) {
     }
 
-    static String demoText() {
+    public static String demoText() {
         try (InputStream in = ZoneSources.class.getResourceAsStream(DEMO_RESOURCE)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException | NullPointerException e) {

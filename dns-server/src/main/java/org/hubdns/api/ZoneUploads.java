@@ -1,4 +1,4 @@
-package org.hubdns.server;
+package org.hubdns.api;
 
 import java.util.ArrayList;
 import java.util.Map;
@@ -14,21 +14,22 @@ import org.hubdns.http.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
  * Checks an uploaded zone with the same parser and rules as zone files ({@code PUT /v1/zones/{name}}),
- * and looks names up in the cluster's zones.
+ * and looks names up in the cluster's zones: the DNS side of the registry service's
+ * {@link ZoneValidator} seam (the service lives in cluster-config, the parser here).
  */
-final class ZoneUploads implements ZoneValidator {
+public final class ZoneUploads implements ZoneValidator {
     private static final Logger LOG = LoggerFactory.getLogger(ZoneUploads.class);
 
     /** The zone as the current snapshot parsed it, or null (then it is parsed here). */
     private final Function<StoredZone, ZoneContent> parsed;
 
-    ZoneUploads(Function<StoredZone, ZoneContent> parsed) {
+    /** @param parsed the zone as the current snapshot parsed it, or null (then it is parsed here) */
+    public ZoneUploads(Function<StoredZone, ZoneContent> parsed) {
         this.parsed = parsed;
     }
 
@@ -52,7 +53,7 @@ final class ZoneUploads implements ZoneValidator {
         }
         Map<String, Integer> types = new TreeMap<>();
         z.records().forEach(r -> types.merge(Type.string(r.getType()), 1, Integer::sum));
-        return new CheckedZone(new StoredZone(z.apex().toString(), z.serial(), source, masterText(z)),
+        return new CheckedZone(new StoredZone(z.apex().toString(), z.serial(), source, z.masterText()),
                 z.records().size(), types, names(z));
     }
 
@@ -72,7 +73,8 @@ final class ZoneUploads implements ZoneValidator {
         return names(z);
     }
 
-    static ZoneNames names(ZoneContent z) {
+    /** What a parsed zone holds at each name (also for this member's zone files at start-up and reload). */
+    public static ZoneNames names(ZoneContent z) {
         return fqdn -> {
             Name n;
             try {
@@ -83,18 +85,5 @@ final class ZoneUploads implements ZoneValidator {
             Name cut = z.delegationOver(n);
             return new NameUse(cut == null ? null : cut.toString(), new ArrayList<>(z.typesAt(n)));
         };
-    }
-
-    /** Master-format text of a parsed zone: absolute names, one record per line, SOA first. */
-    static String masterText(ZoneContent z) {
-        StringBuilder sb = new StringBuilder(64 * (z.records().size() + 2));
-        sb.append("$ORIGIN ").append(z.apex()).append('\n');
-        sb.append(z.soa()).append('\n');
-        for (Record r : z.records()) {
-            if (!r.equals(z.soa())) {
-                sb.append(r).append('\n');
-            }
-        }
-        return sb.toString();
     }
 }
