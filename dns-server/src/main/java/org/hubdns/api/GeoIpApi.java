@@ -5,15 +5,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.Supplier;
-import org.hubdns.cluster.api.Auth;
-import org.hubdns.cluster.api.RegistryApi;
 import org.hubdns.cluster.store.DatasetMeta;
 import org.hubdns.cluster.store.Registry;
 import org.hubdns.geo.GeoIpDatabase;
 import org.hubdns.geo.GeoIpDataset;
 import org.hubdns.geo.InvalidGeoIpException;
-import org.hubdns.http.ApiException;
-import org.hubdns.http.Problem;
 
 /**
  * {@code PUT /v1/geoip} (replace the cluster's database; validated before anything is stored) and

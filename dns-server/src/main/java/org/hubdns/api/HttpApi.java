@@ -16,14 +16,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import org.hubdns.cluster.api.Auth;
-import org.hubdns.cluster.api.RegistryApi;
 import org.hubdns.cluster.model.StoredZone;
 import org.hubdns.cluster.store.Registry;
 import org.hubdns.snapshot.Snapshot;
 import org.hubdns.dns.zone.ZoneContent;
-import org.hubdns.http.ApiException;
-import org.hubdns.http.Problem;
 
 /**
  * The one router of this member: its own routes ({@code GET /v1/health}, {@code GET /v1/zones},

@@ -10,9 +10,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.hubdns.cluster.store.Registry;
 import org.hubdns.snapshot.Snapshot;
-import org.hubdns.cluster.api.Auth;
-import org.hubdns.cluster.api.RegistryApi;
-import org.hubdns.cluster.api.RegistryService;
 import org.hubdns.cluster.model.CacheNode;
 import org.hubdns.cluster.model.Health;
 import org.hubdns.cluster.store.Json;
@@ -20,8 +17,6 @@ import org.hubdns.health.HealthChange;
 import org.hubdns.health.HealthChecker;
 import org.hubdns.health.NodeHealth;
 import org.hubdns.health.ProbeStats;
-import org.hubdns.http.ApiException;
-import org.hubdns.http.Fields;
 import org.hubdns.steering.PlatformSteering;
 
 /**
@@ -94,7 +89,7 @@ public final class NodeHealthApi implements Routes {
         }));
     }
 
-    private CacheNode node(String id, org.hubdns.cluster.api.Caller who) {
+    private CacheNode node(String id, org.hubdns.api.Caller who) {
         RegistryService s = service;
         return Json.read(s.node(id, who).body(), CacheNode.class);
     }

@@ -1,7 +1,6 @@
 package org.hubdns.api;
 
 import io.vertx.ext.web.Router;
-import org.hubdns.cluster.api.RegistryApi;
 
 /** A group of routes {@link HttpApi} mounts on the member's one router, in the order given. */
 public interface Routes {

@@ -1,17 +1,38 @@
 /**
- * This member's HTTP API: {@link org.hubdns.api.HttpApi} is the one router (health, zones, reload,
- * metrics, the OpenAPI document, problem+json for unknown paths and methods) and mounts the other
+ * The HTTP API, all of it: every route a member serves is mounted here, on one Vert.x router.
+ *
+ * <p>{@link org.hubdns.api.HttpApi} is that router: the member's own routes (health, zones, reload,
+ * metrics, the OpenAPI document; problem+json for unknown paths and methods), then the other
  * handlers ({@link org.hubdns.api.Routes}): {@link org.hubdns.api.ExplainApi},
  * {@link org.hubdns.api.DashboardApi}, {@link org.hubdns.api.GeoIpApi},
- * {@link org.hubdns.api.NodeHealthApi}, then the registry's routes.
+ * {@link org.hubdns.api.NodeHealthApi}, then {@link org.hubdns.api.RegistryApi} (sites, platforms,
+ * partners, cache nodes, zone uploads) with {@link org.hubdns.api.CoverageApi} (coverage zones).
+ * No handler sees the server: each is given, by its constructor, exactly what it reads (the
+ * snapshot, the registry and the health checker as suppliers, since the last two exist only once
+ * the member has joined; {@link org.hubdns.api.MemberStatus}; {@link org.hubdns.api.ZoneReload}).
  *
- * <p>No handler sees the server: each is given, by its constructor, exactly what it reads (the
- * snapshot, the registry and the health checker as suppliers, since both exist only once the member
- * has joined; {@link org.hubdns.api.MemberStatus}; {@link org.hubdns.api.ZoneReload}).
+ * <p>Requests and replies: {@link org.hubdns.api.RegistryJson} reads request bodies into model
+ * objects (every check a body alone allows) and renders responses; {@link org.hubdns.api.Fields}
+ * reads JSON fields strictly; {@link org.hubdns.api.ReadOnlyFields} lets a PUT carry back the
+ * read-only fields a GET shows; errors are {@link org.hubdns.api.ApiException}, sent as
+ * problem+json by {@link org.hubdns.api.Problem}.
  *
- * <p>The partner/operator registry routes ({@code RegistryApi}, {@code CoverageApi}, {@code Auth},
- * {@code RegistryJson}) and the shared error and field helpers ({@code org.hubdns.http}) stay in the
- * cluster-config module beside {@code RegistryService}, which throws the same {@code ApiException}s;
- * they are mounted here through {@code RegistryApi}.
+ * <p>Behind the routes: {@link org.hubdns.api.RegistryService} takes and returns model objects and
+ * holds every rule that needs the registry or the cluster's settings, then writes (it is also what
+ * {@code --demo} seeds through); {@link org.hubdns.api.ZoneUploads} checks uploaded zones with the
+ * DNS parser through the {@link org.hubdns.api.ZoneValidator} seam. Tokens: one admin token per
+ * cluster ({@link org.hubdns.api.AdminTokens}, only its SHA-256 in the cluster) and one per partner,
+ * compared in constant time ({@link org.hubdns.api.Auth}). Node addresses: one canonical form, no
+ * IANA special-purpose address unless inside the partner's {@code allowSpecial}
+ * ({@link org.hubdns.cluster.model.SpecialAddresses}), inside its {@code prefixes} when set, never
+ * another partner's nor twice on one platform, at most {@code maxNodes} per partner. Limits: 1 MiB
+ * JSON bodies, 1 MiB zones (records and {@code $GENERATE} bounded by the parser), 128 MiB / 1 M
+ * entries for coverage-zone imports, 200 MiB GeoIP databases. Zone data and platform hostnames
+ * never overlap ({@link org.hubdns.api.RegistryService#checkPlatformNames}).
+ *
+ * <p>Why in dns-server: these classes were split over cluster-config ({@code cluster.api},
+ * {@code http}) and dns-server; nothing else uses them (health-checker and bench do not), and one
+ * package shows the whole API in one place. cluster-config keeps the data, the cluster and the
+ * coverage set, and no longer depends on Vert.x.
  */
 package org.hubdns.api;

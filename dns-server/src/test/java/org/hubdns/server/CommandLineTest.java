@@ -379,7 +379,7 @@ class CommandLineTest {
             cmd.add("--cluster-port=0"); // tests run side by side: never the default 5701
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
-        pb.environment().remove(org.hubdns.cluster.api.AdminTokens.ENV);
+        pb.environment().remove(org.hubdns.api.AdminTokens.ENV);
         ServerProcess p = new ServerProcess(pb.start());
         processes.add(p);
         return p;

@@ -171,7 +171,7 @@ class DashboardTest {
         // no token and no secret: not the tokens, not their hashes, not the cluster's secrets
         String body = get("/v1/dashboard").body();
         List<String> secrets = new ArrayList<>(List.of(admin, partner,
-                org.hubdns.cluster.api.Tokens.sha256(admin), org.hubdns.cluster.api.Tokens.sha256(partner)));
+                org.hubdns.api.Tokens.sha256(admin), org.hubdns.api.Tokens.sha256(partner)));
         var view = server.registry().freshView();
         for (Partner p : view.partners().values()) {
             secrets.add(p.tokenSha256());

@@ -6,6 +6,6 @@
  * entries and finds prefixes given two sites; {@link org.hubdns.cluster.coverage.Cidr} parses and prints address literals strictly,
  * without ever resolving names. {@link org.hubdns.cluster.coverage.CoverageDataset} is the set as
  * cluster data: its dataset name, decoder and the current set of a registry view, read by the
- * snapshot builder and the registry service; the HTTP routes that write it are {@code CoverageApi}.
+ * snapshot builder and the registry service; the HTTP routes that write it are {@code org.hubdns.api.CoverageApi}.
  */
 package org.hubdns.cluster.coverage;

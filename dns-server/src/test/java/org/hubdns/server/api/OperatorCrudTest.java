@@ -184,7 +184,7 @@ class OperatorCrudTest {
         assertThat(body.getJsonArray("platforms")).containsExactly("video");
         assertThat(created.headers().firstValue("Location")).hasValue("/v1/partners/" + name);
 
-        String hash = org.hubdns.cluster.api.Tokens.sha256(token);
+        String hash = org.hubdns.api.Tokens.sha256(token);
         HttpResponse<String> read = api.get("/v1/partners/" + name, api.admin);
         JsonObject r = json(read, 200);
         assertThat(r.fieldNames()).containsExactlyInAnyOrder("name", "platforms", "prefixes", "allowSpecial",

@@ -278,7 +278,7 @@ class ClusterProcessesTest {
         } else {
             cmd.addAll(List.of("--members", "127.0.0.1:" + first.cluster()));
         }
-        MemberProcess p = MemberProcess.start(s.index() + 1, tmp, cmd, Map.of(org.hubdns.cluster.api.AdminTokens.ENV, token));
+        MemberProcess p = MemberProcess.start(s.index() + 1, tmp, cmd, Map.of(org.hubdns.api.AdminTokens.ENV, token));
         processes.add(p);
         return p;
     }

@@ -50,7 +50,7 @@ final class MemberProcess {
         cmd.add("serve");
         cmd.addAll(serveArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
-        pb.environment().remove(org.hubdns.cluster.api.AdminTokens.ENV); // only what the test gives
+        pb.environment().remove(org.hubdns.api.AdminTokens.ENV); // only what the test gives
         pb.environment().putAll(env);
         return new MemberProcess(member, pb.start());
     }

@@ -1,4 +1,4 @@
-package org.hubdns.cluster.api;
+package org.hubdns.api;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -22,9 +22,6 @@ import org.hubdns.cluster.store.Conflict;
 import org.hubdns.cluster.store.DatasetMeta;
 import org.hubdns.cluster.store.Kind;
 import org.hubdns.cluster.store.RegistryView;
-import org.hubdns.http.ApiException;
-import org.hubdns.http.Fields;
-import org.hubdns.http.Problem;
 
 /**
  * The operator's coverage zones (CIDR to site): {@code PUT /v1/coverage-zones} replaces the whole set

@@ -1,4 +1,4 @@
-package org.hubdns.http;
+package org.hubdns.api;
 
 /** A request the API refuses: becomes a problem+json response with this status. */
 public final class ApiException extends RuntimeException {

@@ -1,4 +1,4 @@
-package org.hubdns.cluster.api;
+package org.hubdns.api;
 
 import java.util.List;
 import java.util.Map;
@@ -8,7 +8,7 @@ import org.hubdns.cluster.model.StoredZone;
 /**
  * Checks master-format zone text before it enters the cluster, and says what a zone holds at a
  * name (the DNS server provides it: it owns the zone parser). Throws
- * {@link org.hubdns.http.ApiException} naming the line at fault.
+ * {@link org.hubdns.api.ApiException} naming the line at fault.
  */
 public interface ZoneValidator {
     /**

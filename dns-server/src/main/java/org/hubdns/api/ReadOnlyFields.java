@@ -1,9 +1,8 @@
-package org.hubdns.cluster.api;
+package org.hubdns.api;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.Set;
-import org.hubdns.http.ApiException;
 
 /**
  * Lets a client PUT back what it read. GET shows a resource with fields that PUT does not write:

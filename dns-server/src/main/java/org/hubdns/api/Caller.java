@@ -1,4 +1,4 @@
-package org.hubdns.cluster.api;
+package org.hubdns.api;
 
 /** Who sent an authenticated request: the operator (admin token) or one partner (its own token). */
 public sealed interface Caller {

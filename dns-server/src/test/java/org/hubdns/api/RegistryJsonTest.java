@@ -1,4 +1,4 @@
-package org.hubdns.cluster.api;
+package org.hubdns.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -12,7 +12,6 @@ import org.hubdns.cluster.model.NodeState;
 import org.hubdns.cluster.model.Partner;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
-import org.hubdns.http.ApiException;
 import org.junit.jupiter.api.Test;
 
 /** Request bodies to model objects and back, in process: what a body alone can be refused for. */

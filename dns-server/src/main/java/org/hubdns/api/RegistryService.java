@@ -1,4 +1,4 @@
-package org.hubdns.cluster.api;
+package org.hubdns.api;
 
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -20,8 +20,6 @@ import org.hubdns.cluster.store.Registry;
 import org.hubdns.cluster.store.RegistryView;
 import org.hubdns.cluster.store.Serials;
 import org.hubdns.cluster.store.Stored;
-import org.hubdns.http.ApiException;
-import org.hubdns.http.Fields;
 
 /**
  * What the partner and operator API (and the demo seeding) may do to the registry: it takes and

@@ -1,4 +1,4 @@
-package org.hubdns.cluster.api;
+package org.hubdns.api;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -18,8 +18,6 @@ import org.hubdns.cluster.model.StoredZone;
 import org.hubdns.cluster.store.Json;
 import org.hubdns.cluster.store.Kind;
 import org.hubdns.cluster.store.Stored;
-import org.hubdns.http.ApiException;
-import org.hubdns.http.Problem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +92,7 @@ public final class RegistryApi {
         router.put("/v1/partners/:name").handler(json).handler(contentType("application/json"))
                 .handler(ctx -> run(ctx, (c, who) -> {
                     Auth.requireOperator(who);
-                    String name = org.hubdns.http.Fields.name("partner", c.pathParam("name"));
+                    String name = org.hubdns.api.Fields.name("partner", c.pathParam("name"));
                     JsonObject body = ReadOnlyFields.writable(body(c), "partner", Map.of("name", name), Set.of());
                     RegistryService.PartnerWrite w = service.putPartner(name,
                             service.checkPartner(RegistryJson.readPartner(body)));
@@ -160,7 +158,7 @@ public final class RegistryApi {
                 nodeReply(200, service.setAdmin(c.pathParam("id"), who, CacheNode.ACTIVE))));
 
         router.get("/v1/zones/:name").handler(ctx -> run(ctx, (c, who) -> {
-            String apex = org.hubdns.http.Fields.hostname("name", c.pathParam("name")) + ".";
+            String apex = org.hubdns.api.Fields.hostname("name", c.pathParam("name")) + ".";
             StoredZone z = service.registry().read(Kind.ZONES, apex, StoredZone.class);
             if (z == null) {
                 throw ApiException.notFound("no zone " + apex);

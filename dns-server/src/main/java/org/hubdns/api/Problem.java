@@ -1,4 +1,4 @@
-package org.hubdns.http;
+package org.hubdns.api;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

@@ -1,4 +1,4 @@
-package org.hubdns.cluster.api;
+package org.hubdns.api;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package org.hubdns.cluster.api;
+package org.hubdns.api;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,8 +14,6 @@ import org.hubdns.cluster.model.Partner;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
 import org.hubdns.cluster.model.SpecialAddresses;
-import org.hubdns.http.ApiException;
-import org.hubdns.http.Fields;
 
 /**
  * The registry resources as the API's JSON: request bodies read into model objects (every rule a

@@ -1,4 +1,4 @@
-package org.hubdns.cluster.api;
+package org.hubdns.api;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,10 +1,9 @@
-package org.hubdns.cluster.api;
+package org.hubdns.api;
 
 import io.vertx.ext.web.RoutingContext;
 import org.hubdns.cluster.model.Partner;
 import org.hubdns.cluster.store.Kind;
 import org.hubdns.cluster.store.Registry;
-import org.hubdns.http.ApiException;
 
 /**
  * Tells the operator from partners by bearer token. The admin token's hash is one for the whole
