@@ -1,8 +1,12 @@
 /**
- * The {@code hubdns serve} command: options (picocli, with YAML defaults from {@code --config}),
- * start-up and shutdown of one member (SIGTERM drains, SIGHUP reloads zones), the operator's admin
- * token, and the HTTP routes {@code GET /v1/health}, {@code GET /v1/zones} and
- * {@code POST /v1/zones/reload}; the operator's dashboard ({@code GET /}, read-only, no token) and the
- * JSON it polls ({@code GET /v1/dashboard}, {@link org.hubdns.server.DashboardApi}).
+ * Start-up, CLI and configuration of one member: the {@code hubdns serve} command ({@code Main},
+ * {@code ServeCommand}; picocli, with YAML defaults from {@code --config} by {@code YamlDefaults}),
+ * {@code ServerConfig}, and {@link org.hubdns.server.HubDnsServer}, the composition root: it builds
+ * every part with plain constructors, gives each exactly what it uses, runs start-up as named
+ * phases (prepare, join, restore, first snapshot, first verdicts, bind DNS; each logged with its
+ * duration) and shuts down (SIGTERM drains, SIGHUP reloads zones). {@code DemoData} is the
+ * {@code --demo} step of start-up. Sub-packages: {@code metrics} ({@code GET /metrics}, the
+ * dashboard's traffic figures) and {@code querylog} ({@code --query-log}). The HTTP routes are in
+ * {@code org.hubdns.api}.
  */
 package org.hubdns.server;
