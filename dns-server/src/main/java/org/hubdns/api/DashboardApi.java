@@ -1,6 +1,5 @@
 package org.hubdns.api;
 
-import com.hazelcast.cluster.Member;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -21,6 +20,7 @@ import org.hubdns.cluster.model.Health;
 import org.hubdns.cluster.model.NodeState;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
+import org.hubdns.cluster.store.ClusterMember;
 import org.hubdns.cluster.store.Registry;
 import org.hubdns.cluster.store.RegistryView;
 import org.hubdns.snapshot.Snapshot;
@@ -181,11 +181,11 @@ public final class DashboardApi implements Routes {
             infos = Map.of();
         }
         JsonArray list = new JsonArray();
-        for (Member m : registry.clusterMembers()) {
-            String id = m.getUuid().toString();
+        for (ClusterMember m : registry.memberList()) {
+            String id = m.id();
             JsonObject o = new JsonObject().put("id", id)
-                    .put("cluster", m.getAddress().getHost() + ":" + m.getAddress().getPort())
-                    .put("local", m.localMember());
+                    .put("cluster", m.host() + ":" + m.port())
+                    .put("local", m.local());
             String info = infos.get(id);
             if (info != null) {
                 try {

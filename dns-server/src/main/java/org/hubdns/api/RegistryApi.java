@@ -17,6 +17,7 @@ import org.hubdns.cluster.model.Partner;
 import org.hubdns.cluster.model.StoredZone;
 import org.hubdns.cluster.store.Json;
 import org.hubdns.cluster.store.Kind;
+import org.hubdns.cluster.store.Registry;
 import org.hubdns.cluster.store.Stored;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -427,7 +428,7 @@ public final class RegistryApi {
     public static void fail(RoutingContext ctx, Throwable t) {
         if (t instanceof ApiException e) {
             Problem.send(ctx, e.status(), e.title(), e.getMessage(), e.field());
-        } else if (t instanceof com.hazelcast.core.HazelcastInstanceNotActiveException) {
+        } else if (Registry.isLeaving(t)) {
             Problem.send(ctx, 503, "Service Unavailable", "this member is leaving the cluster; use another member");
         } else {
             LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), t);

@@ -350,6 +350,17 @@ public final class Registry implements AutoCloseable {
         return hz.getCluster().getMembers();
     }
 
+    /** The members, the oldest first, without Hazelcast's types (for callers outside the store). */
+    public java.util.List<ClusterMember> memberList() {
+        return hz.getCluster().getMembers().stream().map(m -> new ClusterMember(m.getUuid().toString(),
+                m.getAddress().getHost(), m.getAddress().getPort(), m.localMember())).toList();
+    }
+
+    /** Whether a failure means this member's cluster instance has shut down (it is leaving). */
+    public static boolean isLeaving(Throwable t) {
+        return t instanceof com.hazelcast.core.HazelcastInstanceNotActiveException;
+    }
+
     /** This member's cluster address as Hazelcast prints it ("[127.0.0.1]:5701"). */
     public String localClusterAddress() {
         return hz.getCluster().getLocalMember().getAddress().toString();
