@@ -1,7 +1,7 @@
-package org.hubdns.server.api;
+package org.hubdns.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hubdns.server.api.Api.json;
+import static org.hubdns.api.Api.json;
 
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;

@@ -1,9 +1,9 @@
-package org.hubdns.server.api;
+package org.hubdns.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hubdns.server.api.Api.await;
-import static org.hubdns.server.api.Api.json;
-import static org.hubdns.server.api.Api.problem;
+import static org.hubdns.api.Api.await;
+import static org.hubdns.api.Api.json;
+import static org.hubdns.api.Api.problem;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package org.hubdns.server.api;
+package org.hubdns.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

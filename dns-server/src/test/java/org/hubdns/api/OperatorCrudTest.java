@@ -1,12 +1,12 @@
-package org.hubdns.server.api;
+package org.hubdns.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hubdns.server.api.Api.json;
-import static org.hubdns.server.api.Api.jsonArray;
-import static org.hubdns.server.api.Api.node;
-import static org.hubdns.server.api.Api.platform;
-import static org.hubdns.server.api.Api.problem;
-import static org.hubdns.server.api.Api.site;
+import static org.hubdns.api.Api.json;
+import static org.hubdns.api.Api.jsonArray;
+import static org.hubdns.api.Api.node;
+import static org.hubdns.api.Api.platform;
+import static org.hubdns.api.Api.problem;
+import static org.hubdns.api.Api.site;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
