@@ -104,7 +104,6 @@ public final class HubDnsServer {
     private final GeoIpDataset geoIp;
     private volatile String notReady = "starting";
     private int dnsPort;
-    private volatile boolean serving;
 
     private HubDnsServer(ServerConfig config, DynamicNames dynamicNames) {
         this.config = config;
@@ -209,7 +208,6 @@ public final class HubDnsServer {
             LOG.info("generated the cluster's admin token into {} (keep it secret; every member accepts it; set {} "
                     + "to choose your own)", admin.generatedAt(), AdminTokens.ENV);
         }
-        serving = true;
         notReady = null;
         LOG.info("serving {} zone(s), {} names; {} platform(s), {} cache node(s)", first.zones().zones().size(),
                 first.zones().nameCount(), registry.view().platforms().size(), registry.view().nodes().size());
@@ -555,11 +553,6 @@ public final class HubDnsServer {
         }, false);
     }
 
-    /** The dashboard's live traffic figures. */
-    public Traffic traffic() {
-        return traffic;
-    }
-
     /** 0 while the snapshot is current; else how long the newest one has been waiting to be built. */
     private double snapshotAgeSeconds() {
         Registry r = registry;
@@ -581,10 +574,6 @@ public final class HubDnsServer {
 
     public Snapshot snapshot() {
         return snapshots.current();
-    }
-
-    boolean serving() {
-        return serving;
     }
 
     long uptimeSeconds() {
@@ -619,7 +608,6 @@ public final class HubDnsServer {
      * read, then closes everything.
      */
     public void stop() {
-        serving = false;
         notReady = "stopping";
         for (UdpListener l : udp) {
             try {
