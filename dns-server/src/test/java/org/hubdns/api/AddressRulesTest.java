@@ -13,8 +13,6 @@ import java.util.List;
 import org.hubdns.cluster.model.CacheNode;
 import org.hubdns.cluster.model.HealthCheck;
 import org.hubdns.cluster.store.Kind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,19 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * one address on two nodes of a platform, at most {@code maxNodes}; and changing those settings
  * never strands existing nodes. The DNS answer never repeats an address, whatever is stored.
  */
-class AddressRulesTest {
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = Api.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
-
+class AddressRulesTest extends DemoMemberTest {
     /** A partner for {@code video} with these settings (operator's PUT); returns its token. */
     static String partner(String name, JsonObject settings) throws Exception {
         JsonObject body = new JsonObject().put("platforms", new JsonArray().add("video")).mergeIn(settings);

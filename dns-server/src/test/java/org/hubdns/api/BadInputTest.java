@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,8 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * where one field is at fault, that field; and after each, nothing changed (the partner's node list
  * and an existing node read the same as before).
  */
-class BadInputTest {
-    static Api api;
+class BadInputTest extends DemoMemberTest {
     static String token;
     static String nodeId;
     static final String VALID = node("video", "isb", 5, "192.0.2.9").encode();
@@ -34,17 +32,9 @@ class BadInputTest {
     String nodeBefore;
 
     @BeforeAll
-    static void start() throws Exception {
-        api = Api.start();
+    static void seed() throws Exception {
         token = api.createPartner("bad-input", "video");
         nodeId = api.register(token, node("video", "isb", 5, "192.0.2.8")).getString("id");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
     }
 
     @BeforeEach

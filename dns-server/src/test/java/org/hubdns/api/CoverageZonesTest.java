@@ -13,8 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,25 +25,11 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The set is one per cluster, so each test starts by replacing it with the set it expects.
  */
-class CoverageZonesTest {
-    static Api api;
-
+class CoverageZonesTest extends DemoMemberTest {
     static final JsonArray BASE = new JsonArray()
             .add(new JsonObject().put("cidr", "182.185.0.0/16").put("site", "khi"))
             .add(new JsonObject().put("cidr", "182.185.1.0/24").put("site", "lhe"))
             .add(new JsonObject().put("cidr", "2001:db8::/32").put("site", "isb"));
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = Api.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
 
     HttpResponse<String> replace(String contentType, String body) throws Exception {
         return api.send("PUT", "/v1/coverage-zones", api.admin, contentType, body);

@@ -19,8 +19,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hubdns.dns.zone.ZoneContent;
 import org.hubdns.dns.zone.ZoneParser;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,23 +28,9 @@ import org.junit.jupiter.api.Test;
  * upload and places the demo's networks at their sites, and the GeoIP route's 413 quotes its own
  * limit.
  */
-class ExamplesTest {
+class ExamplesTest extends DemoMemberTest {
     static final Path ROOT = Path.of("..");
     static final Pattern EXAMPLE = Pattern.compile("\\bexamples/[A-Za-z0-9._-]+");
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = Api.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
-
     @Test
     void everyExampleFileTheReadmeNamesExists() throws Exception {
         String readme = Files.readString(ROOT.resolve("README.md"));

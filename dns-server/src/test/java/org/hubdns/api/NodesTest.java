@@ -10,8 +10,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,21 +26,7 @@ import org.xbill.DNS.Type;
  * node count and whose {@code defaultSite} holds its nodes: the unlocated 127.0.0.1 then gets every
  * node of that site, so a registered node is certainly in the answer and a drained one certainly not.
  */
-class NodesTest {
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = Api.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
-
+class NodesTest extends DemoMemberTest {
     /**
      * A platform of this test's own (answers 16, defaultSite {@code site}, so the unlocated
      * 127.0.0.1 gets every node of that site) and a partner for it; returns {hostname, token}.

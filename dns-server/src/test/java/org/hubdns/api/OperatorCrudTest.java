@@ -11,8 +11,6 @@ import static org.hubdns.api.Api.site;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,21 +19,7 @@ import org.junit.jupiter.api.Test;
  * owned by another platform, deleting what still has nodes), and partner tokens (shown once, never
  * read back, rotation).
  */
-class OperatorCrudTest {
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = Api.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
-
+class OperatorCrudTest extends DemoMemberTest {
     // ---- sites ------------------------------------------------------------------------------------
 
     @Test

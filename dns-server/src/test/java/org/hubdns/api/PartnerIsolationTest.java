@@ -8,8 +8,6 @@ import static org.hubdns.api.Api.problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,21 +15,7 @@ import org.junit.jupiter.api.Test;
  * register only for its platforms and existing sites, and never reaches operator routes; the
  * operator acts on anyone's nodes and must say whose node it registers.
  */
-class PartnerIsolationTest {
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = Api.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
-
+class PartnerIsolationTest extends DemoMemberTest {
     @Test
     void anotherPartnersNodeIsNotFoundForEveryVerb() throws Exception {
         String a = api.createPartner(api.unique("pa"), "video");

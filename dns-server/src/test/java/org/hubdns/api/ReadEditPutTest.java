@@ -8,8 +8,6 @@ import static org.hubdns.api.Api.problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,21 +18,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Nodes are registered by the demo partner on 10.77.0.0/16 addresses (the demo partner's range).
  */
-class ReadEditPutTest {
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = Api.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
-
+class ReadEditPutTest extends DemoMemberTest {
     /** PUT of {@code body} at {@code path}, with If-Match when {@code etag} is given. */
     HttpResponse<String> putBack(String path, String token, JsonObject body, String etag) throws Exception {
         var req = api.request("PUT", path, token, Api.JSON, body.encode());

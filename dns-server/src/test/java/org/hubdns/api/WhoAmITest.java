@@ -7,8 +7,6 @@ import static org.hubdns.api.Api.problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,21 +14,7 @@ import org.junit.jupiter.api.Test;
  * partner and platforms (as they are now, not as they were when the token was issued), and no or an
  * unknown token is 401 as on every other route.
  */
-class WhoAmITest {
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = Api.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
-
+class WhoAmITest extends DemoMemberTest {
     @Test
     void theAdminTokenIsTheOperator() throws Exception {
         assertThat(json(api.get("/v1/whoami", api.admin), 200)).isEqualTo(new JsonObject().put("role", "admin"));

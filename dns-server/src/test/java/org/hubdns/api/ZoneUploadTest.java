@@ -9,8 +9,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
@@ -20,21 +18,7 @@ import org.xbill.DNS.Type;
  * once, replaced only with a higher serial, refused when broken, listed, and deleted (then REFUSED)
  * unless a platform hostname lives in them.
  */
-class ZoneUploadTest {
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = Api.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
-
+class ZoneUploadTest extends DemoMemberTest {
     static String zone(long serial, String www) {
         return "$TTL 300\n"
                 + "@ 3600 IN SOA ns1 hostmaster ( " + serial + " 7200 1800 1209600 300 )\n"
