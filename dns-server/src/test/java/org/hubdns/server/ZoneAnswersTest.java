@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.hubdns.testsupport.TestZones;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,29 +82,12 @@ class ZoneAnswersTest {
             old.child IN A     192.0.2.55   ; stale glue: the child zone no longer has this name
             """;
 
-    static final String CHILD = """
-            $TTL 300
-            @    3600 IN SOA ns1.child.example. hostmaster.child.example. ( 7 7200 1800 1209600 120 )
-            @    IN NS ns1
-            ns1  IN A  192.0.2.54
-            www  IN A  192.0.2.180
-            """;
-
-    /** SOA TTL 60 below MINIMUM 600: negative answers carry the SOA at TTL 60. */
-    static final String NEG = """
-            $TTL 300
-            @    60 IN SOA ns1.neg.test. hostmaster.neg.test. ( 42 7200 1800 1209600 600 )
-            @    IN NS ns1
-            ns1  IN A  192.0.2.60
-            www  IN A  192.0.2.61
-            """;
-
     static RunningServer server;
 
     @BeforeAll
     static void start() throws Exception {
         server = RunningServer.start(false,
-                Map.of("example.zone", EXAMPLE, "child.example.zone", CHILD, "neg.test.zone", NEG), null);
+                Map.of("example.zone", EXAMPLE, "child.example.zone", TestZones.CHILD, "neg.test.zone", TestZones.NEG), null);
     }
 
     @AfterAll

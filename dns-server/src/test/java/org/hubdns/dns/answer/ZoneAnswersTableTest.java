@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.hubdns.testsupport.DnsCase;
 import org.hubdns.testsupport.InProcessDns;
+import org.hubdns.testsupport.TestZones;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -64,23 +65,6 @@ class ZoneAnswersTableTest {
             sip       IN AAAA  2001:db8::70
             """;
 
-    static final String CHILD = """
-            $TTL 300
-            @    3600 IN SOA ns1.child.example. hostmaster.child.example. ( 7 7200 1800 1209600 120 )
-            @    IN NS ns1
-            ns1  IN A  192.0.2.54
-            www  IN A  192.0.2.180
-            """;
-
-    /** SOA TTL 60 below MINIMUM 600: negative answers carry the SOA at TTL 60. */
-    static final String NEG = """
-            $TTL 300
-            @    60 IN SOA ns1.neg.test. hostmaster.neg.test. ( 42 7200 1800 1209600 600 )
-            @    IN NS ns1
-            ns1  IN A  192.0.2.60
-            www  IN A  192.0.2.61
-            """;
-
     static final String SOA = "example. 300 IN SOA ns1.example. hostmaster.example. 2024010101 7200 1800 1209600 300";
     static final String CHILD_SOA = "child.example. 120 IN SOA ns1.child.example. hostmaster.child.example. 7 7200 1800 1209600 120";
     static final String NEG_SOA = "neg.test. 60 IN SOA ns1.neg.test. hostmaster.neg.test. 42 7200 1800 1209600 600";
@@ -92,7 +76,8 @@ class ZoneAnswersTableTest {
 
     @BeforeAll
     static void compile() {
-        dns = InProcessDns.serving(Map.of("example.", EXAMPLE, "child.example.", CHILD, "neg.test.", NEG));
+        dns = InProcessDns.serving(
+                Map.of("example.", EXAMPLE, "child.example.", TestZones.CHILD, "neg.test.", TestZones.NEG));
     }
 
     static Stream<DnsCase> plainData() {

@@ -108,7 +108,7 @@ class CleanStartTest {
                 "--cluster-port", "" + cluster1, "--data-dir", data1.toString()));
         again.awaitReady(START);
         use(http1, dns1, token);
-        Thread.sleep(500);
+        Thread.sleep(500); // a window for late lines: an absence cannot be awaited as a condition
         List<String> lines = again.lines();
         assertThat(lines).as(again.tail()).noneMatch(l -> NOT_CLEAN.matcher(l).matches())
                 .noneMatch(l -> l.contains("in the file"))
