@@ -119,8 +119,9 @@ public final class SnapshotBuilder {
         Map<String, PlatformSteering> steering = new HashMap<>();
         for (Platform p : view.platforms().values()) {
             try {
-                PlatformSteering a = new PlatformSteering(p, view.sites(), byPlatform.getOrDefault(p.name(), List.of()),
-                        nodeStates, locator, counters);
+                PlatformSteering a = PlatformSteering.builder(p).sites(view.sites())
+                        .nodes(byPlatform.getOrDefault(p.name(), List.of())).states(nodeStates).locator(locator)
+                        .counters(counters).build();
                 steering.put(p.name(), a);
                 for (String h : p.hostnames()) {
                     dynamic.put(Name.fromString(h + "."), a);

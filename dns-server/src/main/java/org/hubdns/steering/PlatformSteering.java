@@ -1,20 +1,17 @@
 package org.hubdns.steering;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.hubdns.cluster.model.CacheNode;
 import org.hubdns.cluster.model.Health;
-import org.hubdns.cluster.model.NodeState;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
 import org.hubdns.dns.answer.AnswerSink;
 import org.hubdns.dns.answer.ClientSubnet;
 import org.hubdns.dns.answer.DynamicAnswers;
+import org.hubdns.dns.answer.ScratchSlot;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
@@ -57,8 +54,8 @@ public final class PlatformSteering implements DynamicAnswers {
     private final Family v4;
     private final Family v6;
     private final Name fallbackCname;
-    private final java.util.concurrent.atomic.LongAdder fellBackNoNodes;
-    private final java.util.concurrent.atomic.LongAdder fellBackUnavailable;
+    private final LongAdder fellBackNoNodes;
+    private final LongAdder fellBackUnavailable;
     private final byte[][] fallbackV4;
     private final byte[][] fallbackV6;
     private final long ttl;
@@ -67,7 +64,7 @@ public final class PlatformSteering implements DynamicAnswers {
     private final boolean serving;
 
     /** One family's candidate sites; {@code all} is every candidate node in one ranking. */
-    private record Family(SiteNodes[] sites, int defaultSite, Site defaultPlace, SiteNodes all, boolean registered) {
+    record Family(SiteNodes[] sites, int defaultSite, Site defaultPlace, SiteNodes all, boolean registered) {
         /** Whether any site has a node that can take traffic (else this family answers the fallback). */
         boolean canServe() {
             for (SiteNodes s : sites) {
@@ -79,69 +76,34 @@ public final class PlatformSteering implements DynamicAnswers {
         }
     }
 
-    public PlatformSteering(Platform platform, Map<String, Site> sites, List<CacheNode> nodes,
-            Map<String, NodeState> states, Locator locator) {
-        this(platform, sites, nodes, states, locator, new SteeringCounters());
+    /**
+     * Everything one platform's answers read, computed by {@link PlatformSteeringBuilder} (counters
+     * already resolved, each site's answer counters set in its {@link SiteNodes}).
+     */
+    record Prepared(Platform platform, Locator locator, Family v4, Family v6, List<NodeStatus> statuses,
+            byte[][] fallbackV4, byte[][] fallbackV6, Name fallbackCname, LongAdder fellBackNoNodes,
+            LongAdder fellBackUnavailable) {
     }
 
-    /** @param counters where answers and fallbacks are counted (kept across snapshots) */
-    public PlatformSteering(Platform platform, Map<String, Site> sites, List<CacheNode> nodes,
-            Map<String, NodeState> states, Locator locator, SteeringCounters counters) {
-        this.platform = platform;
-        this.locator = locator;
+    /** Starts the steering of {@code platform} for one snapshot. */
+    public static PlatformSteeringBuilder builder(Platform platform) {
+        return new PlatformSteeringBuilder(platform);
+    }
+
+    PlatformSteering(Prepared p) {
+        this.platform = p.platform();
+        this.locator = p.locator();
         this.ttl = platform.ttl();
         this.answers = Math.max(1, Math.min(16, platform.answers())); // the API's range, whatever was stored
-        List<NodeStatus> st = new ArrayList<>();
-        this.v4 = family(4, platform, sites, nodes, states, st);
-        this.v6 = family(16, platform, sites, nodes, states, null);
-        st.sort(Comparator.comparing(NodeStatus::site).thenComparing(NodeStatus::id));
-        this.statuses = List.copyOf(st);
-        this.serving = st.stream().anyMatch(NodeStatus::inAnswers);
-        List<String> fb = platform.fallback().addresses() == null ? List.of() : platform.fallback().addresses();
-        this.fallbackV4 = literals(fb, 4);
-        this.fallbackV6 = literals(fb, 16);
-        Name cname = null;
-        if (platform.fallback().cname() != null) {
-            try {
-                cname = Name.fromString(platform.fallback().cname());
-            } catch (TextParseException e) {
-                throw new IllegalArgumentException("platform " + platform.name() + ": bad fallback cname", e);
-            }
-        }
-        this.fallbackCname = cname;
-        for (Family f : new Family[] {v4, v6}) {
-            for (SiteNodes sn : f.sites) {
-                count(sn, counters);
-            }
-            if (f.all != null) {
-                count(f.all, counters);
-            }
-        }
-        for (CacheNode n : nodes) {
-            if (sites.containsKey(n.site())) {
-                counters.answers(platform.name(), n.site()); // listed at 0 from the start
-            }
-        }
-        this.fellBackNoNodes = counters.fallbacks(platform.name(), SteeringCounters.NO_NODES);
-        this.fellBackUnavailable = counters.fallbacks(platform.name(), SteeringCounters.UNAVAILABLE);
-    }
-
-    private void count(SiteNodes sn, SteeringCounters counters) {
-        for (int i = 0; i < sn.answered.length; i++) {
-            sn.answered[i] = counters.answers(platform.name(), sn.nodeSites[i]);
-        }
-    }
-
-    private static byte[][] literals(List<String> addresses, int length) {
-        List<byte[]> out = new ArrayList<>();
-        java.util.Set<java.nio.ByteBuffer> taken = new java.util.HashSet<>();
-        for (String a : addresses) {
-            byte[] b = io.netty.util.NetUtil.createByteArrayFromIpAddressString(a);
-            if (b != null && b.length == length && taken.add(java.nio.ByteBuffer.wrap(b))) {
-                out.add(b);
-            }
-        }
-        return out.toArray(new byte[0][]);
+        this.v4 = p.v4();
+        this.v6 = p.v6();
+        this.statuses = p.statuses();
+        this.serving = statuses.stream().anyMatch(NodeStatus::inAnswers);
+        this.fallbackV4 = p.fallbackV4();
+        this.fallbackV6 = p.fallbackV6();
+        this.fallbackCname = p.fallbackCname();
+        this.fellBackNoNodes = p.fellBackNoNodes();
+        this.fellBackUnavailable = p.fellBackUnavailable();
     }
 
     /** A node's weight as steering sees it: 0 when it cannot serve, lowered by load above spillAt. */
@@ -176,95 +138,6 @@ public final class PlatformSteering implements DynamicAnswers {
         return new Candidacy(kind, load, spillAt, eff, n.site());
     }
 
-    private static Family family(int length, Platform p, Map<String, Site> sites, List<CacheNode> nodes,
-            Map<String, NodeState> states, List<NodeStatus> statuses) {
-        Map<String, List<Candidate>> bySite = new LinkedHashMap<>();
-        Map<String, Double> fullBySite = new LinkedHashMap<>();
-        boolean registered = false;
-        List<CacheNode> sorted = new ArrayList<>(nodes);
-        sorted.sort(Comparator.comparing(CacheNode::id));
-        // an answer never carries one address twice: the registry refuses duplicates, but data stored
-        // before that rule (or two racing registrations) may hold them; the first serving node by id
-        // keeps the address. Done here, once per snapshot, not per query.
-        java.util.Set<java.nio.ByteBuffer> taken = new java.util.HashSet<>();
-        for (CacheNode n : sorted) {
-            NodeState s = states.get(n.id());
-            // no verdict yet is unknown; a node without checks is always up
-            Health health = !n.check().probed() ? Health.UP : s == null ? Health.UNKNOWN : s.health();
-            double load = s == null ? 0.0 : s.load();
-            Candidacy candidacy = candidacy(n, health, load, p, sites);
-            List<byte[]> mine = new ArrayList<>();
-            for (String a : n.addresses()) {
-                byte[] b = io.netty.util.NetUtil.createByteArrayFromIpAddressString(a);
-                if (b != null && b.length == length) {
-                    mine.add(b);
-                }
-            }
-            List<byte[]> answered = new ArrayList<>();
-            if (candidacy.kind().inAnswers()) {
-                for (byte[] b : mine) {
-                    if (taken.add(java.nio.ByteBuffer.wrap(b))) {
-                        answered.add(b);
-                    }
-                }
-                if (answered.isEmpty() && !mine.isEmpty()) {
-                    candidacy = candidacy.addressTaken();
-                }
-            }
-            if (statuses != null) {
-                statuses.add(new NodeStatus(n.id(), n.site(), n.admin(), health, n.weight(), candidacy));
-            }
-            if (mine.isEmpty()) {
-                continue;
-            }
-            registered = true;
-            if (candidacy.kind().countsInCapacity()) {
-                // a full node still counts in its site's capacity: that is what makes the site spill
-                fullBySite.merge(n.site(), (double) n.weight(), Double::sum);
-            }
-            if (candidacy.kind().inAnswers()) {
-                bySite.computeIfAbsent(n.site(), k -> new ArrayList<>()).add(new Candidate(n.id(), n.site(),
-                        answered.toArray(new byte[0][]), candidacy.effectiveWeight()));
-            }
-        }
-        List<SiteNodes> out = new ArrayList<>();
-        List<Candidate> every = new ArrayList<>();
-        double fullAll = 0;
-        for (Map.Entry<String, List<Candidate>> e : bySite.entrySet()) {
-            Site site = sites.get(e.getKey());
-            out.add(siteNodes(site, e.getValue(), fullBySite.getOrDefault(e.getKey(), 0.0)));
-            every.addAll(e.getValue());
-            fullAll += fullBySite.getOrDefault(e.getKey(), 0.0);
-        }
-        out.sort(Comparator.comparing(s -> s.site));
-        int def = -1;
-        for (int i = 0; i < out.size(); i++) {
-            if (out.get(i).site.equals(p.defaultSite())) {
-                def = i;
-            }
-        }
-        SiteNodes all = every.isEmpty() ? null
-                : siteNodes(new Site("*", null, null, 0, 0), every, fullAll);
-        // the default site places the unlocated even when none of its own nodes can serve
-        Site defaultPlace = p.defaultSite() == null ? null : sites.get(p.defaultSite());
-        return new Family(out.toArray(new SiteNodes[0]), def, defaultPlace, all, registered);
-    }
-
-    private static SiteNodes siteNodes(Site site, List<Candidate> nodes, double full) {
-        String[] ids = new String[nodes.size()];
-        String[] sites = new String[nodes.size()];
-        byte[][][] addrs = new byte[nodes.size()][][];
-        double[] w = new double[nodes.size()];
-        for (int i = 0; i < ids.length; i++) {
-            Candidate c = nodes.get(i);
-            ids[i] = c.id();
-            addrs[i] = c.addresses();
-            w[i] = c.weight();
-            sites[i] = c.site();
-        }
-        return new SiteNodes(site.name(), site.country(), site.lat(), site.lon(), ids, sites, addrs, w, full);
-    }
-
     public Platform platform() {
         return platform;
     }
@@ -284,6 +157,8 @@ public final class PlatformSteering implements DynamicAnswers {
     }
 
     /** Per-thread working memory, kept in the {@link ClientSubnet} of the event loop. */
+    private static final ScratchSlot<Scratch> SCRATCH = new ScratchSlot<>(Scratch::new);
+
     private static final class Scratch {
         final Located where = new Located();
         int[] order = new int[8];
@@ -306,7 +181,7 @@ public final class PlatformSteering implements DynamicAnswers {
             }
             return USE_ZONE_DATA;
         }
-        Scratch s = client.scratch instanceof Scratch x ? x : (Scratch) (client.scratch = new Scratch());
+        Scratch s = SCRATCH.in(client);
         byte[] address = client.address();
         int length = client.addressLength();
         int family = client.family();

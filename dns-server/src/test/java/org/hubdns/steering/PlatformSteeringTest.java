@@ -123,7 +123,8 @@ class PlatformSteeringTest {
 
     static PlatformSteering steering(Platform p, List<CacheNode> nodes, Map<String, NodeState> states,
             CoverageSet coverage) {
-        return new PlatformSteering(p, SITES, nodes, states, new Locator(coverage, SITES, FAKE_GEO));
+        return PlatformSteering.builder(p).sites(SITES).nodes(nodes).states(states)
+                .locator(new Locator(coverage, SITES, FAKE_GEO)).build();
     }
 
     static final class Result {
