@@ -56,6 +56,15 @@ public final class PlatformSteering implements DynamicAnswers {
     private final Name fallbackCname;
     private final LongAdder fellBackNoNodes;
     private final LongAdder fellBackUnavailable;
+    private final LongAdder fellBackForeign;
+    private final LongAdder fellBackUnlocated;
+    /** By {@link Located.Source} ordinal: answers by how the client was placed. */
+    private final LongAdder[] located;
+    /** By {@link ClientClass} ordinal, then {@link #LOCAL} or {@link #FALLBACK}. */
+    private final LongAdder[][] clients;
+    private final Countries countries;
+    private final int geoipMaxRadiusKm;
+    private final boolean unlocatedFallBack;
     private final byte[][] fallbackV4;
     private final byte[][] fallbackV6;
     private final long ttl;
@@ -63,8 +72,16 @@ public final class PlatformSteering implements DynamicAnswers {
     private final List<NodeStatus> statuses;
     private final boolean serving;
 
-    /** One family's candidate sites; {@code all} is every candidate node in one ranking. */
-    record Family(SiteNodes[] sites, int defaultSite, Site defaultPlace, SiteNodes all, boolean registered) {
+    static final int LOCAL = 0;
+    static final int FALLBACK = 1;
+
+    /**
+     * One family's candidate sites; {@code all} is every candidate node in one ranking, {@code byCountry}
+     * the same per country (for clients placed only in a country); {@code feedPositions[o][i]} is the
+     * place of {@code sites[i]} in the feed placement's site order {@code o}, or -1.
+     */
+    record Family(SiteNodes[] sites, int defaultSite, Site defaultPlace, SiteNodes all,
+            Map<String, SiteNodes> byCountry, int[][] feedPositions, boolean registered) {
         /** Whether any site has a node that can take traffic (else this family answers the fallback). */
         boolean canServe() {
             for (SiteNodes s : sites) {
@@ -81,8 +98,8 @@ public final class PlatformSteering implements DynamicAnswers {
      * already resolved, each site's answer counters set in its {@link SiteNodes}).
      */
     record Prepared(Platform platform, Locator locator, Family v4, Family v6, List<NodeStatus> statuses,
-            byte[][] fallbackV4, byte[][] fallbackV6, Name fallbackCname, LongAdder fellBackNoNodes,
-            LongAdder fellBackUnavailable) {
+            byte[][] fallbackV4, byte[][] fallbackV6, Name fallbackCname, Countries countries,
+            SteeringCounters.PlatformCounters counters) {
     }
 
     /** Starts the steering of {@code platform} for one snapshot. */
@@ -102,8 +119,16 @@ public final class PlatformSteering implements DynamicAnswers {
         this.fallbackV4 = p.fallbackV4();
         this.fallbackV6 = p.fallbackV6();
         this.fallbackCname = p.fallbackCname();
-        this.fellBackNoNodes = p.fellBackNoNodes();
-        this.fellBackUnavailable = p.fellBackUnavailable();
+        SteeringCounters.PlatformCounters c = p.counters();
+        this.fellBackNoNodes = c.fallbacks(SteeringCounters.NO_NODES);
+        this.fellBackUnavailable = c.fallbacks(SteeringCounters.UNAVAILABLE);
+        this.fellBackForeign = c.fallbacks(SteeringCounters.FOREIGN);
+        this.fellBackUnlocated = c.fallbacks(SteeringCounters.UNLOCATED);
+        this.located = c.located();
+        this.clients = c.clients();
+        this.countries = p.countries();
+        this.geoipMaxRadiusKm = platform.effectiveGeoipMaxRadiusKm();
+        this.unlocatedFallBack = platform.effectiveAnswerUnlocated() == Platform.Unlocated.FALLBACK;
     }
 
     /** A node's weight as steering sees it: 0 when it cannot serve, lowered by load above spillAt. */
@@ -171,39 +196,64 @@ public final class PlatformSteering implements DynamicAnswers {
     public int decide(int qtype, ClientSubnet client, AnswerSink sink, Trace trace) {
         Family fam = qtype == Type.AAAA ? v6 : v4;
         Family other = qtype == Type.AAAA ? v4 : v6;
+        Scratch s = SCRATCH.in(client);
+        byte[] address = client.address();
+        int length = client.addressLength();
+        int family = client.family();
+        int source = client.sourcePrefix();
+        Located where = s.where;
+        locator.locate(address, length, where);
+        if (where.source == Located.Source.GEOIP && where.accuracyRadiusKm > geoipMaxRadiusKm) {
+            where.source = Located.Source.GEOIP_COARSE; // a point this uncertain is only a country
+        }
+        ClientClass who = where.country == null ? ClientClass.UNLOCATED
+                : countries.home(where.country) ? ClientClass.IN_COUNTRY : ClientClass.FOREIGN;
+        if (trace != null) {
+            trace.located(where, family, source, platform.affinityPrefix(family));
+            trace.client(who, where.country, where.country == null || countries.serves(where.country));
+            if (where.source == Located.Source.BGP) {
+                trace.placedByFeed(locator.feeds().evidence(address, length));
+            }
+        }
+        if (where.country != null && !countries.serves(where.country)) {
+            return fallback(qtype, client, sink, trace, where, who, fellBackForeign,
+                    scope(where, family, source, false, address, length),
+                    "the client is in " + where.country + ", a country this platform does not serve (serveCountries)");
+        }
+        if (unlocatedFallBack && unlocated(where)) {
+            return fallback(qtype, client, sink, trace, where, who, fellBackUnlocated,
+                    scope(where, family, source, false, address, length),
+                    "the client cannot be placed and answerUnlocated is \"fallback\"");
+        }
         if (!fam.registered && other.registered) {
             if (fallbackCname != null && !other.canServe()) {
                 // the other type answers the fallback CNAME, and a CNAME is the only data at a name
-                return fallback(qtype, client, sink, trace);
+                return fallback(qtype, client, sink, trace, where, who, fellBackUnavailable, 0, UNAVAILABLE);
             }
             if (trace != null) {
                 trace.outcome("no node of this platform has an address of this family: NODATA", 0);
             }
             return USE_ZONE_DATA;
         }
-        Scratch s = SCRATCH.in(client);
-        byte[] address = client.address();
-        int length = client.addressLength();
-        int family = client.family();
-        int source = client.sourcePrefix();
         int affinity = Math.min(platform.affinityPrefix(family), source);
-        Located where = s.where;
-        locator.locate(address, length, where);
-        if (trace != null) {
-            trace.located(where, family, source, platform.affinityPrefix(family));
-        }
         long net = Hashing.network(address, length, affinity);
         boolean hashed = false;
         SiteNodes chosen = null;
         int n = fam.sites.length;
         if (n > 0) {
-            int count = order(fam, where, s, trace != null);
+            int count = order(fam, where, s);
             if (count == 0) {
-                chosen = fam.all; // nowhere to place the client and no default site: one ranking over all
+                // not placed at a point and no default site: one ranking over the sites of the client's
+                // country when it is known to be in one, else over all
+                SiteNodes home = where.country == null ? null : fam.byCountry.get(where.country);
+                chosen = home != null ? home : fam.all;
                 hashed = true;
                 if (trace != null && chosen != null) {
-                    trace.site("*", -1, false, 1.0, "the client cannot be placed and there is no defaultSite: "
-                            + "every candidate node in one ranking");
+                    trace.site(chosen.site, -1, home != null, 1.0, home != null
+                            ? "the client is placed only in " + where.country + " and there is no defaultSite: "
+                                    + "every candidate node of its country's sites in one ranking"
+                            : "the client cannot be placed and there is no defaultSite: every candidate node in "
+                                    + "one ranking");
                 }
             }
             SiteNodes firstWithCapacity = null;
@@ -211,7 +261,7 @@ public final class PlatformSteering implements DynamicAnswers {
             for (; i < count && chosen == null; i++) {
                 SiteNodes site = fam.sites[s.order[i]];
                 if (site.effectiveWeight <= 0) {
-                    traceSite(trace, site, s.distance[i], where, "no capacity");
+                    traceSite(trace, site, where, "no capacity");
                     continue;
                 }
                 if (firstWithCapacity == null) {
@@ -221,17 +271,17 @@ public final class PlatformSteering implements DynamicAnswers {
                     hashed = true;
                     double u = Hashing.unit(Hashing.mix(net ^ site.salt));
                     if (u >= site.keep) {
-                        traceSite(trace, site, s.distance[i], where, String.format(
+                        traceSite(trace, site, where, String.format(
                                 "spilled: the network's hash %.3f is at or above the share %.3f this site keeps", u,
                                 site.keep));
                         continue;
                     }
                 }
-                traceSite(trace, site, s.distance[i], where, "chosen");
+                traceSite(trace, site, where, "chosen");
                 chosen = site;
             }
             for (; trace != null && i < count; i++) {
-                traceSite(trace, fam.sites[s.order[i]], s.distance[i], where, "not tried: an earlier site serves");
+                traceSite(trace, fam.sites[s.order[i]], where, "not tried: an earlier site serves");
             }
             if (chosen == null && firstWithCapacity != null) {
                 chosen = firstWithCapacity; // every site spilled: the nearest with capacity takes it
@@ -242,7 +292,8 @@ public final class PlatformSteering implements DynamicAnswers {
             }
         }
         if (chosen == null) {
-            return fallback(qtype, client, sink, trace);
+            return fallback(qtype, client, sink, trace, where, who,
+                    v4.registered || v6.registered ? fellBackUnavailable : fellBackNoNodes, 0, UNAVAILABLE);
         }
         int picked = rank(chosen, net, s, trace);
         if (chosen.size() > answers) {
@@ -258,9 +309,13 @@ public final class PlatformSteering implements DynamicAnswers {
             }
         }
         int scope = scope(where, family, source, hashed, address, length);
-        if (trace == null && picked > 0) {
-            chosen.answered[s.best[0]].increment();
-            client.site = chosen.nodeSites[s.best[0]];
+        if (trace == null) {
+            located[where.source.ordinal()].increment();
+            clients[who.ordinal()][LOCAL].increment();
+            if (picked > 0) {
+                chosen.answered[s.best[0]].increment();
+                client.site = chosen.nodeSites[s.best[0]];
+            }
         }
         if (trace != null) {
             trace.outcome("site " + chosen.site, scope);
@@ -268,9 +323,17 @@ public final class PlatformSteering implements DynamicAnswers {
         return scope;
     }
 
-    private void traceSite(Trace trace, SiteNodes site, double orderKey, Located where, String verdict) {
+    private static final String UNAVAILABLE = "no local node can serve";
+
+    /** Nothing places the client: neither at a point nor in a country. */
+    private static boolean unlocated(Located where) {
+        return where.country == null && !where.hasCoordinates;
+    }
+
+    private void traceSite(Trace trace, SiteNodes site, Located where, String verdict) {
         if (trace != null) {
-            double distance = where.hasCoordinates ? distanceKm(where.latitude, where.longitude, site.lat, site.lon) : -1;
+            double distance = where.placedAtPoint() ? distanceKm(where.latitude, where.longitude, site.lat, site.lon)
+                    : -1;
             trace.site(site.site, distance, where.country != null && where.country.equals(site.country), site.keep,
                     verdict);
         }
@@ -278,15 +341,20 @@ public final class PlatformSteering implements DynamicAnswers {
 
     /**
      * Fills {@code s.order} with site indexes in the order they are tried; 0 means "no order": the
-     * client cannot be placed and the platform has no default site.
+     * client is not placed at a point and the platform has no default site.
+     *
+     * <p>First the site the client is placed at: its coverage zone's site, or its route's announcing
+     * sites in the feed's order (each spills to the next). Then the others by distance from the
+     * client's point (for a feed, the first announcing site's), sites in the client's country first.
+     * A client not placed at a point (unlocated, or only in a country) starts from the default site.
      */
-    private int order(Family fam, Located where, Scratch s, boolean tracing) {
+    private int order(Family fam, Located where, Scratch s) {
         int n = fam.sites.length;
         if (s.order.length < n) {
             s.order = new int[n];
             s.distance = new double[n];
         }
-        boolean placed = where.hasCoordinates;
+        boolean placed = where.placedAtPoint();
         double lat0 = where.latitude;
         double lon0 = where.longitude;
         String country = where.country;
@@ -298,6 +366,8 @@ public final class PlatformSteering implements DynamicAnswers {
             lon0 = fam.defaultPlace.lon();
             country = fam.defaultPlace.country();
         }
+        int[] announced = where.feedOrder >= 0 && where.feedOrder < fam.feedPositions.length
+                ? fam.feedPositions[where.feedOrder] : null;
         int count = 0;
         double p1 = Math.toRadians(lat0);
         double cosP1 = Math.cos(p1);
@@ -308,7 +378,10 @@ public final class PlatformSteering implements DynamicAnswers {
             double sdp = Math.sin((site.latRad - p1) / 2);
             double sdl = Math.sin((site.lonRad - l1) / 2);
             double key = sdp * sdp + cosP1 * site.cosLat * sdl * sdl;
-            if (!placed && i == fam.defaultSite || where.coverageSite != null && where.coverageSite.equals(site.site)) {
+            if (announced != null && announced[i] >= 0) {
+                key = -1_000_000 + announced[i]; // the announcing sites first, in the feed's order
+            } else if (!placed && i == fam.defaultSite
+                    || where.coverageSite != null && where.coverageSite.equals(site.site)) {
                 key = -1; // the default site for the unplaced, the coverage site for the covered: first
             } else if (country != null && !country.equals(site.country)) {
                 key += 10; // foreign sites after every site in the client's own country (the term is at most 1)
@@ -373,20 +446,20 @@ public final class PlatformSteering implements DynamicAnswers {
     }
 
     /**
-     * The prefix length over which this answer holds: the location's prefix (coverage zone, GeoIP
-     * network), at least as long as any coverage zone nested inside the client's block, and at least
-     * the affinity prefix when the hash of the client's network chose.
+     * The prefix length over which this answer holds: the location's prefix (coverage zone, feed
+     * route, GeoIP network), at least as long as any coverage zone or feed route nested inside the
+     * client's block, and at least the affinity prefix when the hash of the client's network chose.
      */
     private int scope(Located where, int family, int source, boolean hashed, byte[] address, int length) {
         int max = family == 1 ? 32 : 128;
         int loc = where.prefixLength >= 0 ? where.prefixLength : source;
         int scope = loc;
-        int nested = locator.nestedCoverage(address, length, Math.min(loc, source));
+        int nested = locator.nested(address, length, Math.min(loc, source), where.source);
         if (nested > loc) {
             if (source > loc) {
                 // a more specific zone elsewhere in the client's zone does not matter to the client's own
                 // block: its source prefix holds unless a zone sits inside that block too
-                int inside = locator.nestedCoverage(address, length, source);
+                int inside = locator.nested(address, length, source, where.source);
                 scope = Math.max(source, inside);
             } else {
                 scope = nested;
@@ -398,21 +471,29 @@ public final class PlatformSteering implements DynamicAnswers {
         return Math.min(max, Math.max(0, scope));
     }
 
-    private int fallback(int qtype, ClientSubnet client, AnswerSink sink, Trace trace) {
+    /**
+     * Answers the platform's fallback, counted under {@code reason}. {@code scope} is 0 when no node
+     * can serve anyone, else the location's scope: a foreign client's fallback must not be cached
+     * for the country's own networks.
+     */
+    private int fallback(int qtype, ClientSubnet client, AnswerSink sink, Trace trace, Located where,
+            ClientClass who, LongAdder reason, int scope, String why) {
         if (trace == null) {
-            (v4.registered || v6.registered ? fellBackUnavailable : fellBackNoNodes).increment();
+            reason.increment();
+            located[where.source.ordinal()].increment();
+            clients[who.ordinal()][FALLBACK].increment();
             client.site = "fallback";
         }
         if (fallbackCname != null) {
             sink.alias(fallbackCname, ttl);
             if (trace != null) {
-                trace.outcome("fallback: no local node can serve; CNAME to " + fallbackCname, 0);
+                trace.outcome("fallback: " + why + "; CNAME to " + fallbackCname, scope);
             }
-            return 0;
+            return scope;
         }
         byte[][] fb = qtype == Type.AAAA ? fallbackV6 : fallbackV4;
         if (trace != null) {
-            trace.outcome("fallback: no local node can serve; the platform's fixed addresses", 0);
+            trace.outcome("fallback: " + why + "; the platform's fixed addresses", scope);
         }
         if (fb.length == 0) {
             return USE_ZONE_DATA;
@@ -420,6 +501,6 @@ public final class PlatformSteering implements DynamicAnswers {
         for (byte[] a : fb) {
             sink.address(a, ttl);
         }
-        return 0;
+        return scope;
     }
 }

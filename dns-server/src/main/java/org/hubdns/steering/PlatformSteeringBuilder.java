@@ -63,10 +63,11 @@ public final class PlatformSteeringBuilder {
 
     /** @throws IllegalArgumentException when the platform's fallback CNAME is not a domain name */
     public PlatformSteering build() {
-        SteeringCounters c = counters == null ? new SteeringCounters() : counters;
+        SteeringCounters.PlatformCounters c = (counters == null ? new SteeringCounters() : counters)
+                .platform(platform.name());
         List<PlatformSteering.NodeStatus> st = new ArrayList<>();
-        PlatformSteering.Family v4 = family(4, platform, sites, nodes, states, st);
-        PlatformSteering.Family v6 = family(16, platform, sites, nodes, states, null);
+        PlatformSteering.Family v4 = family(4, platform, sites, nodes, states, st, locator);
+        PlatformSteering.Family v6 = family(16, platform, sites, nodes, states, null, locator);
         st.sort(Comparator.comparing(PlatformSteering.NodeStatus::site).thenComparing(PlatformSteering.NodeStatus::id));
         List<String> fb = platform.fallback().addresses() == null ? List.of() : platform.fallback().addresses();
         Name cname = null;
@@ -84,20 +85,43 @@ public final class PlatformSteeringBuilder {
             if (f.all() != null) {
                 count(f.all(), c);
             }
+            for (SiteNodes sn : f.byCountry().values()) {
+                count(sn, c);
+            }
         }
         for (CacheNode n : nodes) {
             if (sites.containsKey(n.site())) {
-                c.answers(platform.name(), n.site()); // listed at 0 from the start
+                c.answers(n.site()); // listed at 0 from the start
             }
         }
         return new PlatformSteering(new PlatformSteering.Prepared(platform, locator, v4, v6, List.copyOf(st),
-                literals(fb, 4), literals(fb, 16), cname, c.fallbacks(platform.name(), SteeringCounters.NO_NODES),
-                c.fallbacks(platform.name(), SteeringCounters.UNAVAILABLE)));
+                literals(fb, 4), literals(fb, 16), cname, countries(), c));
     }
 
-    private void count(SiteNodes sn, SteeringCounters c) {
+    /**
+     * Home: the countries of the sites the platform has nodes at (whatever their state, so that a
+     * site going down does not change whose clients are foreign). Served: {@code serveCountries},
+     * by default the home.
+     */
+    private Countries countries() {
+        java.util.Set<String> home = new java.util.TreeSet<>();
+        for (CacheNode n : nodes) {
+            Site s = sites.get(n.site());
+            if (s != null && s.country() != null) {
+                home.add(s.country());
+            }
+        }
+        List<String> serve = platform.serveCountries();
+        if (serve == null) {
+            return new Countries(home, home, false);
+        }
+        return new Countries(home, platform.servesEveryCountry() ? java.util.Set.of() : java.util.Set.copyOf(serve),
+                platform.servesEveryCountry());
+    }
+
+    private void count(SiteNodes sn, SteeringCounters.PlatformCounters c) {
         for (int i = 0; i < sn.answered.length; i++) {
-            sn.answered[i] = c.answers(platform.name(), sn.nodeSites[i]);
+            sn.answered[i] = c.answers(sn.nodeSites[i]);
         }
     }
 
@@ -114,7 +138,7 @@ public final class PlatformSteeringBuilder {
     }
 
     private static PlatformSteering.Family family(int length, Platform p, Map<String, Site> sites, List<CacheNode> nodes,
-            Map<String, NodeState> states, List<PlatformSteering.NodeStatus> statuses) {
+            Map<String, NodeState> states, List<PlatformSteering.NodeStatus> statuses, Locator locator) {
         Map<String, List<PlatformSteering.Candidate>> bySite = new LinkedHashMap<>();
         Map<String, Double> fullBySite = new LinkedHashMap<>();
         boolean registered = false;
@@ -166,12 +190,19 @@ public final class PlatformSteeringBuilder {
         }
         List<SiteNodes> out = new ArrayList<>();
         List<PlatformSteering.Candidate> every = new ArrayList<>();
+        Map<String, List<PlatformSteering.Candidate>> byCountry = new java.util.TreeMap<>();
+        Map<String, Double> fullByCountry = new java.util.HashMap<>();
         double fullAll = 0;
         for (Map.Entry<String, List<PlatformSteering.Candidate>> e : bySite.entrySet()) {
             Site site = sites.get(e.getKey());
-            out.add(siteNodes(site, e.getValue(), fullBySite.getOrDefault(e.getKey(), 0.0)));
+            double full = fullBySite.getOrDefault(e.getKey(), 0.0);
+            out.add(siteNodes(site, e.getValue(), full));
             every.addAll(e.getValue());
-            fullAll += fullBySite.getOrDefault(e.getKey(), 0.0);
+            fullAll += full;
+            if (site.country() != null) {
+                byCountry.computeIfAbsent(site.country(), k -> new ArrayList<>()).addAll(e.getValue());
+                fullByCountry.merge(site.country(), full, Double::sum);
+            }
         }
         out.sort(Comparator.comparing(s -> s.site));
         int def = -1;
@@ -184,7 +215,26 @@ public final class PlatformSteeringBuilder {
                 : siteNodes(new Site("*", null, null, 0, 0), every, fullAll);
         // the default site places the unlocated even when none of its own nodes can serve
         Site defaultPlace = p.defaultSite() == null ? null : sites.get(p.defaultSite());
-        return new PlatformSteering.Family(out.toArray(new SiteNodes[0]), def, defaultPlace, all, registered);
+        Map<String, SiteNodes> countryRankings = new java.util.HashMap<>();
+        byCountry.forEach((country, candidates) -> countryRankings.put(country, siteNodes(
+                new Site("*:" + country, null, country, 0, 0), candidates, fullByCountry.get(country))));
+        SiteNodes[] ordered = out.toArray(new SiteNodes[0]);
+        return new PlatformSteering.Family(ordered, def, defaultPlace, all, Map.copyOf(countryRankings),
+                feedPositions(ordered, locator), registered);
+    }
+
+    /** For each of the feed placement's site orders, where each of these sites stands in it (-1: not in it). */
+    private static int[][] feedPositions(SiteNodes[] sites, Locator locator) {
+        org.hubdns.cluster.feed.FeedPlacement feeds = locator.feeds();
+        int[][] out = new int[Locator.feedOrders(feeds)][];
+        for (int o = 0; o < out.length; o++) {
+            List<String> order = List.of(feeds.sites(o));
+            out[o] = new int[sites.length];
+            for (int i = 0; i < sites.length; i++) {
+                out[o][i] = order.indexOf(sites[i].site);
+            }
+        }
+        return out;
     }
 
     private static SiteNodes siteNodes(Site site, List<PlatformSteering.Candidate> nodes, double full) {
