@@ -15,6 +15,8 @@ import org.hubdns.snapshot.Snapshot;
 import org.hubdns.dns.answer.AnswerSink;
 import org.hubdns.dns.answer.ClientSubnet;
 import org.hubdns.dns.answer.DynamicAnswers;
+import org.hubdns.cluster.feed.FeedPlacement;
+import org.hubdns.steering.ClientClass;
 import org.hubdns.steering.Located;
 import org.hubdns.steering.PlatformSteering;
 import org.hubdns.steering.Trace;
@@ -103,6 +105,13 @@ public final class ExplainApi implements Routes {
                 located.put("coverageZone", new JsonObject().put("cidr", m.cidr()).put("site", m.site()));
             }
         }
+        if (Located.Source.GEOIP_COARSE.wire().equals(located.getString("method"))) {
+            int max = steering.platform().effectiveGeoipMaxRadiusKm();
+            located.put("coarse", located.getString("city") == null
+                    ? "the GeoIP record has no city (a country-level guess): it places the client only in its country"
+                    : "the GeoIP record's accuracy radius of " + located.getInteger("accuracyRadiusKm") + " km is above "
+                            + "the platform's geoipMaxRadiusKm of " + max + ": it places the client only in its country");
+        }
         out.put("located", located);
         out.put("sites", trace.sites);
         JsonArray nodes = new JsonArray();
@@ -159,7 +168,7 @@ public final class ExplainApi implements Routes {
 
         @Override
         public void located(Located where, int family, int sourcePrefix, int affinityPrefix) {
-            located.put("by", where.source.name().toLowerCase(Locale.ROOT))
+            located.put("by", where.source.wire()).put("method", where.source.wire())
                     .put("family", family == 1 ? "IPv4" : "IPv6")
                     .put("sourcePrefix", sourcePrefix)
                     .put("affinityPrefix", affinityPrefix)
@@ -168,6 +177,30 @@ public final class ExplainApi implements Routes {
                 located.put("latitude", where.latitude).put("longitude", where.longitude);
             }
             located.put("country", where.country).put("subdivision", where.subdivision).put("city", where.city);
+            if (where.accuracyRadiusKm >= 0) {
+                located.put("accuracyRadiusKm", where.accuracyRadiusKm);
+            }
+            if (where.feedSites != null) {
+                located.put("feedSites", new JsonArray(java.util.List.of(where.feedSites)));
+            }
+        }
+
+        @Override
+        public void client(ClientClass who, String country, boolean served) {
+            located.put("client", who.wire()).put("countryServed", country == null ? null : served);
+        }
+
+        @Override
+        public void placedByFeed(FeedPlacement.Evidence e) {
+            if (e == null) {
+                return;
+            }
+            JsonObject route = new JsonObject().put("feed", e.feed()).put("prefix", e.prefix())
+                    .put("announcerAs", e.announcerAs() == 0 ? null : e.announcerAs())
+                    .put("announcerAddress", e.announcerAddress())
+                    .put("asPath", e.asPath() == null ? new JsonArray() : new JsonArray(e.asPath()))
+                    .put("sites", e.sites() == null ? new JsonArray() : new JsonArray(e.sites()));
+            located.put("route", route);
         }
 
         @Override
