@@ -57,7 +57,17 @@ public final class ExplainApi implements Routes {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("client", "'client' must be an IPv4 or IPv6 address: " + e.getMessage());
         }
-        Snapshot snapshot = this.snapshot.get();
+        return RegistryApi.Reply.ok(explain(this.snapshot.get(), CoverageDataset.current(view.get()), host, typeText,
+                qtype, ctx.queryParams().get("client"), source, ctx.queryParams().get("ecs")));
+    }
+
+    /**
+     * The decision for one made-up query, as {@code GET /v1/explain} shows it (the handler's work
+     * after the query parameters are read; package-private so that a placement no API can make yet
+     * can be explained in-process).
+     */
+    static JsonObject explain(Snapshot snapshot, CoverageSet coverage, String host, String typeText, int qtype,
+            String clientText, byte[] source, String ecs) {
         PlatformSteering steering = null;
         for (PlatformSteering p : snapshot.platforms().values()) {
             if (p.platform().hostnames().contains(host)) {
@@ -69,7 +79,6 @@ public final class ExplainApi implements Routes {
                     + "platform hostnames (GET /v1/platforms lists them)");
         }
         ClientSubnet client = new ClientSubnet();
-        String ecs = ctx.queryParams().get("ecs");
         if (ecs != null) {
             Cidr c;
             try {
@@ -91,14 +100,13 @@ public final class ExplainApi implements Routes {
         int scope = steering.decide(qtype, client, sink, trace);
 
         JsonObject out = new JsonObject()
-                .put("name", host).put("type", typeText).put("client", ctx.queryParams().get("client"))
+                .put("name", host).put("type", typeText).put("client", clientText)
                 .put("platform", steering.platform().name())
                 .put("snapshotVersion", snapshot.generation());
         if (ecs != null) {
             out.put("ecs", ecs.strip());
         }
         JsonObject located = trace.located;
-        CoverageSet coverage = CoverageDataset.current(view.get());
         if (!coverage.isEmpty()) {
             CoverageSet.Match m = coverage.match(java.util.Arrays.copyOf(client.address(), client.addressLength()));
             if (m != null) {
@@ -131,7 +139,7 @@ public final class ExplainApi implements Routes {
         }
         answer.put("outcome", trace.outcome);
         out.put("answer", answer);
-        return RegistryApi.Reply.ok(out);
+        return out;
     }
 
     private static String required(RoutingContext ctx, String p) {
