@@ -218,7 +218,8 @@ public final class PlatformSteering implements DynamicAnswers {
         if (where.country != null && !countries.serves(where.country)) {
             return fallback(qtype, client, sink, trace, where, who, fellBackForeign,
                     scope(where, family, source, false, address, length),
-                    "the client is in " + where.country + ", a country this platform does not serve (serveCountries)");
+                    trace == null ? null : "the client is in " + where.country
+                            + ", a country this platform does not serve (serveCountries)");
         }
         if (unlocatedFallBack && unlocated(where)) {
             return fallback(qtype, client, sink, trace, where, who, fellBackUnlocated,
@@ -271,9 +272,10 @@ public final class PlatformSteering implements DynamicAnswers {
                     hashed = true;
                     double u = Hashing.unit(Hashing.mix(net ^ site.salt));
                     if (u >= site.keep) {
-                        traceSite(trace, site, where, String.format(
-                                "spilled: the network's hash %.3f is at or above the share %.3f this site keeps", u,
-                                site.keep));
+                        if (trace != null) { // the text is for explain only: the DNS path allocates nothing
+                            traceSite(trace, site, where, String.format("spilled: the network's hash %.3f is at "
+                                    + "or above the share %.3f this site keeps", u, site.keep));
+                        }
                         continue;
                     }
                 }

@@ -297,4 +297,42 @@ class EvidenceTableTest {
         assertThat(counters.fallbacks().get("p")).containsEntry("foreign", 1L).containsEntry("unavailable", 0L)
                 .containsEntry("no_nodes", 0L).containsEntry("unlocated", 0L);
     }
+
+    /** The DNS path (no trace) allocates nothing for any method of placement, foreign and fallback included. */
+    @Test
+    void decidingAllocatesNothingWhateverPlacedTheClient() throws Exception {
+        PlatformSteering s = steering(platform("isb", null, null, null),
+                Map.of("lhe", new NodeState(Health.UP, 0.9, 0)), new SteeringCounters());
+        String[] clients = {"11.1.2.0", "11.2.2.0", "12.1.2.0", "12.34.5.0", "31.5.1.0", "33.1.1.0", "14.1.1.0",
+            "22.1.1.0", "21.1.1.0", "31.1.1.0", "32.1.1.0", "33.2.2.0", "21.9.1.0", "41.1.1.0"};
+        byte[][] addresses = new byte[clients.length][];
+        for (int i = 0; i < clients.length; i++) {
+            addresses[i] = InetAddress.getByName(clients[i]).getAddress();
+        }
+        ClientSubnet c = new ClientSubnet();
+        AnswerSink none = new AnswerSink() {
+            @Override
+            public void address(byte[] address, long ttl) {
+            }
+
+            @Override
+            public void alias(Name target, long ttl) {
+            }
+        };
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        long allocated = 0;
+        for (int round = 0; round < 3; round++) { // the first rounds warm up (scratch, JIT); the last counts
+            long before = mx.getThreadAllocatedBytes(id);
+            for (int i = 0; i < 20_000; i++) {
+                byte[] a = addresses[i % addresses.length];
+                a[2] = (byte) (i >>> 4); // vary the network within each /16 (spillover's hash)
+                c.set(1, a, 4, 24, true);
+                s.decide(Type.A, c, none, null);
+            }
+            allocated = mx.getThreadAllocatedBytes(id) - before;
+        }
+        assertThat(allocated).as("bytes allocated by 20,000 decisions").isLessThan(1024);
+    }
 }
