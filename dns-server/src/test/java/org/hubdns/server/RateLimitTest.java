@@ -56,10 +56,18 @@ class RateLimitTest {
 
     @BeforeAll
     static void start() throws Exception {
-        limited = RunningServer.demo(c -> c.withRrl(new RrlSettings(RATE, BURST, 2, WINDOW, RrlSettings.MIN_TABLE,
-                List.of(Cidr.parse("127.0.9.0/24")), false, 24, 56)));
-        logOnly = RunningServer.demo(c -> c.withRrl(new RrlSettings(10, 20, 2, WINDOW, RrlSettings.MIN_TABLE,
-                List.of(), true, 24, 56)));
+        // both at once: a member's start is mostly waiting (cluster join, first verdicts)
+        ExecutorService starting = Executors.newFixedThreadPool(2);
+        try {
+            Future<RunningServer> a = starting.submit(() -> RunningServer.demo(c -> c.withRrl(new RrlSettings(RATE,
+                    BURST, 2, WINDOW, RrlSettings.MIN_TABLE, List.of(Cidr.parse("127.0.9.0/24")), false, 24, 56))));
+            Future<RunningServer> b = starting.submit(() -> RunningServer.demo(c -> c.withRrl(new RrlSettings(10, 20,
+                    2, WINDOW, RrlSettings.MIN_TABLE, List.of(), true, 24, 56))));
+            limited = a.get();
+            logOnly = b.get();
+        } finally {
+            starting.shutdown();
+        }
     }
 
     @AfterAll
@@ -341,12 +349,24 @@ class RateLimitTest {
         byte[] q = query(77);
         InetSocketAddress server = new InetSocketAddress(RunningServer.LOOPBACK, limited.dnsPort());
         long t0 = System.nanoTime();
-        for (int n = 0; n < 65_000; n++) {
-            try (DatagramChannel ch = DatagramChannel.open()) {
-                ch.bind(new InetSocketAddress(ip("127." + (1 + n / 256) + "." + (n % 256) + ".1"), 0));
-                ch.send(ByteBuffer.wrap(q), server);
-            }
+        ExecutorService senders = Executors.newFixedThreadPool(2);
+        List<Future<?>> halves = new ArrayList<>();
+        for (int half = 0; half < 2; half++) {
+            int first = half * 32_500;
+            halves.add(senders.submit(() -> {
+                for (int n = first; n < first + 32_500; n++) {
+                    try (DatagramChannel ch = DatagramChannel.open()) {
+                        ch.bind(new InetSocketAddress(ip("127." + (1 + n / 256) + "." + (n % 256) + ".1"), 0));
+                        ch.send(ByteBuffer.wrap(q), server);
+                    }
+                }
+                return null;
+            }));
         }
+        for (Future<?> h : halves) {
+            h.get();
+        }
+        senders.shutdown();
         double entries = metrics(limited).value("hubdns_rrl_table_entries");
         Tally f = flooder.get();
         pool.shutdown();
