@@ -46,6 +46,8 @@ import org.hubdns.snapshot.SnapshotHolder;
 import org.hubdns.dns.answer.DynamicNames;
 import org.hubdns.dns.protocol.QueryProcessor;
 import org.hubdns.dns.protocol.ServerCookies;
+import org.hubdns.dns.rrl.ResponseRateLimiter;
+import org.hubdns.dns.rrl.RrlSettings;
 import org.hubdns.dns.transport.QueryProcessorFactory;
 import org.hubdns.dns.transport.TcpVerticle;
 import org.hubdns.dns.transport.UdpListener;
@@ -101,6 +103,7 @@ public final class HubDnsServer {
     private final SteeringCounters steering = new SteeringCounters();
     private final Traffic traffic = new Traffic(queryStats, steering);
     private QueryLogWriter queryLog;
+    private final ResponseRateLimiter rateLimiter;
     private final GeoIpDataset geoIp;
     private volatile String notReady = "starting";
     private int dnsPort;
@@ -108,6 +111,7 @@ public final class HubDnsServer {
     private HubDnsServer(ServerConfig config, DynamicNames dynamicNames) {
         this.config = config;
         this.sources = new ZoneSources(config.zonesDir(), config.demo());
+        this.rateLimiter = new ResponseRateLimiter(config.rrl());
         this.snapshotBuilder = new SnapshotBuilder(snapshots, dynamicNames, GeoIpDataset::locator,
                 () -> registry == null ? null : registry.view(), () -> health == null ? Map.of() : health.current(),
                 steering);
@@ -241,6 +245,7 @@ public final class HubDnsServer {
                 () -> registry == null ? null : registry.view(), () -> registry == null ? 0 : registry.view().members(),
                 () -> snapshots.current().generation(), this::snapshotAgeSeconds, this::geoIpBuildEpoch,
                 queryErrors::get, () -> queryLog == null ? 0 : queryLog.dropped()));
+        metrics.register(rateLimiter);
         vertx = Vertx.builder()
                 .with(new VertxOptions().setEventLoopPoolSize(config.threads()).setPreferNativeTransport(true)
                         // no per-connection metrics on the DNS TCP path; HTTP, pools and the rest stay
@@ -250,6 +255,21 @@ public final class HubDnsServer {
                 .withMetrics(new MicrometerMetricsFactory(metrics.meterRegistry()))
                 .build();
         vertx.setPeriodic(1000, t -> traffic.sample());
+        if (rateLimiter.enabled()) {
+            RrlSettings r = config.rrl();
+            LOG.info("response rate limiting{}: {}/s per client network (/{} IPv4, /{} IPv6) and response class, "
+                    + "burst {}, slip {}, window {} s, {} accounts ({} MiB), {} exempt networks",
+                    r.logOnly() ? " (log only)" : "", r.rate(), r.ipv4Prefix(), r.ipv6Prefix(), r.burst(), r.slip(),
+                    r.windowSeconds(), rateLimiter.tableCapacity(), rateLimiter.tableCapacity() * 16L >> 20,
+                    r.exempt().size());
+            // at most once a minute, and only when something was limited
+            vertx.setPeriodic(60_000, t -> {
+                String report = rateLimiter.minuteReport();
+                if (report != null) {
+                    LOG.warn(report);
+                }
+            });
+        }
         if (!vertx.isNativeTransportEnabled()) {
             LOG.warn("native epoll transport unavailable ({}); UDP falls back to one socket without SO_REUSEPORT",
                     vertx.unavailableNativeTransportCause());
@@ -337,7 +357,7 @@ public final class HubDnsServer {
         byte[] nsid = config.nsid() == null ? null : config.nsid().getBytes(StandardCharsets.UTF_8);
         QueryLog log = queryLog == null ? QueryLog.OFF : queryLog;
         QueryProcessorFactory processors = () -> new QueryProcessor(snapshots, nsid, cookies, queryStats.newStats(),
-                log);
+                log, rateLimiter.gate());
         dnsPort = config.dnsPort() == 0 ? freePort(config.bind().get(0)) : config.dnsPort();
         for (InetAddress a : config.bind()) {
             SocketAddress sa = SocketAddress.inetSocketAddress(dnsPort, a.getHostAddress());

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.hubdns.cluster.coverage.Cidr;
 import org.hubdns.cluster.model.ProbePolicy;
+import org.hubdns.dns.rrl.RrlSettings;
 import org.hubdns.health.HealthChecker;
 import sun.misc.Signal;
 
@@ -119,6 +121,47 @@ final class ServeCommand implements Callable<Integer> {
             description = "Fraction of queries the query log keeps, in (0, 1] (default: ${DEFAULT-VALUE}).")
     double queryLogSample;
 
+    @Option(names = "--rrl-rate", paramLabel = "N", defaultValue = "0",
+            description = "Response rate limiting: UDP responses per second per client network and response class "
+                    + "(positive answers per name, NXDOMAIN, NODATA, referrals, errors, large); 0 turns it off "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int rrlRate;
+
+    @Option(names = "--rrl-burst", paramLabel = "N",
+            description = "Responses a quiet network may get at once before --rrl-rate applies (default: twice the rate).")
+    Integer rrlBurst;
+
+    @Option(names = "--rrl-slip", paramLabel = "N", defaultValue = "2",
+            description = "Of the limited responses, send every N-th as a minimal truncated answer (TC=1, so real "
+                    + "resolvers retry over TCP) and drop the others; 0 drops all, 1 slips all (default: ${DEFAULT-VALUE}).")
+    int rrlSlip;
+
+    @Option(names = "--rrl-window", paramLabel = "SECONDS", defaultValue = "15",
+            description = "A network that stops flooding is served again within this long (default: ${DEFAULT-VALUE}).")
+    int rrlWindow;
+
+    @Option(names = "--rrl-table-size", paramLabel = "N", defaultValue = "1048576",
+            description = "Accounts the rate limiter keeps (16 bytes each); the quietest are forgotten beyond it "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int rrlTableSize;
+
+    @Option(names = "--rrl-exempt", split = ",", paramLabel = "CIDR",
+            description = "Client networks never rate limited (e.g. your own resolvers, monitoring).")
+    List<String> rrlExempt = new ArrayList<>();
+
+    @Option(names = "--rrl-log-only",
+            description = "Count and log what the rate limiter would limit, but limit nothing (for tuning).")
+    boolean rrlLogOnly;
+
+    @Option(names = "--rrl-ipv4-prefix", paramLabel = "BITS", defaultValue = "24",
+            description = "Rate-limit IPv4 clients per network of this prefix length (default: ${DEFAULT-VALUE}).")
+    int rrlIpv4Prefix;
+
+    @Option(names = "--rrl-ipv6-prefix", paramLabel = "BITS", defaultValue = "56",
+            description = "Rate-limit IPv6 clients per network of this prefix length, at most 64 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int rrlIpv6Prefix;
+
     @Option(names = "--threads", paramLabel = "N",
             description = "Event loops, each with its own UDP socket (default: the number of cores).")
     Integer threads;
@@ -198,7 +241,28 @@ final class ServeCommand implements Callable<Integer> {
         }
         return new ServerConfig(addresses, dnsPort, httpPort, dataDir, zones, nsid, demo, adminTokenFile,
                 tcpIdleTimeout, tcpMaxConnections, loops, new ServerConfig.Cluster(clusterName, clusterPort, others), geoip,
-                probing(), queryLog, queryLogSample());
+                probing(), queryLog, queryLogSample(), rrl());
+    }
+
+    private RrlSettings rrl() {
+        List<Cidr> exempt = new ArrayList<>();
+        for (String e : rrlExempt) {
+            String text = e.strip();
+            if (text.isEmpty()) {
+                continue;
+            }
+            try {
+                exempt.add(Cidr.parse(text));
+            } catch (IllegalArgumentException ex) {
+                throw usage("--rrl-exempt: " + ex.getMessage());
+            }
+        }
+        try {
+            return RrlSettings.of(rrlRate, rrlBurst, rrlSlip, rrlWindow, rrlTableSize, exempt, rrlLogOnly,
+                    rrlIpv4Prefix, rrlIpv6Prefix);
+        } catch (IllegalArgumentException ex) {
+            throw usage(ex.getMessage());
+        }
     }
 
     private double queryLogSample() {

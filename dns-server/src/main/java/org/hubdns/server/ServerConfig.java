@@ -3,6 +3,7 @@ package org.hubdns.server;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
+import org.hubdns.dns.rrl.RrlSettings;
 import org.hubdns.health.HealthChecker;
 
 /**
@@ -14,6 +15,7 @@ import org.hubdns.health.HealthChecker;
  * @param probing what the health checker may probe, how often at most, from how many members
  * @param queryLog a file or "stdout" for the query log, or null (off)
  * @param queryLogSample the fraction of queries logged, in (0, 1]
+ * @param rrl response rate limiting ({@link RrlSettings#OFF}: none)
  */
 public record ServerConfig(
         List<InetAddress> bind,
@@ -31,7 +33,8 @@ public record ServerConfig(
         Path geoip,
         HealthChecker.Settings probing,
         String queryLog,
-        double queryLogSample) {
+        double queryLogSample,
+        RrlSettings rrl) {
     public ServerConfig {
         bind = List.copyOf(bind);
     }
@@ -41,17 +44,23 @@ public record ServerConfig(
             boolean demo, Path adminTokenFile, int tcpIdleTimeoutSeconds, int tcpMaxConnections, int threads,
             Cluster cluster, Path geoip) {
         this(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile, tcpIdleTimeoutSeconds,
-                tcpMaxConnections, threads, cluster, geoip, HealthChecker.Settings.DEFAULT, null, 1.0);
+                tcpMaxConnections, threads, cluster, geoip, HealthChecker.Settings.DEFAULT, null, 1.0, RrlSettings.OFF);
     }
 
     public ServerConfig withProbing(HealthChecker.Settings settings) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
-                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, settings, queryLog, queryLogSample);
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, settings, queryLog, queryLogSample, rrl);
     }
 
     public ServerConfig withQueryLog(String target, double sample) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
-                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, target, sample);
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, target, sample, rrl);
+    }
+
+    public ServerConfig withRrl(RrlSettings settings) {
+        return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, queryLog, queryLogSample,
+                settings);
     }
 
     /** A member that forms its own cluster on a free port (tests). */

@@ -160,7 +160,8 @@ class CommandLineTest {
     @ValueSource(strings = {"--dns-port=70000", "--http-port=-1", "--dns-port=abc", "--bind=not-an-ip",
             "--bind=1.2.3", "--bind=0.0.0.0", "--tcp-idle-timeout=0", "--threads=0", "--probe-allow=10.0.0.1/8",
             "--probe-allow=example.com/24", "--probe-min-interval=50", "--probers-per-node=0",
-            "--probe-source=somewhere"})
+            "--probe-source=somewhere", "--rrl-rate=-1", "--rrl-slip=11", "--rrl-window=0",
+            "--rrl-table-size=10", "--rrl-exempt=10.0.0.1/8", "--rrl-ipv6-prefix=96"})
     void aBadValueIsAUsageErrorNamingTheOption(String arg) throws Exception {
         String option = arg.substring(0, arg.indexOf('='));
         List<String> args = new ArrayList<>(List.of("serve", "--demo", "--data-dir", tmp.resolve("data").toString()));
@@ -205,7 +206,10 @@ class CommandLineTest {
                 + "http-port: " + http + "\n"
                 + "demo: true\n"
                 + "bind: [127.0.0.1]\n"
-                + "nsid: from-the-file\n");
+                + "nsid: from-the-file\n"
+                + "rrl-rate: 20\n"
+                + "rrl-exempt: [127.0.9.0/24, 10.0.0.0/8]\n"
+                + "rrl-log-only: true\n");
         ServerProcess p = spawn("serve", "--config", config.toString(), "--dns-port", "" + flagDns,
                 "--data-dir", tmp.resolve("data").toString());
         p.awaitStdout(l -> READY.matcher(l).find(), START_DEADLINE);
@@ -215,6 +219,8 @@ class CommandLineTest {
         assertThat(p.stdout()).anyMatch(l -> l.contains("listening dns/udp 127.0.0.1:" + flagDns));
         assertThat(p.stdout()).anyMatch(l -> l.contains("listening http 127.0.0.1:" + http));
         assertThat(p.stdout()).noneMatch(l -> l.contains(":" + fileDns));
+        assertThat(p.stdout()).anyMatch(l -> l.contains("response rate limiting (log only): 20/s")
+                && l.contains("burst 40, slip 2, window 15 s") && l.contains("2 exempt networks"));
         Message r = ask(V4, flagDns, "www.pk-hub.example.", false, true);
         assertThat(addresses(r)).containsExactly("192.0.2.80");
         assertThat(r.getOPT().getOptions(EDNSOption.Code.NSID))

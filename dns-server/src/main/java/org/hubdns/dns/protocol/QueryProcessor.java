@@ -9,6 +9,8 @@ import org.hubdns.dns.answer.ClientSubnet;
 import org.hubdns.dns.answer.DynamicAnswers;
 import org.hubdns.dns.answer.Resolution;
 import org.hubdns.dns.answer.Template;
+import org.hubdns.dns.rrl.ResponseClass;
+import org.hubdns.dns.rrl.RrlGate;
 import org.hubdns.dns.stats.QueryLog;
 import org.hubdns.dns.stats.QueryStats;
 import org.xbill.DNS.Name;
@@ -17,6 +19,11 @@ import org.xbill.DNS.Name;
  * The query pipeline: header, question, EDNS (RFC 6891) with ECS (RFC 7871), cookies (RFC 7873)
  * and NSID (RFC 5001), lookup in the current snapshot, then the response built from a
  * pre-encoded template and cut at an RRset boundary when it does not fit (TC).
+ *
+ * <p>With response rate limiting on, each UDP response is classified where it is built (rcode,
+ * shape, TC, qtype ANY, a hash of the name for positive answers) and the loop's {@link RrlGate}
+ * decides whether it is sent, slipped (a minimal TC=1 answer, or BADCOOKIE with a fresh server
+ * cookie for a client that sent a cookie) or dropped. TCP and valid server cookies are never limited.
  *
  * <p>One instance per event loop: it keeps its scratch state in fields and is not thread-safe.
  * It allocates nothing for a static answer; it never locks or blocks.
@@ -40,6 +47,8 @@ public final class QueryProcessor {
     private static final int NOTIMP = 4;
     private static final int REFUSED = 5;
     private static final int BADVERS = 16;
+    /** RFC 7873 8: the extended rcode of a response carrying a fresh server cookie instead of an answer. */
+    private static final int BADCOOKIE = 23;
     private static final int TYPE_A = 1;
     private static final int TYPE_CNAME = 5;
     private static final int TYPE_AAAA = 28;
@@ -54,6 +63,10 @@ public final class QueryProcessor {
     private final ServerCookies.Minter cookies;
     private final QueryStats stats;
     private final QueryLog log;
+    /** This loop's response rate limiter, or null when RRL is off. */
+    private final RrlGate rrl;
+    /** Whether the response now being answered was dropped by the rate limiter (not a bad packet). */
+    private boolean rateLimited;
     /** What the response being built says: its rcode and the ECS scope echoed (-1: none). */
     private int sentRcode;
     private int sentScope;
@@ -92,6 +105,13 @@ public final class QueryProcessor {
      */
     public QueryProcessor(SnapshotHolder snapshots, byte[] nsid, ServerCookies cookies, QueryStats stats,
             QueryLog log) {
+        this(snapshots, nsid, cookies, stats, log, null);
+    }
+
+    /** @param rrl this loop's gate of the response rate limiter, or null (off) */
+    public QueryProcessor(SnapshotHolder snapshots, byte[] nsid, ServerCookies cookies, QueryStats stats,
+            QueryLog log, RrlGate rrl) {
+        this.rrl = rrl;
         this.snapshots = snapshots;
         this.nsid = nsid == null || nsid.length == 0 ? null : nsid.clone();
         this.cookies = cookies.minter();
@@ -113,9 +133,15 @@ public final class QueryProcessor {
         sentScope = -1;
         client.site = null;
         int n = respond(q, len, out, tcp, source);
+        rateLimited = false;
+        if (rrl != null && n > 0 && !tcp && source != null) {
+            n = limit(q, out, n, source, t0);
+        }
         long nanos = System.nanoTime() - t0;
         if (n == DROP) {
-            stats.dropped(tcp);
+            if (!rateLimited) {
+                stats.dropped(tcp); // the rate limiter's drops have their own counter
+            }
             return n;
         }
         stats.answered(tcp, qtype, sentRcode, nanos);
@@ -127,6 +153,52 @@ public final class QueryProcessor {
                     ecsAt > 0 ? ecsFamilyAddress(q) : null, ecsSource, client.site, sentScope, nanos));
         }
         return n;
+    }
+
+    /** The rate limiter's verdict on the UDP response of {@code n} bytes in {@code out}: it, a slip, or DROP. */
+    private int limit(byte[] q, byte[] out, int n, InetAddress source, long nanoTime) {
+        if (cookieAt > 0 && cookieLength > 8 && !badOption && cookies.valid(q, cookieAt, cookieLength,
+                source.getAddress(), (int) (System.currentTimeMillis() / 1000))) {
+            return n; // a valid server cookie proves the source address is not forged
+        }
+        ResponseClass c = ResponseClass.of(sentRcode, qtype, (out[2] & 0x02) != 0, (out[2] & 0x04) != 0,
+                u16(out, 6), u16(out, 8));
+        RrlGate.Verdict v = rrl.decide(source, c, c == ResponseClass.POSITIVE ? nameHash() : 0, nanoTime);
+        if (v == RrlGate.Verdict.SEND) {
+            return n;
+        }
+        if (v == RrlGate.Verdict.DROP) {
+            rateLimited = true;
+            return DROP;
+        }
+        return slip(q, out, source);
+    }
+
+    /**
+     * A slipped response: BADCOOKIE with a fresh server cookie to a client that speaks cookies (it
+     * comes back with it and is never limited again), else TC=1 with the question only, so that a
+     * real resolver retries over TCP; both are no larger than the query, so nothing to amplify.
+     */
+    private int slip(byte[] q, byte[] out, InetAddress source) {
+        boolean question = questionEnd > HEADER;
+        if (cookieAt > 0 && !badOption && optCount == 1) {
+            return reply(q, out, BADCOOKIE, question, source);
+        }
+        int rcode = sentRcode < 16 ? sentRcode : NOERROR;
+        if (question) {
+            System.arraycopy(q, HEADER, out, HEADER, questionEnd - HEADER);
+        }
+        header(q, out, rcode, false, true, question ? 1 : 0, 0, 0, 0);
+        return question ? questionEnd : HEADER;
+    }
+
+    /** FNV-1a over the lower-cased query name: positive answers are counted per name. */
+    private int nameHash() {
+        int h = 0x811C9DC5;
+        for (int i = 0; i < qnameLength; i++) {
+            h = (h ^ lname[i]) * 0x01000193;
+        }
+        return h;
     }
 
     /** The ECS address of the query as text (only for the query log). */

@@ -54,5 +54,30 @@ public final class ServerCookies {
                 out[pos + 8 + i] = (byte) (h >>> (8 * i)); // SipHash's output bytes are little-endian
             }
         }
+
+        /**
+         * Whether the COOKIE option at {@code at} ({@code length} bytes) holds a server cookie this
+         * cluster minted for this client cookie and address (RFC 9018 4.3): version 1, a timestamp
+         * at most an hour old and at most five minutes ahead, and the right hash.
+         */
+        boolean valid(byte[] query, int at, int length, byte[] clientIp, int nowSeconds) {
+            if (length != 8 + SERVER_COOKIE_LENGTH || query[at + 8] != 1) {
+                return false;
+            }
+            int t = ((query[at + 12] & 0xFF) << 24) | ((query[at + 13] & 0xFF) << 16)
+                    | ((query[at + 14] & 0xFF) << 8) | (query[at + 15] & 0xFF);
+            int age = nowSeconds - t; // serial-number arithmetic (RFC 1982), as the RFC asks
+            if (age > 3600 || age < -300) {
+                return false;
+            }
+            System.arraycopy(query, at, scratch, 0, 16);
+            System.arraycopy(clientIp, 0, scratch, 16, clientIp.length);
+            long h = mac.hash(scratch, 0, 16 + clientIp.length);
+            long sent = 0;
+            for (int i = 0; i < 8; i++) {
+                sent |= (query[at + 16 + i] & 0xFFL) << (8 * i);
+            }
+            return h == sent;
+        }
     }
 }

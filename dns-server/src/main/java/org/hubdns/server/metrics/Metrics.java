@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.hubdns.dns.rrl.ResponseRateLimiter;
 
 /**
  * The member's metrics registry: Micrometer's JVM and process binders and Vert.x's own metrics
@@ -39,6 +40,11 @@ public final class Metrics implements AutoCloseable {
     /** Adds hubdns's own families (once the member's parts exist). */
     public void register(MetricSources sources) {
         registry.getPrometheusRegistry().register(new HubDnsCollector(sources));
+    }
+
+    /** Adds the response rate limiter's families ({@code hubdns_rrl_*}). */
+    public void register(ResponseRateLimiter limiter) {
+        registry.getPrometheusRegistry().register(new RrlCollector(limiter));
     }
 
     /** For Vert.x's metrics SPI. */
