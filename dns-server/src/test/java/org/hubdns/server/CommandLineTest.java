@@ -2,13 +2,16 @@ package org.hubdns.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.net.DatagramSocket;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -51,7 +54,8 @@ import org.xbill.DNS.Type;
 /**
  * The {@code serve} command as an operator meets it: real JVMs started with
  * {@code java -cp <test classpath> org.hubdns.server.Main serve ...}, talking to them over real
- * sockets on loopback, and signals.
+ * sockets on loopback, and signals. What each option accepts is checked in this JVM through
+ * {@link Main#run}, the exit code {@code main} hands to {@code System.exit}.
  */
 class CommandLineTest {
     private static final InetAddress V4 = InetAddress.getLoopbackAddress();
@@ -156,6 +160,11 @@ class CommandLineTest {
         assertThat(p.stdout()).noneMatch(l -> l.contains("listening"));
     }
 
+    /**
+     * Each option's check, in this JVM: {@link Main#run} returns what {@code main} hands to
+     * {@code System.exit} and writes what the operator sees on stderr (the real JVM's exit 2 is
+     * {@link #anUnknownOptionIsAUsageError} and {@link #anNsidLongerThan128BytesIsAUsageError}).
+     */
     @ParameterizedTest
     @ValueSource(strings = {"--dns-port=70000", "--http-port=-1", "--dns-port=abc", "--bind=not-an-ip",
             "--bind=1.2.3", "--bind=0.0.0.0", "--tcp-idle-timeout=0", "--threads=0", "--probe-allow=10.0.0.1/8",
@@ -163,7 +172,8 @@ class CommandLineTest {
             "--probe-source=somewhere"})
     void aBadValueIsAUsageErrorNamingTheOption(String arg) throws Exception {
         String option = arg.substring(0, arg.indexOf('='));
-        List<String> args = new ArrayList<>(List.of("serve", "--demo", "--data-dir", tmp.resolve("data").toString()));
+        List<String> args = new ArrayList<>(List.of("serve", "--demo", "--data-dir", tmp.resolve("data").toString(),
+                "--cluster-port=0"));
         if (!option.equals("--dns-port")) {
             args.addAll(List.of("--dns-port", "" + freeDnsPort(V4)));
         }
@@ -171,12 +181,22 @@ class CommandLineTest {
             args.addAll(List.of("--http-port", "" + freeTcpPort(V4)));
         }
         args.add(arg);
-        ServerProcess p = spawn(args.toArray(String[]::new));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        int code;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            // bounded: a value wrongly accepted would start a member here and serve until stopped
+            code = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Main.run(args.toArray(String[]::new)));
+        } finally {
+            System.setErr(stderr);
+        }
+        List<String> errLines = err.toString(StandardCharsets.UTF_8).lines().toList();
 
-        assertThat(p.awaitExit()).as("exit code; stderr: %s", p.stderr()).isEqualTo(2);
-        assertThat(p.stderr()).first().asString().contains(option);
-        assertThat(p.stderr()).noneMatch(l -> l.startsWith("\tat "));
-        assertThat(p.stdout()).noneMatch(l -> l.contains("listening"));
+        assertThat(code).as("exit code; stderr: %s", errLines).isEqualTo(2);
+        assertThat(errLines).first().asString().contains(option);
+        assertThat(errLines).noneMatch(l -> l.startsWith("\tat "));
+        assertThat(tmp.resolve("data")).as("nothing written for a bad command line").doesNotExist();
     }
 
     @Test
