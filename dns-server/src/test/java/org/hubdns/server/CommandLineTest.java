@@ -163,7 +163,7 @@ class CommandLineTest {
     /**
      * Each option's check, in this JVM: {@link Main#run} returns what {@code main} hands to
      * {@code System.exit} and writes what the operator sees on stderr (the real JVM's exit 2 is
-     * {@link #anUnknownOptionIsAUsageError} and {@link #anNsidLongerThan128BytesIsAUsageError}).
+     * {@link #anUnknownOptionIsAUsageError}).
      */
     @ParameterizedTest
     @ValueSource(strings = {"--dns-port=70000", "--http-port=-1", "--dns-port=abc", "--bind=not-an-ip",
@@ -181,30 +181,37 @@ class CommandLineTest {
             args.addAll(List.of("--http-port", "" + freeTcpPort(V4)));
         }
         args.add(arg);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream stderr = System.err;
-        int code;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            // bounded: a value wrongly accepted would start a member here and serve until stopped
-            code = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Main.run(args.toArray(String[]::new)));
-        } finally {
-            System.setErr(stderr);
-        }
-        List<String> errLines = err.toString(StandardCharsets.UTF_8).lines().toList();
+        InThisJvm run = InThisJvm.main(args.toArray(String[]::new));
 
-        assertThat(code).as("exit code; stderr: %s", errLines).isEqualTo(2);
-        assertThat(errLines).first().asString().contains(option);
-        assertThat(errLines).noneMatch(l -> l.startsWith("\tat "));
+        assertThat(run.exit()).as("exit code; stderr: %s", run.stderr()).isEqualTo(2);
+        assertThat(run.stderr()).first().asString().contains(option);
+        assertThat(run.stderr()).noneMatch(l -> l.startsWith("\tat "));
         assertThat(tmp.resolve("data")).as("nothing written for a bad command line").doesNotExist();
+    }
+
+    /** What {@link Main#run} returned and wrote to stderr, run in this JVM (bounded: a wrong start would serve). */
+    private record InThisJvm(int exit, List<String> stderr) {
+        static InThisJvm main(String... args) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            PrintStream stderr = System.err;
+            int code;
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            try {
+                code = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Main.run(args));
+            } finally {
+                System.setErr(stderr);
+            }
+            return new InThisJvm(code, err.toString(StandardCharsets.UTF_8).lines().toList());
+        }
     }
 
     @Test
     void anNsidLongerThan128BytesIsAUsageError() throws Exception {
-        ServerProcess p = spawn("serve", "--demo", "--dns-port", "" + freeDnsPort(V4), "--http-port",
-                "" + freeTcpPort(V4), "--data-dir", tmp.resolve("data").toString(), "--nsid", "n".repeat(129));
-        assertThat(p.awaitExit()).isEqualTo(2);
-        assertThat(p.stderr()).first().asString().contains("--nsid").contains("128");
+        InThisJvm run = InThisJvm.main("serve", "--demo", "--dns-port", "" + freeDnsPort(V4), "--http-port",
+                "" + freeTcpPort(V4), "--data-dir", tmp.resolve("data").toString(), "--cluster-port=0", "--nsid",
+                "n".repeat(129));
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.stderr()).first().asString().contains("--nsid").contains("128");
     }
 
     // ---------------------------------------------------------------- --config YAML
@@ -252,13 +259,13 @@ class CommandLineTest {
     void anUnknownKeyInTheYamlConfigIsAUsageErrorNamingIt() throws Exception {
         Path config = tmp.resolve("hubdns.yaml");
         Files.writeString(config, "dns-port: " + freeDnsPort(V4) + "\ndemo: true\ncluster-prot: 5701\n");
-        ServerProcess p = spawn("serve", "--config", config.toString(), "--http-port", "" + freeTcpPort(V4),
-                "--data-dir", tmp.resolve("data").toString());
+        InThisJvm run = InThisJvm.main("serve", "--config", config.toString(), "--http-port",
+                "" + freeTcpPort(V4), "--data-dir", tmp.resolve("data").toString(), "--cluster-port=0");
 
-        assertThat(p.awaitExit()).isEqualTo(2);
-        assertThat(p.stderr()).first().asString().startsWith("hubdns: error: ").contains(config.toString())
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.stderr()).first().asString().startsWith("hubdns: error: ").contains(config.toString())
                 .contains("unknown key 'cluster-prot'");
-        assertThat(p.stdout()).noneMatch(l -> l.contains("listening"));
+        assertThat(tmp.resolve("data")).as("nothing written for a bad configuration").doesNotExist();
     }
 
     // ---------------------------------------------------------------- run-time failures: exit 1
