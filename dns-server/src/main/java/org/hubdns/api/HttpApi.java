@@ -20,16 +20,20 @@ import org.hubdns.cluster.model.StoredZone;
 import org.hubdns.cluster.store.Registry;
 import org.hubdns.snapshot.Snapshot;
 import org.hubdns.dns.zone.ZoneContent;
+import org.hubdns.health.HealthChecker;
 
 /**
- * The one router of this member: its own routes ({@code GET /v1/health}, {@code GET /v1/zones},
+ * The whole HTTP API of a member: it makes every handler of this package from what the member
+ * reads, and mounts them on one router: its own routes ({@code GET /v1/health}, {@code GET /v1/zones},
  * {@code POST /v1/zones/reload}, {@code GET /metrics}, {@code GET /v1/openapi.json}), the other
- * handlers of this package ({@link Routes}) and the registry's ({@link RegistryApi}). Unknown paths
- * and methods get problem+json too.
+ * handlers ({@link Routes}: explain, dashboard, GeoIP, node health) and the registry's
+ * ({@link RegistryApi}). Unknown paths and methods get problem+json too. The registry's routes
+ * answer 503 until {@link #activate}, so the router can listen while the member joins.
  */
 public final class HttpApi {
     private final Vertx vertx;
     private final RegistryApi registryApi;
+    private final NodeHealthApi nodeHealthApi;
     private final MemberStatus status;
     private final Supplier<Snapshot> snapshot;
     private final Supplier<Registry> registry;
@@ -40,20 +44,33 @@ public final class HttpApi {
 
     /**
      * @param registry the joined registry, null while this member joins
+     * @param health the health checker, null while this member joins
+     * @param traffic this member's traffic figures for the dashboard
      * @param metrics the Prometheus exposition (blocking; run on a worker)
-     * @param more further handlers, mounted in this order before the registry's routes
+     * @param probeMinIntervalMs the shortest probe interval ({@code --probe-min-interval}) node health reports
      */
-    public HttpApi(Vertx vertx, RegistryApi registryApi, MemberStatus status, Supplier<Snapshot> snapshot,
-            Supplier<Registry> registry, Callable<String> metrics, ZoneReload reload, List<Routes> more) {
+    public HttpApi(Vertx vertx, MemberStatus status, Supplier<Snapshot> snapshot, Supplier<Registry> registry,
+            Supplier<HealthChecker> health, Supplier<JsonObject> traffic, Callable<String> metrics, ZoneReload reload,
+            int probeMinIntervalMs) {
         this.vertx = vertx;
-        this.registryApi = registryApi;
         this.status = status;
         this.snapshot = snapshot;
         this.registry = registry;
         this.metrics = metrics;
         this.reload = reload;
-        this.more = List.copyOf(more);
+        this.registryApi = new RegistryApi(vertx);
+        this.nodeHealthApi = new NodeHealthApi(health, registry, snapshot, probeMinIntervalMs);
+        // mounted in this order, before the registry's routes
+        this.more = List.of(new ExplainApi(snapshot, () -> registry.get().view()),
+                new DashboardApi(vertx, status, snapshot, registry, health, traffic), new GeoIpApi(registry),
+                nodeHealthApi);
         this.router = build();
+    }
+
+    /** Opens the routes that write or read the registry, once the member has joined and restored it. */
+    public void activate(RegistryService service, Auth auth) {
+        nodeHealthApi.activate(service);
+        registryApi.activate(service, auth);
     }
 
     public Router router() {

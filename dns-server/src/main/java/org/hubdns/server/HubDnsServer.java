@@ -5,15 +5,10 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.util.Map;
 import org.hubdns.api.AdminTokens;
-import org.hubdns.api.DashboardApi;
-import org.hubdns.api.ExplainApi;
-import org.hubdns.api.GeoIpApi;
 import org.hubdns.api.HttpApi;
 import org.hubdns.api.MemberStatus;
-import org.hubdns.api.NodeHealthApi;
 import org.hubdns.api.ZoneUploads;
 import org.hubdns.api.Auth;
-import org.hubdns.api.RegistryApi;
 import org.hubdns.cluster.coverage.CoverageDataset;
 import org.hubdns.api.RegistryService;
 import org.hubdns.cluster.model.StoredZone;
@@ -91,9 +86,6 @@ public final class HubDnsServer {
     private final List<String> tcpDeployments = new ArrayList<>();
     private HttpServer http;
     private HttpApi api;
-    private RegistryApi registryApi;
-    private NodeHealthApi nodeHealthApi;
-    private DashboardApi dashboardApi;
     private final SnapshotBuilder snapshotBuilder;
     private volatile Registry registry;
     private volatile RegistryService service;
@@ -202,8 +194,7 @@ public final class HubDnsServer {
         });
         Snapshot first = snapshots.current();
         phase(Phase.BIND_DNS, () -> {
-            nodeHealthApi.activate(service);
-            registryApi.activate(service, new Auth(registry, admin.sha256()));
+            api.activate(service, new Auth(registry, admin.sha256()));
             bindDns();
             return null;
         });
@@ -410,14 +401,8 @@ public final class HubDnsServer {
                 return snapshotBuilder.lastBuildMicros();
             }
         };
-        registryApi = new RegistryApi(vertx);
-        nodeHealthApi = new NodeHealthApi(() -> health, () -> registry, snapshots::current,
-                config.probing().policy().minIntervalMs());
-        dashboardApi = new DashboardApi(vertx, status, snapshots::current, () -> registry, () -> health,
-                traffic::dashboard);
-        ExplainApi explain = new ExplainApi(snapshots::current, () -> registry.view());
-        return new HttpApi(vertx, registryApi, status, snapshots::current, () -> registry, metrics::scrape,
-                this::reload, List.of(explain, dashboardApi, new GeoIpApi(() -> registry), nodeHealthApi));
+        return new HttpApi(vertx, status, snapshots::current, () -> registry, () -> health, traffic::dashboard,
+                metrics::scrape, this::reload, config.probing().policy().minIntervalMs());
     }
 
     private ClusterSettings clusterSettings() throws StartupException {
@@ -611,16 +596,6 @@ public final class HubDnsServer {
     /** The joined registry, null before (for tests that look below the API). */
     Registry registry() {
         return registry;
-    }
-
-    /** The dashboard's handler (tests build its document with made-up traffic). */
-    DashboardApi dashboard() {
-        return dashboardApi;
-    }
-
-    /** The HTTP routes served, as {@code "METHOD /path"} (see {@link HttpApi#routes()}); for tests. */
-    List<String> routes() {
-        return api == null ? List.of() : api.routes();
     }
 
     /**

@@ -2,13 +2,16 @@ package org.hubdns.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.net.DatagramSocket;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -51,7 +54,8 @@ import org.xbill.DNS.Type;
 /**
  * The {@code serve} command as an operator meets it: real JVMs started with
  * {@code java -cp <test classpath> org.hubdns.server.Main serve ...}, talking to them over real
- * sockets on loopback, and signals.
+ * sockets on loopback, and signals. What each option accepts is checked in this JVM through
+ * {@link Main#run}, the exit code {@code main} hands to {@code System.exit}.
  */
 class CommandLineTest {
     private static final InetAddress V4 = InetAddress.getLoopbackAddress();
@@ -156,6 +160,11 @@ class CommandLineTest {
         assertThat(p.stdout()).noneMatch(l -> l.contains("listening"));
     }
 
+    /**
+     * Each option's check, in this JVM: {@link Main#run} returns what {@code main} hands to
+     * {@code System.exit} and writes what the operator sees on stderr (the real JVM's exit 2 is
+     * {@link #anUnknownOptionIsAUsageError}).
+     */
     @ParameterizedTest
     @ValueSource(strings = {"--dns-port=70000", "--http-port=-1", "--dns-port=abc", "--bind=not-an-ip",
             "--bind=1.2.3", "--bind=0.0.0.0", "--tcp-idle-timeout=0", "--threads=0", "--probe-allow=10.0.0.1/8",
@@ -164,7 +173,8 @@ class CommandLineTest {
             "--rrl-table-size=10", "--rrl-exempt=10.0.0.1/8", "--rrl-ipv6-prefix=96"})
     void aBadValueIsAUsageErrorNamingTheOption(String arg) throws Exception {
         String option = arg.substring(0, arg.indexOf('='));
-        List<String> args = new ArrayList<>(List.of("serve", "--demo", "--data-dir", tmp.resolve("data").toString()));
+        List<String> args = new ArrayList<>(List.of("serve", "--demo", "--data-dir", tmp.resolve("data").toString(),
+                "--cluster-port=0"));
         if (!option.equals("--dns-port")) {
             args.addAll(List.of("--dns-port", "" + freeDnsPort(V4)));
         }
@@ -172,20 +182,37 @@ class CommandLineTest {
             args.addAll(List.of("--http-port", "" + freeTcpPort(V4)));
         }
         args.add(arg);
-        ServerProcess p = spawn(args.toArray(String[]::new));
+        InThisJvm run = InThisJvm.main(args.toArray(String[]::new));
 
-        assertThat(p.awaitExit()).as("exit code; stderr: %s", p.stderr()).isEqualTo(2);
-        assertThat(p.stderr()).first().asString().contains(option);
-        assertThat(p.stderr()).noneMatch(l -> l.startsWith("\tat "));
-        assertThat(p.stdout()).noneMatch(l -> l.contains("listening"));
+        assertThat(run.exit()).as("exit code; stderr: %s", run.stderr()).isEqualTo(2);
+        assertThat(run.stderr()).first().asString().contains(option);
+        assertThat(run.stderr()).noneMatch(l -> l.startsWith("\tat "));
+        assertThat(tmp.resolve("data")).as("nothing written for a bad command line").doesNotExist();
+    }
+
+    /** What {@link Main#run} returned and wrote to stderr, run in this JVM (bounded: a wrong start would serve). */
+    private record InThisJvm(int exit, List<String> stderr) {
+        static InThisJvm main(String... args) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            PrintStream stderr = System.err;
+            int code;
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            try {
+                code = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Main.run(args));
+            } finally {
+                System.setErr(stderr);
+            }
+            return new InThisJvm(code, err.toString(StandardCharsets.UTF_8).lines().toList());
+        }
     }
 
     @Test
     void anNsidLongerThan128BytesIsAUsageError() throws Exception {
-        ServerProcess p = spawn("serve", "--demo", "--dns-port", "" + freeDnsPort(V4), "--http-port",
-                "" + freeTcpPort(V4), "--data-dir", tmp.resolve("data").toString(), "--nsid", "n".repeat(129));
-        assertThat(p.awaitExit()).isEqualTo(2);
-        assertThat(p.stderr()).first().asString().contains("--nsid").contains("128");
+        InThisJvm run = InThisJvm.main("serve", "--demo", "--dns-port", "" + freeDnsPort(V4), "--http-port",
+                "" + freeTcpPort(V4), "--data-dir", tmp.resolve("data").toString(), "--cluster-port=0", "--nsid",
+                "n".repeat(129));
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.stderr()).first().asString().contains("--nsid").contains("128");
     }
 
     // ---------------------------------------------------------------- --config YAML
@@ -238,13 +265,13 @@ class CommandLineTest {
     void anUnknownKeyInTheYamlConfigIsAUsageErrorNamingIt() throws Exception {
         Path config = tmp.resolve("hubdns.yaml");
         Files.writeString(config, "dns-port: " + freeDnsPort(V4) + "\ndemo: true\ncluster-prot: 5701\n");
-        ServerProcess p = spawn("serve", "--config", config.toString(), "--http-port", "" + freeTcpPort(V4),
-                "--data-dir", tmp.resolve("data").toString());
+        InThisJvm run = InThisJvm.main("serve", "--config", config.toString(), "--http-port",
+                "" + freeTcpPort(V4), "--data-dir", tmp.resolve("data").toString(), "--cluster-port=0");
 
-        assertThat(p.awaitExit()).isEqualTo(2);
-        assertThat(p.stderr()).first().asString().startsWith("hubdns: error: ").contains(config.toString())
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.stderr()).first().asString().startsWith("hubdns: error: ").contains(config.toString())
                 .contains("unknown key 'cluster-prot'");
-        assertThat(p.stdout()).noneMatch(l -> l.contains("listening"));
+        assertThat(tmp.resolve("data")).as("nothing written for a bad configuration").doesNotExist();
     }
 
     // ---------------------------------------------------------------- run-time failures: exit 1

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,6 +44,8 @@ class TcpTransportTest {
     private static final String WWW = "www.pk-hub.example.";
     private static final String NS1 = "ns1.pk-hub.example.";
 
+    /** The server of the tests that need no idle timeout or cap of their own (10 s, 64), started once. */
+    private static RunningServer usual;
     private RunningServer server;
     private final List<Socket> sockets = new ArrayList<>();
 
@@ -51,13 +54,29 @@ class TcpTransportTest {
         for (Socket s : sockets) {
             s.close();
         }
-        if (server != null) {
+        if (server != null && server != usual) {
             server.close();
         }
     }
 
+    @AfterAll
+    static void stopUsual() {
+        if (usual != null) {
+            usual.close();
+            usual = null;
+        }
+    }
+
+    /** A server with this idle timeout and connection cap: the shared one for (10, 64), else its own. */
     private void start(int idleSeconds, int maxConnections) throws Exception {
-        server = RunningServer.start(true, Map.of(), null, idleSeconds, maxConnections);
+        if (idleSeconds == 10 && maxConnections == 64) {
+            if (usual == null) {
+                usual = RunningServer.start(true, Map.of(), null, idleSeconds, maxConnections);
+            }
+            server = usual;
+        } else {
+            server = RunningServer.start(true, Map.of(), null, idleSeconds, maxConnections);
+        }
     }
 
     // ---------------------------------------------------------------- framing

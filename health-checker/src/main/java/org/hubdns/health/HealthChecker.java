@@ -1,21 +1,7 @@
 package org.hubdns.health;
 
-import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.EntryEvent;
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.HazelcastInstanceAware;
-import com.hazelcast.core.IExecutorService;
-import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryEvictedListener;
-import com.hazelcast.map.listener.EntryMergedListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,8 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -41,8 +25,12 @@ import org.hubdns.cluster.model.NodeState;
 import org.hubdns.cluster.model.NodeStates;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.ProbePolicy;
+import org.hubdns.cluster.store.ClusterMember;
 import org.hubdns.cluster.store.Json;
+import org.hubdns.cluster.store.LiveMap;
+import org.hubdns.cluster.store.MemberListener;
 import org.hubdns.cluster.store.Registry;
+import org.hubdns.cluster.store.Subscription;
 import org.hubdns.cluster.store.RegistryView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +54,8 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
     static final String VERDICTS = "health-verdicts";
     static final String BEATS = "health-beats";
     static final String LOADS = "node-load";
-    static final String CONTEXT_KEY = "hubdns.health";
+    /** The topic under which members ask each other for their last probe of a node. */
+    static final String DETAIL_TOPIC = "health-detail";
     private static final int CHANGES_KEPT = 200;
     private static final long TICK_MS = 200;
     private static final long CLEANUP_SECONDS = 10;
@@ -91,9 +80,9 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
     private final Registry registry;
     private final Settings settings;
     private final String me;
-    private final IMap<String, String> verdicts;
-    private final IMap<String, Long> beats;
-    private final IMap<String, String> loads;
+    private final LiveMap<String> verdicts;
+    private final LiveMap<Long> beats;
+    private final LiveMap<String> loads;
     private final ScheduledExecutorService thread;
     private final Prober prober;
     private final ProbeStats stats = new ProbeStats();
@@ -110,8 +99,8 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
     private final Deque<HealthChange> changes = new ArrayDeque<>();
     private volatile Map<String, NodeState> table = Map.of();
     private volatile Map<String, NodeHealth> detail = Map.of();
-    private final UUID[] listenerIds = new UUID[3];
-    private UUID membershipId;
+    /** The cluster listeners and the detail answerer, closed in {@link #close()}. */
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private HealthChecker(Vertx vertx, Registry registry, Settings settings) {
@@ -139,80 +128,37 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
     }
 
     private void attach() {
-        registry.shareWithTasks(CONTEXT_KEY, this);
-        listenerIds[0] = verdicts.addEntryListener(new Events<String>() {
-            @Override
-            void on(String key, String value) {
-                onVerdict(key, value);
+        subscriptions.add(registry.answer(DETAIL_TOPIC, this::localDetail));
+        subscriptions.add(verdicts.listen(this::onVerdict));
+        subscriptions.add(beats.listen((member, beat) -> {
+            if (beat != null) {
+                beatSeen.put(member, System.nanoTime());
             }
-        }, true);
-        listenerIds[1] = beats.addEntryListener(new Events<Long>() {
+        }));
+        subscriptions.add(loads.listen(this::onLoad));
+        subscriptions.add(registry.onMembership(new MemberListener() {
             @Override
-            void on(String key, Long value) {
-                if (value != null) {
-                    beatSeen.put(key, System.nanoTime());
-                }
-            }
-        }, true);
-        listenerIds[2] = loads.addEntryListener(new Events<String>() {
-            @Override
-            void on(String key, String value) {
-                onLoad(key, value);
-            }
-        }, true);
-        membershipId = registry.addMembershipListener(new MembershipListener() {
-            @Override
-            public void memberAdded(MembershipEvent e) {
+            public void joined(ClusterMember member) {
                 execute(HealthChecker.this::assignDuties);
             }
 
             @Override
-            public void memberRemoved(MembershipEvent e) {
+            public void left(ClusterMember member) {
                 execute(() -> {
                     assignDuties();
                     prober.republish();
                     cleanUp();
                 });
             }
-        });
+        }));
         long now = System.nanoTime();
-        beats.keySet().forEach(m -> beatSeen.put(m, now)); // members already running: give them one beat's credit
+        beats.keys().forEach(m -> beatSeen.put(m, now)); // members already running: give them one beat's credit
         verdicts.forEach(this::onVerdict);
         loads.forEach(this::onLoad);
         registry.onView(v -> execute(this::assignDuties));
         execute(this::assignDuties);
         thread.scheduleWithFixedDelay(() -> guard(this::recompute), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         thread.scheduleWithFixedDelay(() -> guard(this::cleanUp), CLEANUP_SECONDS, CLEANUP_SECONDS, TimeUnit.SECONDS);
-    }
-
-    private abstract static class Events<V> implements EntryAddedListener<String, V>, EntryUpdatedListener<String, V>,
-            EntryRemovedListener<String, V>, EntryEvictedListener<String, V>, EntryMergedListener<String, V> {
-        abstract void on(String key, V value);
-
-        @Override
-        public void entryAdded(EntryEvent<String, V> e) {
-            on(e.getKey(), e.getValue());
-        }
-
-        @Override
-        public void entryUpdated(EntryEvent<String, V> e) {
-            on(e.getKey(), e.getValue());
-        }
-
-        @Override
-        public void entryMerged(EntryEvent<String, V> e) {
-            on(e.getKey(), e.getValue());
-        }
-
-        @Override
-        public void entryRemoved(EntryEvent<String, V> e) {
-            on(e.getKey(), null);
-        }
-
-        @Override
-        public void entryEvicted(EntryEvent<String, V> e) {
-            on(e.getKey(), null);
-        }
     }
 
     private void execute(Runnable task) {
@@ -232,10 +178,12 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
         }
         try {
             task.run();
-        } catch (com.hazelcast.core.HazelcastInstanceNotActiveException stopping) {
-            LOG.debug("health task skipped: this member is leaving");
         } catch (RuntimeException e) {
-            LOG.error("health task failed: {}", e.toString(), e);
+            if (Registry.isLeaving(e)) {
+                LOG.debug("health task skipped: this member is leaving");
+            } else {
+                LOG.error("health task failed: {}", e.toString(), e);
+            }
         }
     }
 
@@ -303,11 +251,10 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
     }
 
     private List<String> liveMembers() {
+        // every member holds data (MemberConfig makes no lite members), so every member probes
         List<String> out = new ArrayList<>();
-        for (Member m : registry.clusterMembers()) {
-            if (!m.isLiteMember()) {
-                out.add(m.getUuid().toString());
-            }
+        for (ClusterMember m : registry.memberList()) {
+            out.add(m.id());
         }
         return out;
     }
@@ -431,24 +378,24 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
 
     /** The oldest member removes verdicts of members gone and load reports of nodes gone. */
     private void cleanUp() {
-        Member oldest = registry.clusterMembers().iterator().next();
-        if (!oldest.localMember()) {
+        ClusterMember oldest = registry.memberList().get(0);
+        if (!oldest.local()) {
             return;
         }
         Set<String> live = new HashSet<>(liveMembers());
         Set<String> nodes = registry.view().nodes().keySet();
-        for (String key : verdicts.keySet()) {
+        for (String key : verdicts.keys()) {
             int at = key.lastIndexOf('@');
             if (at <= 0 || !live.contains(key.substring(at + 1)) || !nodes.contains(key.substring(0, at))) {
                 verdicts.removeAsync(key);
             }
         }
-        for (String m : beats.keySet()) {
+        for (String m : beats.keys()) {
             if (!live.contains(m)) {
                 beats.removeAsync(m);
             }
         }
-        for (String node : loads.keySet()) {
+        for (String node : loads.keys()) {
             if (!nodes.contains(node)) {
                 loads.removeAsync(node);
             }
@@ -510,14 +457,12 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
     public List<JsonObject> proberDetail(String node) {
         NodeHealth h = detail.get(node);
         List<String> probers = h == null ? List.of() : h.probers();
-        Map<String, Member> byId = new HashMap<>();
-        registry.clusterMembers().forEach(m -> byId.put(m.getUuid().toString(), m));
-        IExecutorService exec = registry.executor("hubdns-health");
+        Map<String, ClusterMember> byId = new HashMap<>();
+        registry.memberList().forEach(m -> byId.put(m.id(), m));
         Map<String, Future<String>> asked = new HashMap<>();
         for (String p : probers) {
-            Member m = byId.get(p);
-            if (m != null) {
-                asked.put(p, exec.submitToMember(new DetailTask(node), m));
+            if (byId.containsKey(p)) {
+                asked.put(p, registry.ask(p, DETAIL_TOPIC, node));
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
@@ -527,9 +472,8 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
         List<JsonObject> out = new ArrayList<>();
         long now = System.nanoTime();
         for (String p : probers) {
-            Member m = byId.get(p);
-            JsonObject o = new JsonObject().put("member", p).put("address", m == null ? null
-                    : m.getAddress().getHost() + ":" + m.getAddress().getPort());
+            ClusterMember m = byId.get(p);
+            JsonObject o = new JsonObject().put("member", p).put("address", m == null ? null : m.address());
             Verdict v = published.get(p);
             Long beat = beatSeen.get(p);
             o.put("verdict", v == null ? null : v.health().wire());
@@ -566,7 +510,7 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
                 : n.check().withDefaults(settings.policy().minIntervalMs()).intervalMs();
     }
 
-    /** This member's last probe of {@code node} as JSON, or null when it does not probe it. */
+    /** This member's last probe of {@code node} as JSON, or null when it does not probe it (asked by any member). */
     String localDetail(String node) {
         ProbeStatus s = prober.status(node);
         if (s == null) {
@@ -578,28 +522,6 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
                 .put("consecutive", r.ok() ? s.okStreak() : s.failStreak())
                 .put("intervalMs", s.intervalMs()).put("rise", s.rise()).put("fall", s.fall());
         return o.encode();
-    }
-
-    /** Runs on the member asked; finds that member's checker through the Hazelcast user context. */
-    static final class DetailTask implements Callable<String>, Serializable, HazelcastInstanceAware {
-        private static final long serialVersionUID = 1L;
-        private final String node;
-        private transient HazelcastInstance instance;
-
-        DetailTask(String node) {
-            this.node = node;
-        }
-
-        @Override
-        public void setHazelcastInstance(HazelcastInstance instance) {
-            this.instance = instance;
-        }
-
-        @Override
-        public String call() {
-            Object h = instance == null ? null : instance.getUserContext().get(CONTEXT_KEY);
-            return h instanceof HealthChecker c ? c.localDetail(node) : null;
-        }
     }
 
     /**
@@ -635,21 +557,13 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
         closed = true;
         try {
             // withdraw this member's verdicts at once rather than leaving them to expire
-            for (String key : verdicts.keySet()) {
+            for (String key : verdicts.keys()) {
                 if (key.endsWith("@" + me)) {
                     verdicts.delete(key);
                 }
             }
             beats.delete(me);
-            for (int i = 0; i < listenerIds.length; i++) {
-                if (listenerIds[i] != null) {
-                    (i == 0 ? verdicts : i == 1 ? (IMap<?, ?>) beats : loads).removeEntryListener(listenerIds[i]);
-                }
-            }
-            if (membershipId != null) {
-                registry.removeMembershipListener(membershipId);
-            }
-            registry.shareWithTasks(CONTEXT_KEY, null);
+            subscriptions.forEach(Subscription::close);
         } catch (RuntimeException e) {
             LOG.debug("health checker not closed cleanly: {}", e.toString());
         }

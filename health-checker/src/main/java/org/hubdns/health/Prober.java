@@ -1,6 +1,5 @@
 package org.hubdns.health;
 
-import com.hazelcast.map.IMap;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
@@ -12,6 +11,7 @@ import org.hubdns.cluster.model.CacheNode;
 import org.hubdns.cluster.model.Health;
 import org.hubdns.cluster.model.HealthCheck;
 import org.hubdns.cluster.store.Json;
+import org.hubdns.cluster.store.LiveMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,8 +125,8 @@ final class Prober {
     private final Vertx vertx;
     private final Context context;
     private final Probes probes;
-    private final IMap<String, String> verdicts;
-    private final IMap<String, Long> beats;
+    private final LiveMap<String> verdicts;
+    private final LiveMap<Long> beats;
     private final String member;
     private final String address;
     private final ProbeStats stats;
@@ -138,7 +138,7 @@ final class Prober {
     private long beatTimer = -1;
     private volatile boolean closed;
 
-    Prober(Vertx vertx, Probes probes, IMap<String, String> verdicts, IMap<String, Long> beats, String member,
+    Prober(Vertx vertx, Probes probes, LiveMap<String> verdicts, LiveMap<Long> beats, String member,
             String address, ProbeStats stats, Runnable onBeat) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
@@ -201,7 +201,7 @@ final class Prober {
     private void cluster(Runnable write) {
         try {
             write.run();
-        } catch (IllegalStateException leaving) { // HazelcastInstanceNotActiveException among them
+        } catch (IllegalStateException leaving) { // the cluster's "instance not active" among them
             LOG.debug("not published: this member is leaving the cluster");
         }
     }

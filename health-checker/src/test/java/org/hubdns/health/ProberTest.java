@@ -3,19 +3,12 @@ package org.hubdns.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
-import com.hazelcast.core.EntryEvent;
-import com.hazelcast.core.Hazelcast;
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,33 +20,31 @@ import java.util.function.BooleanSupplier;
 import org.hubdns.cluster.model.CacheNode;
 import org.hubdns.cluster.model.HealthCheck;
 import org.hubdns.cluster.model.ProbePolicy;
+import org.hubdns.cluster.store.ClusterSettings;
 import org.hubdns.cluster.store.Json;
+import org.hubdns.cluster.store.LiveMap;
+import org.hubdns.cluster.store.Registry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * One member's {@link Prober} against a real TCP listener on 127.0.0.1, publishing into a real
- * (single-member) Hazelcast map: what it publishes when its event loop stalls.
+ * One member's {@link Prober} against a real TCP listener on 127.0.0.1, publishing into the live
+ * state of a real (single-member) cluster: what it publishes when its event loop stalls.
  */
 class ProberTest {
-    static HazelcastInstance hz;
+    static Registry registry;
     static Vertx vertx;
 
     @BeforeAll
-    static void start() {
-        Config c = new Config();
-        c.setClusterName("prober-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        c.setProperty("hazelcast.logging.type", "none");
-        c.setProperty("hazelcast.phone.home.enabled", "false");
-        c.setProperty("hazelcast.socket.bind.any", "false");
-        c.getJetConfig().setEnabled(false);
-        c.getNetworkConfig().setPortAutoIncrement(true).getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        JoinConfig join = c.getNetworkConfig().getJoin();
-        join.getMulticastConfig().setEnabled(false);
-        join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(false);
-        hz = Hazelcast.newHazelcastInstance(c);
+    static void start() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = free.getLocalPort();
+        }
+        Path dataDir = Files.createTempDirectory("prober-test");
+        registry = Registry.start(new ClusterSettings("prober-" + Long.toHexString(ThreadLocalRandom.current()
+                .nextLong()), InetAddress.getByName("127.0.0.1"), port, List.of(), dataDir), Map.of());
         vertx = Vertx.vertx();
     }
 
@@ -62,8 +53,8 @@ class ProberTest {
         if (vertx != null) {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
-        if (hz != null) {
-            hz.shutdown();
+        if (registry != null) {
+            registry.close();
         }
     }
 
@@ -81,12 +72,16 @@ class ProberTest {
         HealthCheck check = new HealthCheck("tcp", listener.getLocalPort(), null, null, 300, 100, 2, 3);
         CacheNode node = new CacheNode("n-stall", "p", "video", "isb", List.of("127.0.0.1"), 100, check, "active");
         String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        IMap<String, String> verdicts = hz.getMap("verdicts-" + suffix);
-        IMap<String, Long> beats = hz.getMap("beats-" + suffix);
+        LiveMap<String> verdicts = registry.liveMap("health-verdicts-" + suffix);
+        LiveMap<Long> beats = registry.liveMap("health-beats-" + suffix);
         ProbeStats stats = new ProbeStats();
         // every publication in order, with the failed probes counted when it was seen
         List<String> seen = new CopyOnWriteArrayList<>();
-        verdicts.addEntryListener(new Seen(seen, stats), true);
+        verdicts.listen((key, json) -> {
+            long failed = stats.failed() + stats.timedOut();
+            seen.add(json == null ? "withdrawn" : Json.read(json, Verdict.class).health() + " after " + failed
+                    + " failed");
+        });
 
         Context loop = vertx.getOrCreateContext();
         Prober[] made = new Prober[1];
@@ -125,38 +120,6 @@ class ProberTest {
         } finally {
             prober.close();
             listener.close();
-        }
-    }
-
-    private static final class Seen implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
-            EntryRemovedListener<String, String> {
-        private final List<String> seen;
-        private final ProbeStats stats;
-
-        Seen(List<String> seen, ProbeStats stats) {
-            this.seen = seen;
-            this.stats = stats;
-        }
-
-        private void on(String json) {
-            long failed = stats.failed() + stats.timedOut();
-            seen.add(json == null ? "withdrawn" : Json.read(json, Verdict.class).health() + " after " + failed
-                    + " failed");
-        }
-
-        @Override
-        public void entryAdded(EntryEvent<String, String> e) {
-            on(e.getValue());
-        }
-
-        @Override
-        public void entryUpdated(EntryEvent<String, String> e) {
-            on(e.getValue());
-        }
-
-        @Override
-        public void entryRemoved(EntryEvent<String, String> e) {
-            on(null);
         }
     }
 

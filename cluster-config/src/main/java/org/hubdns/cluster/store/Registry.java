@@ -5,7 +5,6 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
@@ -19,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class Registry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
     private static final int CAS_ATTEMPTS = 64;
+    /** The Hazelcast executor that carries {@link #ask} questions between members. */
+    private static final String EXECUTOR = "hubdns-questions";
 
     private final HazelcastInstance hz;
     private final LocalStore local;
@@ -342,18 +345,18 @@ public final class Registry implements AutoCloseable {
     }
 
     // ---- the cluster itself, for live state kept outside the registry (the health checker's
-    // verdicts, heartbeats and load reports; the dashboard's member list): Hazelcast is reached
-    // only through these, so that joining, config and shutdown stay in this package ----
+    // verdicts, heartbeats and load reports, and its questions to other members; the dashboard's
+    // member list): Hazelcast is reached only through these, so that joining, config and shutdown
+    // stay in this package and no other package sees a Hazelcast type ----
 
     /** The members, the oldest first. */
-    public Set<Member> clusterMembers() {
-        return hz.getCluster().getMembers();
+    public List<ClusterMember> memberList() {
+        return hz.getCluster().getMembers().stream().map(Registry::member).toList();
     }
 
-    /** The members, the oldest first, without Hazelcast's types (for callers outside the store). */
-    public java.util.List<ClusterMember> memberList() {
-        return hz.getCluster().getMembers().stream().map(m -> new ClusterMember(m.getUuid().toString(),
-                m.getAddress().getHost(), m.getAddress().getPort(), m.localMember())).toList();
+    private static ClusterMember member(Member m) {
+        return new ClusterMember(m.getUuid().toString(), m.getAddress().getHost(), m.getAddress().getPort(),
+                m.localMember());
     }
 
     /** Whether a failure means this member's cluster instance has shut down (it is leaving). */
@@ -370,36 +373,58 @@ public final class Registry implements AutoCloseable {
      * A map of live state: not versioned, not persisted, either copy kept after a split (its
      * writers publish it again). Only the names configured so ("health-*", "node-load").
      */
-    public <K, V> IMap<K, V> liveMap(String name) {
+    public <V> LiveMap<V> liveMap(String name) {
         if (!MemberConfig.isLiveState(name)) {
             throw new IllegalArgumentException("'" + name + "' is not a live-state map");
         }
-        return hz.getMap(name);
+        return new HazelcastLiveMap<>(hz.getMap(name));
     }
 
-    /** Runs tasks on chosen members (for asking a member what only it knows). */
-    public IExecutorService executor(String name) {
-        return hz.getExecutorService(name);
-    }
+    /** Tells {@code listener} of every member that joins or leaves from now on. */
+    public Subscription onMembership(MemberListener listener) {
+        UUID id = hz.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent e) {
+                listener.joined(member(e.getMember()));
+            }
 
-    public UUID addMembershipListener(MembershipListener listener) {
-        return hz.getCluster().addMembershipListener(listener);
-    }
-
-    public void removeMembershipListener(UUID id) {
-        hz.getCluster().removeMembershipListener(id);
+            @Override
+            public void memberRemoved(MembershipEvent e) {
+                listener.left(member(e.getMember()));
+            }
+        });
+        return () -> {
+            try {
+                hz.getCluster().removeMembershipListener(id);
+            } catch (RuntimeException leaving) {
+                // the member has left: its listeners are gone with it
+            }
+        };
     }
 
     /**
-     * Makes {@code value} reachable under {@code key} by tasks run on this member
-     * ({@link #executor}), which find it in Hazelcast's user context; null removes it.
+     * Makes this member answer the questions of {@code topic} that other members {@link #ask}
+     * (called on a cluster executor thread); closing the subscription stops answering.
      */
-    public void shareWithTasks(String key, Object value) {
-        if (value == null) {
-            hz.getUserContext().remove(key);
-        } else {
-            hz.getUserContext().put(key, value);
+    public Subscription answer(String topic, Function<String, String> answerer) {
+        String key = MemberQuestion.contextKey(topic);
+        hz.getUserContext().put(key, answerer);
+        return () -> hz.getUserContext().remove(key, answerer);
+    }
+
+    /**
+     * Asks member {@code memberId} a question of {@code topic} (for what only that member knows,
+     * like its last probe of a node). The answer is null when that member does not answer the
+     * topic; the future fails when the member is not in the cluster or cannot be reached.
+     */
+    public Future<String> ask(String memberId, String topic, String question) {
+        for (Member m : hz.getCluster().getMembers()) {
+            if (m.getUuid().toString().equals(memberId)) {
+                return hz.getExecutorService(EXECUTOR).submitToMember(new MemberQuestion(topic, question), m);
+            }
         }
+        return CompletableFuture.failedFuture(new IllegalArgumentException("member " + memberId
+                + " is not in the cluster"));
     }
 
     /**

@@ -10,8 +10,13 @@
  * the GeoIP database) travel as chunked datasets ({@link org.hubdns.cluster.store.Datasets}: chunking, checksum,
  * loading on each member). {@link org.hubdns.cluster.store.RegistryMirror} turns the
  * events into immutable {@link org.hubdns.cluster.store.RegistryView}s, at most every 20 ms, off the
- * event loops. Hazelcast is reached only here: what other packages need of the cluster (its
- * members, the health checker's live-state maps and executor) are narrow methods of {@code Registry}.
+ * event loops. Hazelcast is reached only here: what other packages need of the cluster are narrow
+ * types: {@link org.hubdns.cluster.store.LiveMap} (a map of live state with change listeners, for
+ * the health checker's verdicts, heartbeats and load reports), membership as
+ * {@link org.hubdns.cluster.store.ClusterMember} records and {@link org.hubdns.cluster.store.MemberListener},
+ * and {@code Registry.ask}/{@code answer} (a question run on one chosen member, answered by what
+ * that member registered: the per-prober detail), each listener closed through a
+ * {@link org.hubdns.cluster.store.Subscription}.
  * Keeps no metrics of its own: {@code hubdns_cluster_members} is read from its
  * {@code RegistryView} at scrape time.
  */

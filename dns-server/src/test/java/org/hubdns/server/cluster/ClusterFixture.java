@@ -185,7 +185,7 @@ final class ClusterFixture implements AutoCloseable {
         }
     }
 
-    /** Starts every member in order (member 1 first, the others join it). */
+    /** Starts every member: member 1 first, then the others together (they join it). */
     static ClusterFixture start(int n, boolean withToken) throws Exception {
         return start(n, withToken, 3);
     }
@@ -195,14 +195,43 @@ final class ClusterFixture implements AutoCloseable {
         ClusterFixture c = new ClusterFixture(n, withToken);
         c.probersPerNode = probersPerNode;
         try {
-            for (Member m : c.members) {
-                m.start();
-            }
+            c.members.get(0).start();
+            c.startTogether(c.members.subList(1, c.members.size()));
         } catch (Exception | Error e) {
             c.close();
             throw e;
         }
         return c;
+    }
+
+    /**
+     * Starts {@code joining} at the same time, as an operator starting several members does: the
+     * cluster admits them in one round (one partition migration rather than one per member).
+     */
+    void startTogether(List<Member> joining) throws Exception {
+        List<java.util.concurrent.CompletableFuture<Member>> starts = new ArrayList<>();
+        for (Member m : joining) {
+            starts.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return m.start();
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            }, runnable -> new Thread(runnable, "start-member-" + (m.index + 1)).start()));
+        }
+        Exception failed = null;
+        for (java.util.concurrent.CompletableFuture<Member> f : starts) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (failed == null) {
+                    failed = e.getCause() instanceof Exception x ? x : e;
+                }
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     List<Member> members() {

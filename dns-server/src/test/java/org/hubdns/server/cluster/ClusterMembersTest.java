@@ -380,8 +380,7 @@ class ClusterMembersTest {
             m2.stop();
             m1.stop();
             m1.start();
-            m2.start();
-            m3.start();
+            c.startTogether(List.of(m2, m3));
             awaitMembers(c, 3);
 
             for (Member m : c.members()) {

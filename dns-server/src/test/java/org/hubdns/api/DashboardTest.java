@@ -1,4 +1,4 @@
-package org.hubdns.server;
+package org.hubdns.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,13 +19,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.hubdns.api.DashboardApi;
 import org.hubdns.cluster.model.Partner;
+import org.hubdns.server.RunningServer;
 import org.hubdns.testsupport.ApiClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * The dashboard against a running demo member: the page and its assets without a token, the JSON it
@@ -171,7 +175,7 @@ class DashboardTest {
         // no token and no secret: not the tokens, not their hashes, not the cluster's secrets
         String body = get("/v1/dashboard").body();
         List<String> secrets = new ArrayList<>(List.of(admin, partner,
-                org.hubdns.api.Tokens.sha256(admin), org.hubdns.api.Tokens.sha256(partner)));
+                Tokens.sha256(admin), Tokens.sha256(partner)));
         var view = server.registry().freshView();
         for (Partner p : view.partners().values()) {
             secrets.add(p.tokenSha256());
@@ -195,58 +199,80 @@ class DashboardTest {
     }
 
     /**
-     * "Kept in the country" is the in-country clients' answers from local nodes over all their
-     * answers (issue 15): foreign clients, whether answered locally (serveCountries ["*"]) or with
-     * the fallback, are shown beside it and never move it.
+     * The share kept in the country, from real answers: a platform of its own (so that no other
+     * test's queries count) answers from its one node at isb until the operator drains it, then
+     * from its fallback; a platform without nodes answers only from its fallback. The share counts
+     * in-country clients only (issue 15): the test's client, 127.0.0.1, is placed at isb by a
+     * coverage zone, so it is in the country of that site.
      */
     @Test
-    void localShareCountsInCountryClientsOnlyWithForeignBesideIt() throws Exception {
-        DashboardApi api = server.server().dashboard();
-        JsonObject zero = new JsonObject().put("qps", 0.0).put("latencyMs", new JsonObject().put("p50", 0.0)
-                .put("p99", 0.0)).put("queries", 0L).put("rcodes", new JsonObject()).put("answers", new JsonObject())
-                .put("fallbacks", new JsonObject()); // Traffic.dashboard() before any query
-        JsonObject none = platform(api.build(() -> zero), "video");
-        assertThat(none.getValue("localShare")).isNull();
+    void localShareIsAnswersToNodesOverAllAnswers() throws Exception {
+        String host = "share.pk-hub.example";
+        JsonObject platform = new JsonObject().put("hostnames", new JsonArray().add(host)).put("ttl", 30)
+                .put("answers", 2).put("defaultSite", "isb")
+                .put("fallback", new JsonObject().put("cname", "video.origin.example."));
+        assertThat(put("/v1/platforms/share", platform.encode()).statusCode()).isEqualTo(201);
+        HttpResponse<String> zones = api().send("PUT", "/v1/coverage-zones", admin, "text/csv",
+                "cidr,site\n127.0.0.0/8,isb\n");
+        assertThat(zones.statusCode()).as(zones.body()).isEqualTo(200);
+        JsonObject none = platform(awaitDashboard(d -> hasPlatform(d, "share"), "platform share"), "share");
+        assertThat(none.getValue("localShare")).as("no answer yet").isNull();
         assertThat(none.getLong("answered")).isZero();
+        assertThat(none.getLong("fallbacks")).isZero();
 
-        JsonObject traffic = new JsonObject().put("qps", 12.5)
-                .put("latencyMs", new JsonObject().put("p50", 0.05).put("p99", 0.4)).put("queries", 160L)
-                .put("rcodes", new JsonObject().put("NOERROR", 160L))
-                .put("answers", new JsonObject().put("video", new JsonObject().put("isb", 60L).put("khi", 30L)))
-                .put("fallbacks", new JsonObject().put("video", 70L))
-                .put("clients", new JsonObject().put("video", new JsonObject()
-                        .put("in_country", new JsonObject().put("local", 80L).put("fallback", 20L))
-                        .put("foreign", new JsonObject().put("local", 5L).put("fallback", 50L))
-                        .put("unlocated", new JsonObject().put("local", 5L).put("fallback", 0L))))
-                .put("located", new JsonObject().put("video", new JsonObject().put("coverage", 10L).put("bgp", 60L)
-                        .put("geoip", 50L).put("geoip_coarse", 35L).put("none", 5L)));
-        JsonObject d = api.build(() -> traffic);
-        JsonObject video = platform(d, "video");
-        assertThat(video.getDouble("localShare")).as("80 of the 100 in-country answers").isEqualTo(0.8);
-        assertThat(video.getJsonObject("clients").getJsonObject("foreign"))
-                .isEqualTo(new JsonObject().put("answers", 55L).put("local", 5L));
-        assertThat(video.getJsonObject("clients").getJsonObject("inCountry"))
-                .isEqualTo(new JsonObject().put("answers", 100L).put("local", 80L));
-        assertThat(video.getJsonObject("located").getJsonObject("bgp"))
-                .isEqualTo(new JsonObject().put("answers", 60L).put("share", 60 / 160.0));
-        assertThat(video.getJsonObject("located").fieldNames()).containsExactlyInAnyOrder("coverage", "bgp", "geoip",
+        HttpResponse<String> owner = put("/v1/partners/share-owner", new JsonObject().put("platforms",
+                new JsonArray().add("share")).encode());
+        assertThat(owner.statusCode()).as(owner.body()).isEqualTo(201);
+        HttpResponse<String> node = api().send("POST", "/v1/nodes", new JsonObject(owner.body()).getString("token"),
+                ApiClient.JSON, new JsonObject().put("platform", "share").put("site", "isb")
+                        .put("addresses", new JsonArray().add("39.32.0.77"))
+                        .put("check", new JsonObject().put("type", "none")).encode());
+        assertThat(node.statusCode()).as(node.body()).isEqualTo(201);
+        String id = new JsonObject(node.body()).getString("id");
+        awaitDashboard(d -> "nodes".equals(platform(d, "share").getString("answer")), "share answered from nodes");
+        for (int i = 0; i < 6; i++) {
+            assertThat(server.ask(host + ".", Type.A, false).getSection(Section.ANSWER)).as("answer %d", i)
+                    .anyMatch(r -> r instanceof ARecord a && a.getAddress().getHostAddress().equals("39.32.0.77"));
+        }
+        assertThat(post("/v1/nodes/" + id + "/drain", null).statusCode()).isEqualTo(200);
+        awaitDashboard(d -> "fallback".equals(platform(d, "share").getString("answer")), "share drained");
+        for (int i = 0; i < 2; i++) {
+            assertThat(server.ask(host + ".", Type.A, false).getSection(Section.ANSWER)).as("fallback %d", i)
+                    .anyMatch(r -> r instanceof CNAMERecord c && c.getTarget().toString()
+                            .equals("video.origin.example."));
+        }
+
+        JsonObject d = dashboard();
+        JsonObject share = platform(d, "share");
+        assertThat(share.getLong("answered")).isEqualTo(6L);
+        assertThat(share.getLong("fallbacks")).isEqualTo(2L);
+        assertThat(share.getDouble("localShare")).isEqualTo(0.75);
+        assertThat(share.getJsonObject("clients").getJsonObject("inCountry"))
+                .isEqualTo(new JsonObject().put("answers", 8L).put("local", 6L));
+        assertThat(share.getJsonObject("located").getJsonObject("coverage").getLong("answers")).isEqualTo(8L);
+        assertThat(share.getJsonObject("located").fieldNames()).containsExactlyInAnyOrder("coverage", "bgp", "geoip",
                 "geoip_coarse", "none");
-        assertThat(video.getLong("answered")).isEqualTo(90L);
-        assertThat(video.getLong("fallbacks")).isEqualTo(70L);
-        assertThat(video.getJsonObject("answers")).isEqualTo(new JsonObject().put("isb", 60L).put("khi", 30L));
-        assertThat(d.getJsonObject("traffic").getDouble("qps")).isEqualTo(12.5);
-        Map<String, Long> perSite = new HashMap<>();
-        d.getJsonArray("sites").forEach(s -> perSite.put(((JsonObject) s).getString("name"),
-                ((JsonObject) s).getLong("answers")));
-        assertThat(perSite).containsEntry("isb", 60L).containsEntry("khi", 30L).containsEntry("lhe", 0L);
+        assertThat(share.getJsonObject("answers")).isEqualTo(new JsonObject().put("isb", 6L));
+        Map<String, JsonObject> bySite = new HashMap<>();
+        d.getJsonArray("sites").forEach(s -> bySite.put(((JsonObject) s).getString("name"), (JsonObject) s));
+        assertThat(bySite.get("isb").getJsonObject("answersByPlatform").getLong("share")).isEqualTo(6L);
+        assertThat(bySite.get("khi").getJsonObject("answersByPlatform").containsKey("share")).isFalse();
+        assertThat(d.getJsonObject("traffic").getLong("queries")).isGreaterThanOrEqualTo(8L);
 
-        // only foreign clients: nothing in-country to keep, so no share (not 0 %, not 100 %)
-        JsonObject foreignOnly = platform(api.build(() -> traffic.copy().put("clients", new JsonObject().put("video",
-                new JsonObject().put("foreign", new JsonObject().put("local", 0L).put("fallback", 50L))))), "video");
-        assertThat(foreignOnly.getValue("localShare")).isNull();
-        JsonObject allFallback = platform(api.build(() -> traffic.copy().put("clients", new JsonObject().put("video",
-                new JsonObject().put("in_country", new JsonObject().put("local", 0L).put("fallback", 9L))))), "video");
+        // only fallbacks: nothing kept in the country
+        String empty = "share-empty.pk-hub.example";
+        assertThat(put("/v1/platforms/share-empty", platform.copy().put("hostnames", new JsonArray().add(empty))
+                .encode()).statusCode()).isEqualTo(201);
+        awaitDashboard(d2 -> hasPlatform(d2, "share-empty"), "platform share-empty");
+        assertThat(server.ask(empty + ".", Type.A, false).getSection(Section.ANSWER))
+                .anyMatch(r -> r instanceof CNAMERecord);
+        JsonObject allFallback = platform(dashboard(), "share-empty");
+        assertThat(allFallback.getLong("fallbacks")).isEqualTo(1L);
         assertThat(allFallback.getDouble("localShare")).isEqualTo(0.0);
+    }
+
+    static boolean hasPlatform(JsonObject d, String name) {
+        return d.getJsonArray("platforms").stream().anyMatch(p -> name.equals(((JsonObject) p).getString("name")));
     }
 
     static JsonObject platform(JsonObject d, String name) {
