@@ -1,0 +1,339 @@
+package org.hubdns.cluster.feed;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.hubdns.cluster.coverage.Cidr;
+
+/**
+ * Builds the {@link FeedPlacement} steering reads from every coverage feed's routes.
+ *
+ * <p><b>Which routes place clients.</b> A route places nobody when its announcer maps to no site
+ * (the feed's {@code peers}: address key first, then {@code AS<n>}), the site is not in the
+ * registry, it is longer than the feed's {@code maxPrefixV4/V6}, shorter than /8 (IPv4) or /16
+ * (IPv6) (which includes default routes), or its prefix is special-purpose address space
+ * ({@link Bogons}). Stale feeds are left out whole.
+ *
+ * <p><b>Order of sites.</b> For each prefix, the routes of every feed that has it are ranked by: a
+ * route whose origin AS is its announcer (the member's own network) first, then shorter AS path,
+ * then site name (so the order is deterministic); each site keeps its best route only. Across
+ * prefixes the longest prefix wins, over all feeds: the table holds every placing prefix and a
+ * lookup takes the longest one covering the client.
+ *
+ * <p>Pure and allocation-light: a route is a few array reads, each prefix one small sort.
+ */
+public final class FeedPlacements {
+
+    /** One feed as the builder sees it: its configuration, its routes, and whether it is stale now. */
+    public record Feed(CoverageFeed config, FeedRoutes routes, boolean stale) {
+    }
+
+    static final int MIN_V4 = 8;
+    static final int MIN_V6 = 16;
+
+    private FeedPlacements() {
+    }
+
+    /**
+     * The placement from {@code feeds} (stale ones are skipped) over the registry's {@code sites}.
+     * Reads each feed's routes under its monitor; the result is immutable and independent of
+     * later route changes, except its explain evidence, which reads the routes as they are then.
+     */
+    public static FeedPlacement build(Collection<Feed> feeds, Collection<String> sites) {
+        List<Feed> live = new ArrayList<>();
+        for (Feed f : feeds) {
+            if (!f.stale()) {
+                live.add(f);
+            }
+        }
+        String[] siteNames = new TreeSet<>(sites).toArray(String[]::new);
+        Map<String, Integer> siteIndex = new HashMap<>();
+        for (int i = 0; i < siteNames.length; i++) {
+            siteIndex.put(siteNames[i], i);
+        }
+        if (live.isEmpty() || siteNames.length == 0) {
+            return FeedPlacement.EMPTY;
+        }
+        Object[] monitors = new Object[live.size()];
+        for (int i = 0; i < monitors.length; i++) {
+            monitors[i] = live.get(i).routes();
+        }
+        Builder b = new Builder(live, siteNames, siteIndex);
+        return lockAll(monitors, 0, b::run);
+    }
+
+    /** Takes every feed's monitor (in the given order: the store builds from one thread) and runs {@code body}. */
+    private static FeedPlacement lockAll(Object[] monitors, int i, java.util.function.Supplier<FeedPlacement> body) {
+        if (i == monitors.length) {
+            return body.get();
+        }
+        synchronized (monitors[i]) {
+            return lockAll(monitors, i + 1, body);
+        }
+    }
+
+    /** Whether feed {@code f}'s row {@code p} may place anybody at all (length and bogon rules). */
+    static boolean eligible(CoverageFeed config, FeedRoutes r, int p) {
+        if (r.routeCount(p) == 0 || r.isBogon(p)) {
+            return false;
+        }
+        int len = r.prefixLength(p);
+        return r.isV6(p) ? len >= MIN_V6 && len <= config.maxPrefixV6() : len >= MIN_V4 && len <= config.maxPrefixV4();
+    }
+
+    /** The rank of a route at a site: lower is better; the low 16 bits are the site's index. */
+    static int rank(FeedRoutes r, int attr, int site) {
+        return (r.originIsAnnouncer(attr) ? 0 : 1 << 24) | r.pathLengthOf(attr) << 16 | site;
+    }
+
+    private static final class Builder {
+        final List<Feed> feeds;
+        final FeedRoutes[] routes;
+        final CoverageFeed[] configs;
+        final int[][] annSites;
+        final String[] siteNames;
+        final Map<String, Integer> siteIndex;
+
+        // per prefix scratch: best rank per site, and the sites touched
+        final int[] best;
+        final int[] touched;
+        int nTouched;
+
+        // distinct site orders, interned
+        final Map<OrderKey, Integer> orderIds = new HashMap<>();
+        final List<String[]> orders = new ArrayList<>();
+
+        // the output: prefix -> order id
+        long[] outHi = new long[1024];
+        long[] outLo = new long[1024];
+        byte[] outLen = new byte[1024];
+        boolean[] outV6 = new boolean[1024];
+        int[] outOrder = new int[1024];
+        int n;
+
+        Builder(List<Feed> feeds, String[] siteNames, Map<String, Integer> siteIndex) {
+            this.feeds = feeds;
+            this.siteNames = siteNames;
+            this.siteIndex = siteIndex;
+            routes = new FeedRoutes[feeds.size()];
+            configs = new CoverageFeed[feeds.size()];
+            annSites = new int[feeds.size()][];
+            best = new int[siteNames.length];
+            touched = new int[siteNames.length];
+            Arrays.fill(best, Integer.MAX_VALUE);
+        }
+
+        FeedPlacement run() {
+            for (int f = 0; f < routes.length; f++) {
+                routes[f] = feeds.get(f).routes();
+                configs[f] = feeds.get(f).config();
+                annSites[f] = routes[f].announcerSites(PeerSites.of(configs[f]), siteIndex);
+            }
+            for (int f = 0; f < routes.length; f++) {
+                FeedRoutes r = routes[f];
+                int rows = r.prefixCount();
+                for (int p = 0; p < rows; p++) {
+                    if (!eligible(configs[f], r, p) || seenEarlier(f, r, p)) {
+                        continue;
+                    }
+                    nTouched = 0;
+                    collect(f, p);
+                    boolean v6 = r.isV6(p);
+                    long hi = r.prefixHi(p);
+                    long lo = r.prefixLo(p);
+                    int len = r.prefixLength(p);
+                    for (int g = f + 1; g < routes.length; g++) {
+                        int q = routes[g].find(v6, hi, lo, len);
+                        if (q >= 0 && eligible(configs[g], routes[g], q)) {
+                            collect(g, q);
+                        }
+                    }
+                    if (nTouched > 0) {
+                        emit(v6, hi, lo, len, orderOfTouched());
+                    }
+                }
+            }
+            return assemble();
+        }
+
+        /** A later feed's prefix was already placed with an earlier feed that has it eligibly. */
+        private boolean seenEarlier(int f, FeedRoutes r, int p) {
+            for (int g = 0; g < f; g++) {
+                int q = routes[g].find(r.isV6(p), r.prefixHi(p), r.prefixLo(p), r.prefixLength(p));
+                if (q >= 0 && eligible(configs[g], routes[g], q)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void collect(int f, int p) {
+            FeedRoutes r = routes[f];
+            int[] sitesOf = annSites[f];
+            int count = r.routeCount(p);
+            for (int i = 0; i < count; i++) {
+                int attr = r.route(p, i);
+                int site = sitesOf[r.announcerOf(attr)];
+                if (site < 0) {
+                    continue;
+                }
+                int k = rank(r, attr, site);
+                if (best[site] == Integer.MAX_VALUE) {
+                    touched[nTouched++] = site;
+                }
+                if (k < best[site]) {
+                    best[site] = k;
+                }
+            }
+        }
+
+        /** Sorts the touched sites by their best rank, interns that order, and resets the scratch. */
+        private int orderOfTouched() {
+            int m = nTouched;
+            int[] keys = new int[m];
+            for (int i = 0; i < m; i++) {
+                keys[i] = best[touched[i]];
+                best[touched[i]] = Integer.MAX_VALUE;
+            }
+            Arrays.sort(keys);
+            int[] order = new int[m];
+            for (int i = 0; i < m; i++) {
+                order[i] = keys[i] & 0xFFFF;
+            }
+            OrderKey key = new OrderKey(order);
+            Integer id = orderIds.get(key);
+            if (id == null) {
+                id = orders.size();
+                orderIds.put(key, id);
+                String[] names = new String[m];
+                for (int i = 0; i < m; i++) {
+                    names[i] = siteNames[order[i]];
+                }
+                orders.add(names);
+            }
+            return id;
+        }
+
+        private void emit(boolean v6, long hi, long lo, int len, int order) {
+            if (n == outHi.length) {
+                int c = n * 2;
+                outHi = Arrays.copyOf(outHi, c);
+                outLo = Arrays.copyOf(outLo, c);
+                outLen = Arrays.copyOf(outLen, c);
+                outV6 = Arrays.copyOf(outV6, c);
+                outOrder = Arrays.copyOf(outOrder, c);
+            }
+            outHi[n] = hi;
+            outLo[n] = lo;
+            outLen[n] = (byte) len;
+            outV6[n] = v6;
+            outOrder[n] = order;
+            n++;
+        }
+
+        private FeedPlacement assemble() {
+            FeedPlacement.Builder b = FeedPlacement.builder();
+            for (int i = 0; i < n; i++) {
+                byte[] a = new byte[outV6[i] ? 16 : 4];
+                FeedRoutes.write(a, outHi[i], outLo[i]);
+                b.add(new Cidr(a, outLen[i] & 0xff), List.of(orders.get(outOrder[i])));
+            }
+            Explainer ex = new Explainer(List.copyOf(feeds), siteNames, siteIndex);
+            FeedPlacement placement = b.evidence(ex).build();
+            ex.placement = placement;
+            return placement;
+        }
+    }
+
+    private record OrderKey(int[] sites) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof OrderKey k && Arrays.equals(k.sites, sites);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(sites);
+        }
+    }
+
+    /**
+     * Explain's evidence: looks the matched prefix up in the feeds again (under their monitors, so
+     * from any thread) and reports the best placing route. The routes may have changed since the
+     * placement was built; then the evidence is the current best route, or null when none places.
+     */
+    private static final class Explainer implements FeedPlacement.EvidenceSource {
+        final List<Feed> feeds;
+        final String[] siteNames;
+        final Map<String, Integer> siteIndex;
+        volatile FeedPlacement placement;
+
+        Explainer(List<Feed> feeds, String[] siteNames, Map<String, Integer> siteIndex) {
+            this.feeds = feeds;
+            this.siteNames = siteNames;
+            this.siteIndex = siteIndex;
+        }
+
+        @Override
+        public FeedPlacement.Evidence explain(byte[] address, int length) {
+            FeedPlacement pl = placement;
+            if (pl == null) {
+                return null;
+            }
+            int match = pl.match(address, length);
+            int len = pl.matchPrefixLength(address, length);
+            if (match < 0 || len < 0) {
+                return null;
+            }
+            byte[] a = Arrays.copyOf(address, length);
+            if (length == 16 && FeedRoutes.canonical(a).length == 4) {
+                a = FeedRoutes.canonical(a); // IPv4-mapped: matched as IPv4
+            }
+            Cidr prefix = Cidr.of(a, len);
+            byte[] net = prefix.address();
+            boolean v6 = net.length == 16;
+            long hi = v6 ? FeedRoutes.readLong(net, 0) : Integer.toUnsignedLong(FeedRoutes.readInt(net));
+            long lo = v6 ? FeedRoutes.readLong(net, 8) : 0;
+            Feed bestFeed = null;
+            int bestRank = Integer.MAX_VALUE;
+            long bestAs = 0;
+            byte[] bestAddr = null;
+            List<Long> bestPath = List.of();
+            for (Feed f : feeds) {
+                FeedRoutes r = f.routes();
+                synchronized (r) {
+                    int p = r.find(v6, hi, lo, len);
+                    if (p < 0 || !eligible(f.config(), r, p)) {
+                        continue;
+                    }
+                    int[] sitesOf = r.announcerSites(PeerSites.of(f.config()), siteIndex);
+                    for (int i = 0; i < r.routeCount(p); i++) {
+                        int attr = r.route(p, i);
+                        int ann = r.announcerOf(attr);
+                        int site = sitesOf[ann];
+                        if (site < 0) {
+                            continue;
+                        }
+                        int k = rank(r, attr, site);
+                        if (k < bestRank) {
+                            bestRank = k;
+                            bestFeed = f;
+                            bestAs = r.announcerAs(ann);
+                            bestAddr = r.announcerAddress(ann);
+                            bestPath = r.pathOf(attr);
+                        }
+                    }
+                }
+            }
+            if (bestFeed == null) {
+                return null;
+            }
+            return new FeedPlacement.Evidence(bestFeed.config().name(), prefix.toString(), bestAs,
+                    bestAddr == null ? null : Cidr.formatAddress(bestAddr), bestPath, List.of(pl.sites(match)));
+        }
+    }
+}

@@ -1,0 +1,910 @@
+package org.hubdns.cluster.feed;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.hubdns.cluster.coverage.Cidr;
+
+/**
+ * The routes of one coverage feed, kept per BGP session, prefix and path id (RFC 7911; 0 without
+ * ADD-PATH): an announcement replaces the session's earlier route for the same prefix and path id
+ * (implicit withdraw), a withdraw removes it, a session going down removes every route heard on it,
+ * and {@link #clear()} empties the table before a full table dump is loaded.
+ *
+ * <p><b>What a route keeps.</b> The announcer (the exchange member: AS and address), the first AS,
+ * the origin AS (the last one) and the AS path's length: what placement ranks by and what explain
+ * shows. Not the AS path in between: a full table from 20 peers holds millions of distinct paths,
+ * which alone would exceed the memory budget, so {@link #pathOf} gives the first and the origin AS
+ * (the whole path when it has at most two ASes).
+ *
+ * <p><b>Layout.</b> No object per route. Distinct route attributes (session, announcer, first AS,
+ * path id, origin AS, path length) are interned into columns: a route server's member announces
+ * many prefixes with the same attributes, so there are far fewer of them than routes. A prefix is a
+ * row of an open-addressing table (columnar primitive arrays) pointing at its list of attribute
+ * references in a paged {@code int} arena: a route costs 4 bytes. Lists grow in place at the
+ * arena's tail (a table dump arrives grouped by prefix, so a dump fills the arena without a hole)
+ * and move to the tail otherwise; the holes, empty prefixes and attributes no route uses any more
+ * are reclaimed by a compaction once they make up a quarter of the table.
+ *
+ * <p><b>Threading.</b> Every public method is {@code synchronized} on the table: meant for one
+ * writer thread (the feed's store applying uploads and updates) with occasional readers on other
+ * threads (statistics, export, explain), which wait for the current call, never for a whole batch.
+ * {@link FeedPlacements#build} reads the tables under their monitors too, so it may run on any
+ * thread; it is cheapest on the writer's.
+ */
+public final class FeedRoutes implements RouteSink {
+
+    /** An announcer seen in the routes: {@code key()} is the peers map's AS key; address may be null. */
+    public record Peer(long as, String address, int routes) {
+        public String key() {
+            return "AS" + as;
+        }
+    }
+
+    /** One route as {@link #forEach} streams it out and {@link #put} takes it back. */
+    @FunctionalInterface
+    public interface RouteVisitor {
+        /**
+         * @param prefix 4 or 16 bytes, reused between calls
+         * @param announcerAddress 4 or 16 bytes or null, shared: copy it to keep it
+         */
+        void route(String session, byte[] prefix, int prefixLength, long pathId, long announcerAs,
+                byte[] announcerAddress, long firstAs, long originAs, int pathLength);
+    }
+
+    /** More paths than this for one prefix (over all sessions) are dropped and counted. */
+    public static final int MAX_PATHS_PER_PREFIX = 65_535;
+    /** Longer AS paths count as this long (the ranking saturates). */
+    public static final int MAX_PATH_LENGTH = 255;
+
+    private static final int PAGE_BITS = 17; // a page holds the largest list (cap <= 65,535)
+    private static final int PAGE = 1 << PAGE_BITS;
+    private static final int PAGE_MASK = PAGE - 1;
+
+    // ---- sessions: few, by name
+    private final Map<String, Integer> sessionIds = new HashMap<>();
+    private final List<String> sessions = new ArrayList<>();
+    private String lastSession;
+    private int lastSessionId;
+
+    // ---- announcers (AS, address): few; route counts for the statistics
+    private long[] annAs = new long[16];
+    private byte[][] annAddr = new byte[16][];
+    private int[] annRoutes = new int[16];
+    private int nAnn;
+    private int[] annSlots = new int[32]; // id + 1, 0 free
+
+    // ---- sources (session, announcer, first AS): few
+    private int[] srcSession = new int[16];
+    private int[] srcAnn = new int[16];
+    private int[] srcFirst = new int[16];
+    private int nSrc;
+    private int[] srcSlots = new int[32];
+
+    // ---- attributes (source, path id, origin AS, path length): the routes' values
+    private int[] attrSrc = new int[64];
+    private int[] attrPathId = new int[64];
+    private int[] attrOrigin = new int[64];
+    private byte[] attrLen = new byte[64];
+    private int nAttr;
+    private int[] attrSlots = new int[128];
+    private int attrsAfterCompaction;
+
+    // ---- prefixes: v4 as hi = address (unsigned), lo = 0; flags: v6, bogon
+    private long[] pHi = new long[64];
+    private long[] pLo = new long[64];
+    private byte[] pLen = new byte[64];
+    private byte[] pFlags = new byte[64];
+    private int[] pOff = new int[64];
+    private char[] pCount = new char[64];
+    private char[] pCap = new char[64];
+    private int[] pSessions = new int[64]; // bit (session & 31) set when the session may have a route here
+    private int nPrefix;
+    private int emptyPrefixes;
+    private int[] pSlots = new int[128];
+    private int lastPrefix = -1;
+
+    static final byte V6 = 1;
+    static final byte BOGON = 2;
+
+    // ---- the arena of attribute references
+    private int[][] pages = new int[0][];
+    private int tail;
+    private int holes;
+
+    private int v4Routes;
+    private int v6Routes;
+    private long dropped;
+
+    // =================================================================== RouteSink
+
+    @Override
+    public synchronized void announce(String session, byte[] prefix, int prefixLength, long pathId, long announcerAs,
+            byte[] announcerAddress, long[] asPath) {
+        int n = asPath == null ? 0 : asPath.length;
+        long first = n == 0 ? 0 : asPath[0];
+        long origin = n == 0 ? announcerAs : asPath[n - 1]; // an empty path: the announcer originated it
+        put0(session, prefix, prefixLength, pathId, announcerAs, announcerAddress, first, origin, n);
+    }
+
+    /** As {@link #announce}, with the path given as what a route keeps (for reloading {@link #forEach}'s output). */
+    public synchronized void put(String session, byte[] prefix, int prefixLength, long pathId, long announcerAs,
+            byte[] announcerAddress, long firstAs, long originAs, int pathLength) {
+        put0(session, prefix, prefixLength, pathId, announcerAs, announcerAddress, firstAs, originAs, pathLength);
+    }
+
+    @Override
+    public synchronized void withdraw(String session, byte[] prefix, int prefixLength, long pathId) {
+        Integer s = sessionIds.get(session);
+        if (s == null) {
+            return;
+        }
+        int p = findPrefix(prefix, prefixLength);
+        if (p < 0 || (pSessions[p] & (1 << (s & 31))) == 0) {
+            return;
+        }
+        int pid = (int) pathId;
+        int off = pOff[p];
+        int count = pCount[p];
+        for (int i = 0; i < count; i++) {
+            int a = ref(off + i);
+            if (srcSession[attrSrc[a]] == s && attrPathId[a] == pid) {
+                removeAt(p, i);
+                break;
+            }
+        }
+        refreshSessions(p);
+        maybeCompact();
+    }
+
+    @Override
+    public synchronized void sessionDown(String session) {
+        Integer s = sessionIds.get(session);
+        if (s == null) {
+            return;
+        }
+        int bit = 1 << (s & 31);
+        for (int p = 0; p < nPrefix; p++) {
+            if ((pSessions[p] & bit) == 0) {
+                continue;
+            }
+            int off = pOff[p];
+            for (int i = pCount[p] - 1; i >= 0; i--) {
+                if (srcSession[attrSrc[ref(off + i)]] == s) {
+                    removeAt(p, i);
+                }
+            }
+            refreshSessions(p);
+        }
+        maybeCompact();
+    }
+
+    /** Forgets every route (a table dump replaces the feed's routes). */
+    public synchronized void clear() {
+        sessionIds.clear();
+        sessions.clear();
+        lastSession = null;
+        nAnn = 0;
+        annAs = new long[16];
+        annAddr = new byte[16][];
+        annRoutes = new int[16];
+        annSlots = new int[32];
+        nSrc = 0;
+        srcSession = new int[16];
+        srcAnn = new int[16];
+        srcFirst = new int[16];
+        srcSlots = new int[32];
+        resetAttrs(64);
+        resetPrefixes(64);
+        pages = new int[0][];
+        tail = 0;
+        holes = 0;
+        v4Routes = 0;
+        v6Routes = 0;
+        dropped = 0;
+        attrsAfterCompaction = 0;
+    }
+
+    // =================================================================== statistics
+
+    public synchronized int ipv4Routes() {
+        return v4Routes;
+    }
+
+    public synchronized int ipv6Routes() {
+        return v6Routes;
+    }
+
+    public synchronized int size() {
+        return v4Routes + v6Routes;
+    }
+
+    /** Distinct prefixes with at least one route. */
+    public synchronized int prefixes() {
+        return nPrefix - emptyPrefixes;
+    }
+
+    /** Announcements dropped because a prefix already had {@link #MAX_PATHS_PER_PREFIX} paths. */
+    public synchronized long dropped() {
+        return dropped;
+    }
+
+    /** The announcers that have routes now, by AS then address. */
+    public synchronized List<Peer> peers() {
+        List<Peer> out = new ArrayList<>();
+        for (int a = 0; a < nAnn; a++) {
+            if (annRoutes[a] > 0) {
+                out.add(new Peer(annAs[a], annAddr[a] == null ? null : Cidr.formatAddress(annAddr[a]), annRoutes[a]));
+            }
+        }
+        out.sort(Comparator.comparingLong(Peer::as).thenComparing(Peer::address,
+                Comparator.nullsFirst(Comparator.naturalOrder())));
+        return out;
+    }
+
+    /** Approximate heap held by the table's arrays. */
+    public synchronized long estimatedBytes() {
+        long b = 8L * annAs.length + 4L * annRoutes.length + 4L * annSlots.length + 24L * nAnn
+                + 12L * srcSession.length + 4L * srcSlots.length
+                + 13L * attrSrc.length + 4L * attrSlots.length
+                + 31L * pHi.length + 4L * pSlots.length;
+        for (int[] page : pages) {
+            b += 16 + 4L * page.length;
+        }
+        return b;
+    }
+
+    /**
+     * Every route, grouped by prefix (for a compacted snapshot on disk; {@link #put} loads it back).
+     * Holds the table's monitor throughout.
+     */
+    public synchronized void forEach(RouteVisitor visitor) {
+        byte[] b4 = new byte[4];
+        byte[] b6 = new byte[16];
+        for (int p = 0; p < nPrefix; p++) {
+            int count = pCount[p];
+            if (count == 0) {
+                continue;
+            }
+            byte[] prefix = (pFlags[p] & V6) == 0 ? b4 : b6;
+            write(prefix, pHi[p], pLo[p]);
+            int off = pOff[p];
+            for (int i = 0; i < count; i++) {
+                int a = ref(off + i);
+                int src = attrSrc[a];
+                int ann = srcAnn[src];
+                visitor.route(sessions.get(srcSession[src]), prefix, pLen[p], Integer.toUnsignedLong(attrPathId[a]),
+                        annAs[ann], annAddr[ann], Integer.toUnsignedLong(srcFirst[src]),
+                        Integer.toUnsignedLong(attrOrigin[a]), attrLen[a] & 0xff);
+            }
+        }
+    }
+
+    /** An independent copy (the same routes; compacted). */
+    public synchronized FeedRoutes copy() {
+        FeedRoutes c = new FeedRoutes();
+        forEach(c::put0);
+        return c;
+    }
+
+    // =================================================================== package-private reads for FeedPlacements
+
+    /** The announcers' sites under {@code peers}: index by announcer id; -1 where none. Caller holds the monitor. */
+    int[] announcerSites(PeerSites peers, Map<String, Integer> siteIndex) {
+        int[] out = new int[nAnn];
+        for (int a = 0; a < nAnn; a++) {
+            String site = peers.site(annAs[a], annAddr[a]);
+            Integer i = site == null ? null : siteIndex.get(site);
+            out[a] = i == null ? -1 : i;
+        }
+        return out;
+    }
+
+    int prefixCount() {
+        return nPrefix;
+    }
+
+    int routeCount(int p) {
+        return pCount[p];
+    }
+
+    boolean isV6(int p) {
+        return (pFlags[p] & V6) != 0;
+    }
+
+    boolean isBogon(int p) {
+        return (pFlags[p] & BOGON) != 0;
+    }
+
+    int prefixLength(int p) {
+        return pLen[p];
+    }
+
+    long prefixHi(int p) {
+        return pHi[p];
+    }
+
+    long prefixLo(int p) {
+        return pLo[p];
+    }
+
+    /** The attribute id of route {@code i} of prefix {@code p}. */
+    int route(int p, int i) {
+        return ref(pOff[p] + i);
+    }
+
+    int announcerOf(int attr) {
+        return srcAnn[attrSrc[attr]];
+    }
+
+    int pathLengthOf(int attr) {
+        return attrLen[attr] & 0xff;
+    }
+
+    boolean originIsAnnouncer(int attr) {
+        return Integer.toUnsignedLong(attrOrigin[attr]) == annAs[srcAnn[attrSrc[attr]]];
+    }
+
+    long announcerAs(int ann) {
+        return annAs[ann];
+    }
+
+    byte[] announcerAddress(int ann) {
+        return annAddr[ann];
+    }
+
+    /** What explain shows of the path: the whole path up to two ASes, else the first and the origin AS. */
+    List<Long> pathOf(int attr) {
+        int n = attrLen[attr] & 0xff;
+        long first = Integer.toUnsignedLong(srcFirst[attrSrc[attr]]);
+        long origin = Integer.toUnsignedLong(attrOrigin[attr]);
+        return switch (n) {
+            case 0 -> List.of();
+            case 1 -> List.of(origin);
+            default -> List.of(first, origin);
+        };
+    }
+
+    /** The row of a prefix (host bits must be clear), or -1. Caller holds the monitor. */
+    int find(boolean v6, long hi, long lo, int len) {
+        int h = hash(hi, lo, len, v6) & (pSlots.length - 1);
+        while (true) {
+            int id = pSlots[h] - 1;
+            if (id < 0) {
+                return -1;
+            }
+            if (pHi[id] == hi && pLo[id] == lo && pLen[id] == len && ((pFlags[id] & V6) != 0) == v6) {
+                return id;
+            }
+            h = (h + 1) & (pSlots.length - 1);
+        }
+    }
+
+    // =================================================================== internals
+
+    private void put0(String session, byte[] prefix, int prefixLength, long pathId, long announcerAs,
+            byte[] announcerAddress, long first, long origin, int pathLength) {
+        int s = sessionId(session);
+        int ann = announcerId(announcerAs, announcerAddress);
+        int src = sourceId(s, ann, (int) first);
+        int attr = attrId(src, (int) pathId, (int) origin, Math.min(pathLength, MAX_PATH_LENGTH));
+        int p = prefixId(prefix, prefixLength);
+        int bit = 1 << (s & 31);
+        int count = pCount[p];
+        if ((pSessions[p] & bit) != 0) {
+            int off = pOff[p];
+            int pid = (int) pathId;
+            for (int i = 0; i < count; i++) {
+                int old = ref(off + i);
+                if (srcSession[attrSrc[old]] == s && attrPathId[old] == pid) {
+                    annRoutes[srcAnn[attrSrc[old]]]--;
+                    annRoutes[ann]++;
+                    setRef(off + i, attr);
+                    return;
+                }
+            }
+        }
+        if (count == MAX_PATHS_PER_PREFIX) {
+            dropped++;
+            return;
+        }
+        ensureRoom(p, count + 1);
+        setRef(pOff[p] + count, attr);
+        pCount[p] = (char) (count + 1);
+        if (count == 0) {
+            emptyPrefixes--;
+        }
+        pSessions[p] |= bit;
+        annRoutes[ann]++;
+        if ((pFlags[p] & V6) == 0) {
+            v4Routes++;
+        } else {
+            v6Routes++;
+        }
+    }
+
+    private void removeAt(int p, int i) {
+        int off = pOff[p];
+        int last = pCount[p] - 1;
+        int a = ref(off + i);
+        annRoutes[srcAnn[attrSrc[a]]]--;
+        setRef(off + i, ref(off + last));
+        pCount[p] = (char) last;
+        if (last == 0) {
+            emptyPrefixes++;
+        }
+        if ((pFlags[p] & V6) == 0) {
+            v4Routes--;
+        } else {
+            v6Routes--;
+        }
+    }
+
+    private void refreshSessions(int p) {
+        int mask = 0;
+        int off = pOff[p];
+        for (int i = 0; i < pCount[p]; i++) {
+            mask |= 1 << (srcSession[attrSrc[ref(off + i)]] & 31);
+        }
+        pSessions[p] = mask;
+    }
+
+    private int ref(int pos) {
+        return pages[pos >>> PAGE_BITS][pos & PAGE_MASK];
+    }
+
+    private void setRef(int pos, int value) {
+        pages[pos >>> PAGE_BITS][pos & PAGE_MASK] = value;
+    }
+
+    /** Room for {@code need} references in prefix p's list: in place at the tail, else moved to the tail. */
+    private void ensureRoom(int p, int need) {
+        int cap = pCap[p];
+        if (need <= cap) {
+            return;
+        }
+        int off = pOff[p];
+        if (cap > 0 && off + cap == tail && ((off + need - 1) >>> PAGE_BITS) == (off >>> PAGE_BITS)) {
+            reserve(need - cap); // at the tail: grow in place (how a dump fills the arena)
+            tail += need - cap;
+            pCap[p] = (char) need;
+            return;
+        }
+        // moving: leave room to grow by half again, so a busy prefix moves O(log n) times
+        int newCap = need <= 2 && cap == 0 ? need : Math.min(MAX_PATHS_PER_PREFIX, Math.max(need, cap + (cap >> 1) + 1));
+        int at = allocate(newCap);
+        for (int i = 0; i < pCount[p]; i++) {
+            setRef(at + i, ref(off + i));
+        }
+        holes += cap;
+        pOff[p] = at;
+        pCap[p] = (char) newCap;
+    }
+
+    private int allocate(int n) {
+        int room = PAGE - (tail & PAGE_MASK);
+        if ((tail & PAGE_MASK) != 0 && room < n) {
+            holes += room;
+            tail += room; // lists never straddle pages
+        }
+        reserve(n);
+        int at = tail;
+        tail += n;
+        return at;
+    }
+
+    private void reserve(int n) {
+        int lastPage = (tail + n - 1) >>> PAGE_BITS;
+        if (lastPage >= pages.length) {
+            int[][] grown = Arrays.copyOf(pages, lastPage + 1);
+            for (int i = pages.length; i <= lastPage; i++) {
+                grown[i] = new int[PAGE];
+            }
+            pages = grown;
+        }
+    }
+
+    private int sessionId(String session) {
+        if (session == lastSession) {
+            return lastSessionId;
+        }
+        Integer id = sessionIds.get(session);
+        if (id == null) {
+            id = sessions.size();
+            sessionIds.put(session, id);
+            sessions.add(session);
+        }
+        lastSession = session;
+        lastSessionId = id;
+        return id;
+    }
+
+    private int announcerId(long as, byte[] address) {
+        byte[] addr = canonical(address);
+        int h = mix((int) as * 31 + (int) (as >>> 32) + Arrays.hashCode(addr)) & (annSlots.length - 1);
+        while (true) {
+            int id = annSlots[h] - 1;
+            if (id < 0) {
+                break;
+            }
+            if (annAs[id] == as && Arrays.equals(annAddr[id], addr)) {
+                return id;
+            }
+            h = (h + 1) & (annSlots.length - 1);
+        }
+        if (nAnn == annAs.length) {
+            annAs = Arrays.copyOf(annAs, nAnn * 2);
+            annAddr = Arrays.copyOf(annAddr, nAnn * 2);
+            annRoutes = Arrays.copyOf(annRoutes, nAnn * 2);
+        }
+        int id = nAnn++;
+        annAs[id] = as;
+        annAddr[id] = addr == null ? null : addr.clone();
+        annSlots[h] = id + 1;
+        if (nAnn * 2 > annSlots.length) {
+            annSlots = new int[annSlots.length * 2];
+            for (int i = 0; i < nAnn; i++) {
+                int k = mix((int) annAs[i] * 31 + (int) (annAs[i] >>> 32) + Arrays.hashCode(annAddr[i]))
+                        & (annSlots.length - 1);
+                while (annSlots[k] != 0) {
+                    k = (k + 1) & (annSlots.length - 1);
+                }
+                annSlots[k] = i + 1;
+            }
+        }
+        return id;
+    }
+
+    /** IPv4-mapped IPv6 announcer addresses count as the IPv4 address (one peer, one key). */
+    static byte[] canonical(byte[] address) {
+        if (address == null || address.length != 16) {
+            return address;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (address[i] != 0) {
+                return address;
+            }
+        }
+        if (address[10] != (byte) 0xff || address[11] != (byte) 0xff) {
+            return address;
+        }
+        return Arrays.copyOfRange(address, 12, 16);
+    }
+
+    private int sourceId(int session, int ann, int first) {
+        int h = mix(session * 0x9E3779B1 + ann * 31 + first) & (srcSlots.length - 1);
+        while (true) {
+            int id = srcSlots[h] - 1;
+            if (id < 0) {
+                break;
+            }
+            if (srcSession[id] == session && srcAnn[id] == ann && srcFirst[id] == first) {
+                return id;
+            }
+            h = (h + 1) & (srcSlots.length - 1);
+        }
+        if (nSrc == srcSession.length) {
+            srcSession = Arrays.copyOf(srcSession, nSrc * 2);
+            srcAnn = Arrays.copyOf(srcAnn, nSrc * 2);
+            srcFirst = Arrays.copyOf(srcFirst, nSrc * 2);
+        }
+        int id = nSrc++;
+        srcSession[id] = session;
+        srcAnn[id] = ann;
+        srcFirst[id] = first;
+        srcSlots[h] = id + 1;
+        if (nSrc * 2 > srcSlots.length) {
+            srcSlots = new int[srcSlots.length * 2];
+            for (int i = 0; i < nSrc; i++) {
+                int k = mix(srcSession[i] * 0x9E3779B1 + srcAnn[i] * 31 + srcFirst[i]) & (srcSlots.length - 1);
+                while (srcSlots[k] != 0) {
+                    k = (k + 1) & (srcSlots.length - 1);
+                }
+                srcSlots[k] = i + 1;
+            }
+        }
+        return id;
+    }
+
+    private static int attrHash(int src, int pathId, int origin, int len) {
+        return mix(((src * 0x9E3779B1 + pathId) * 0x85EBCA6B + origin) * 31 + len);
+    }
+
+    private int attrId(int src, int pathId, int origin, int len) {
+        int mask = attrSlots.length - 1;
+        int h = attrHash(src, pathId, origin, len) & mask;
+        while (true) {
+            int id = attrSlots[h] - 1;
+            if (id < 0) {
+                break;
+            }
+            if (attrOrigin[id] == origin && attrSrc[id] == src && attrPathId[id] == pathId
+                    && (attrLen[id] & 0xff) == len) {
+                return id;
+            }
+            h = (h + 1) & mask;
+        }
+        if (nAttr == attrSrc.length) {
+            int n = nAttr + (nAttr >> 1);
+            attrSrc = Arrays.copyOf(attrSrc, n);
+            attrPathId = Arrays.copyOf(attrPathId, n);
+            attrOrigin = Arrays.copyOf(attrOrigin, n);
+            attrLen = Arrays.copyOf(attrLen, n);
+        }
+        int id = nAttr++;
+        attrSrc[id] = src;
+        attrPathId[id] = pathId;
+        attrOrigin[id] = origin;
+        attrLen[id] = (byte) len;
+        attrSlots[h] = id + 1;
+        if (nAttr * 4 > attrSlots.length * 3) {
+            rehashAttrs(attrSlots.length * 2);
+        }
+        return id;
+    }
+
+    private void rehashAttrs(int slots) {
+        attrSlots = new int[slots];
+        int mask = slots - 1;
+        for (int i = 0; i < nAttr; i++) {
+            int k = attrHash(attrSrc[i], attrPathId[i], attrOrigin[i], attrLen[i] & 0xff) & mask;
+            while (attrSlots[k] != 0) {
+                k = (k + 1) & mask;
+            }
+            attrSlots[k] = i + 1;
+        }
+    }
+
+    private void resetAttrs(int n) {
+        attrSrc = new int[n];
+        attrPathId = new int[n];
+        attrOrigin = new int[n];
+        attrLen = new byte[n];
+        attrSlots = new int[slotsFor(n)];
+        nAttr = 0;
+    }
+
+    private void resetPrefixes(int n) {
+        pHi = new long[n];
+        pLo = new long[n];
+        pLen = new byte[n];
+        pFlags = new byte[n];
+        pOff = new int[n];
+        pCount = new char[n];
+        pCap = new char[n];
+        pSessions = new int[n];
+        pSlots = new int[slotsFor(n)];
+        nPrefix = 0;
+        emptyPrefixes = 0;
+        lastPrefix = -1;
+    }
+
+    private static int slotsFor(int n) {
+        return Math.max(16, Integer.highestOneBit(Math.max(1, n * 4 / 3)) * 2);
+    }
+
+    static int mix(int h) {
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        return h ^ (h >>> 16);
+    }
+
+    private static int hash(long hi, long lo, int len, boolean v6) {
+        long x = hi * 0x9E3779B97F4A7C15L + lo * 0xC2B2AE3D27D4EB4FL + len * 31L + (v6 ? 7 : 0);
+        return mix((int) (x ^ (x >>> 32)));
+    }
+
+    private int findPrefix(byte[] prefix, int len) {
+        checkPrefix(prefix, len);
+        boolean v6 = prefix.length == 16;
+        long hi = v6 ? readLong(prefix, 0) : Integer.toUnsignedLong(readInt(prefix));
+        long lo = v6 ? readLong(prefix, 8) : 0;
+        return find(v6, hi, lo, len);
+    }
+
+    private int prefixId(byte[] prefix, int len) {
+        checkPrefix(prefix, len);
+        boolean v6 = prefix.length == 16;
+        long hi = v6 ? readLong(prefix, 0) : Integer.toUnsignedLong(readInt(prefix));
+        long lo = v6 ? readLong(prefix, 8) : 0;
+        int last = lastPrefix;
+        if (last >= 0 && pHi[last] == hi && pLo[last] == lo && pLen[last] == len && ((pFlags[last] & V6) != 0) == v6) {
+            return last;
+        }
+        int mask = pSlots.length - 1;
+        int h = hash(hi, lo, len, v6) & mask;
+        while (true) {
+            int id = pSlots[h] - 1;
+            if (id < 0) {
+                break;
+            }
+            if (pHi[id] == hi && pLo[id] == lo && pLen[id] == len && ((pFlags[id] & V6) != 0) == v6) {
+                lastPrefix = id;
+                return id;
+            }
+            h = (h + 1) & mask;
+        }
+        if (nPrefix == pHi.length) {
+            growPrefixes(nPrefix + (nPrefix >> 1));
+        }
+        int id = nPrefix++;
+        pHi[id] = hi;
+        pLo[id] = lo;
+        pLen[id] = (byte) len;
+        pFlags[id] = (byte) ((v6 ? V6 : 0) | (Bogons.isBogon(v6, hi, lo, len) ? BOGON : 0));
+        pOff[id] = 0;
+        pCount[id] = 0;
+        pCap[id] = 0;
+        pSessions[id] = 0;
+        emptyPrefixes++;
+        pSlots[h] = id + 1;
+        if (nPrefix * 4 > pSlots.length * 3) {
+            rehashPrefixes(pSlots.length * 2);
+        }
+        lastPrefix = id;
+        return id;
+    }
+
+    private void growPrefixes(int n) {
+        pHi = Arrays.copyOf(pHi, n);
+        pLo = Arrays.copyOf(pLo, n);
+        pLen = Arrays.copyOf(pLen, n);
+        pFlags = Arrays.copyOf(pFlags, n);
+        pOff = Arrays.copyOf(pOff, n);
+        pCount = Arrays.copyOf(pCount, n);
+        pCap = Arrays.copyOf(pCap, n);
+        pSessions = Arrays.copyOf(pSessions, n);
+    }
+
+    private void rehashPrefixes(int slots) {
+        pSlots = new int[slots];
+        int mask = slots - 1;
+        for (int i = 0; i < nPrefix; i++) {
+            int k = hash(pHi[i], pLo[i], pLen[i], (pFlags[i] & V6) != 0) & mask;
+            while (pSlots[k] != 0) {
+                k = (k + 1) & mask;
+            }
+            pSlots[k] = i + 1;
+        }
+    }
+
+    private static void checkPrefix(byte[] prefix, int len) {
+        if (prefix == null || (prefix.length != 4 && prefix.length != 16)) {
+            throw new IllegalArgumentException("a prefix is 4 or 16 bytes");
+        }
+        if (len < 0 || len > prefix.length * 8) {
+            throw new IllegalArgumentException("prefix length " + len + " out of range 0-" + prefix.length * 8);
+        }
+        for (int bit = len; bit < prefix.length * 8; bit++) {
+            if ((prefix[bit >>> 3] & (0x80 >>> (bit & 7))) != 0) {
+                throw new IllegalArgumentException("host bits set beyond /" + len);
+            }
+        }
+    }
+
+    static int readInt(byte[] a) {
+        return (a[0] & 0xff) << 24 | (a[1] & 0xff) << 16 | (a[2] & 0xff) << 8 | (a[3] & 0xff);
+    }
+
+    static long readLong(byte[] a, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = v << 8 | (a[off + i] & 0xff);
+        }
+        return v;
+    }
+
+    /** Writes hi/lo back into a 4- or 16-byte prefix. */
+    static void write(byte[] out, long hi, long lo) {
+        if (out.length == 4) {
+            out[0] = (byte) (hi >>> 24);
+            out[1] = (byte) (hi >>> 16);
+            out[2] = (byte) (hi >>> 8);
+            out[3] = (byte) hi;
+            return;
+        }
+        for (int i = 0; i < 8; i++) {
+            out[i] = (byte) (hi >>> (56 - 8 * i));
+            out[8 + i] = (byte) (lo >>> (56 - 8 * i));
+        }
+    }
+
+    // =================================================================== compaction
+
+    private void maybeCompact() {
+        boolean prefixes = emptyPrefixes > 1024 && emptyPrefixes * 4L > nPrefix;
+        boolean arena = holes > PAGE && holes * 4L > tail;
+        boolean attrs = nAttr > 4096 && nAttr > 2L * Math.max(attrsAfterCompaction, 1);
+        if (prefixes || arena || attrs) {
+            compact();
+        }
+    }
+
+    /**
+     * Rebuilds the prefix rows without the empty ones, the arena without holes (each list exactly
+     * as long as it is) and the attributes without the unused ones. O(routes).
+     */
+    synchronized void compact() {
+        // attributes in use, renumbered in order
+        int[] newId = new int[nAttr];
+        Arrays.fill(newId, -1);
+        int live = 0;
+        for (int p = 0; p < nPrefix; p++) {
+            int off = pOff[p];
+            for (int i = 0; i < pCount[p]; i++) {
+                int a = ref(off + i);
+                if (newId[a] < 0) {
+                    newId[a] = -2; // marked; numbered below in id order
+                }
+            }
+        }
+        for (int a = 0; a < nAttr; a++) {
+            if (newId[a] == -2) {
+                newId[a] = live++;
+            }
+        }
+        int[] src = new int[Math.max(64, live)];
+        int[] pid = new int[src.length];
+        int[] org = new int[src.length];
+        byte[] len = new byte[src.length];
+        for (int a = 0; a < nAttr; a++) {
+            int n = newId[a];
+            if (n >= 0) {
+                src[n] = attrSrc[a];
+                pid[n] = attrPathId[a];
+                org[n] = attrOrigin[a];
+                len[n] = attrLen[a];
+            }
+        }
+        attrSrc = src;
+        attrPathId = pid;
+        attrOrigin = org;
+        attrLen = len;
+        nAttr = live;
+        rehashAttrs(slotsFor(src.length));
+        attrsAfterCompaction = live;
+
+        // prefixes with routes, and their lists packed into a new arena
+        int rows = nPrefix - emptyPrefixes;
+        int[][] oldPages = pages;
+        long[] hi = pHi;
+        long[] lo = pLo;
+        byte[] plen = pLen;
+        byte[] flags = pFlags;
+        int[] offs = pOff;
+        char[] counts = pCount;
+        int[] sess = pSessions;
+        int old = nPrefix;
+        resetPrefixes(Math.max(64, rows + (rows >> 3)));
+        pages = new int[0][];
+        tail = 0;
+        holes = 0;
+        for (int p = 0; p < old; p++) {
+            int c = counts[p];
+            if (c == 0) {
+                continue;
+            }
+            int id = nPrefix++;
+            pHi[id] = hi[p];
+            pLo[id] = lo[p];
+            pLen[id] = plen[p];
+            pFlags[id] = flags[p];
+            pCount[id] = (char) c;
+            pCap[id] = (char) c;
+            pSessions[id] = sess[p];
+            int at = allocate(c);
+            pOff[id] = at;
+            int from = offs[p];
+            for (int i = 0; i < c; i++) {
+                int pos = from + i;
+                setRef(at + i, newId[oldPages[pos >>> PAGE_BITS][pos & PAGE_MASK]]);
+            }
+        }
+        rehashPrefixes(pSlots.length);
+    }
+}
