@@ -333,6 +333,7 @@ public final class CoverageFeedApi implements Routes {
         RouteBatch.Writer[] w = {null};
         // the skipped count goes in the header, known only at the end: parse into a sink, then write
         java.util.List<Runnable> ops = new java.util.ArrayList<>();
+        java.util.List<Runnable> line = new java.util.ArrayList<>(); // one line's, kept only when all of it reads
         RouteSink recorder = new RouteSink() {
             @Override
             public void announce(String session, byte[] prefix, int prefixLength, long pathId, long as,
@@ -340,35 +341,37 @@ public final class CoverageFeedApi implements Routes {
                 byte[] p = prefix.clone();
                 byte[] a = announcer == null ? null : announcer.clone();
                 long[] path = asPath == null ? null : asPath.clone();
-                ops.add(() -> w[0].announce(session, p, prefixLength, pathId, as, a, path));
+                line.add(() -> w[0].announce(session, p, prefixLength, pathId, as, a, path));
             }
 
             @Override
             public void withdraw(String session, byte[] prefix, int prefixLength, long pathId) {
                 byte[] p = prefix.clone();
-                ops.add(() -> w[0].withdraw(session, p, prefixLength, pathId));
+                line.add(() -> w[0].withdraw(session, p, prefixLength, pathId));
             }
 
             @Override
             public void sessionDown(String session) {
-                ops.add(() -> w[0].sessionDown(session));
+                line.add(() -> w[0].sessionDown(session));
             }
         };
         String text = body.toString(StandardCharsets.UTF_8);
         int lineNo = 0;
-        for (String line : text.split("\n")) {
+        for (String raw : text.split("\n")) {
             lineNo++;
-            String l = line.strip();
+            String l = raw.strip();
             if (l.isEmpty()) {
                 continue;
             }
             boolean ok;
+            line.clear();
             try {
                 ok = lines.read(l, recorder);
             } catch (RuntimeException e) {
                 ok = false;
             }
             if (ok) {
+                ops.addAll(line);
                 counts[0]++;
             } else {
                 counts[1]++;

@@ -22,6 +22,9 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.hubdns.cluster.feed.CoverageFeed;
 import org.hubdns.cluster.feed.FeedPlacement;
+import org.hubdns.cluster.feed.FeedPlacements;
+import org.hubdns.cluster.feed.FeedRoutes;
+import org.hubdns.cluster.feed.PeerSites;
 import org.hubdns.cluster.feed.MrtReader;
 import org.hubdns.cluster.feed.RouteBatch;
 import org.hubdns.cluster.feed.StoredFeed;
@@ -82,11 +85,12 @@ public final class CoverageFeeds implements AutoCloseable {
     private volatile FeedPlacement current = FeedPlacement.EMPTY;
     private volatile Map<String, FeedState> states = Map.of();
     private volatile boolean closed;
+    private java.util.Set<String> sites = java.util.Set.of(); // feed thread only
 
     /** One feed on this member. */
     private final class Replica {
         StoredFeed feed;
-        MapFeedTable table = new MapFeedTable();
+        FeedRoutes table = new FeedRoutes();
         long baseUpload;
         long baseAfter;
         long applied;
@@ -187,7 +191,7 @@ public final class CoverageFeeds implements AutoCloseable {
             if (now == null || now.epoch() != e.getValue().feed.epoch()) {
                 registry.feedLog().drop(e.getValue().log());
                 LOG.info("coverage feed {} removed: its {} routes no longer place clients", e.getKey(),
-                        e.getValue().table.routesV4() + e.getValue().table.routesV6());
+                        e.getValue().table.size());
                 it.remove();
                 changed = true;
             }
@@ -207,6 +211,10 @@ public final class CoverageFeeds implements AutoCloseable {
                 }
                 changed |= rebase(r, view, false);
             }
+        }
+        if (!view.sites().keySet().equals(sites)) {
+            sites = java.util.Set.copyOf(view.sites().keySet());
+            changed = true;
         }
         if (changed) {
             tickStale();
@@ -241,7 +249,7 @@ public final class CoverageFeeds implements AutoCloseable {
             return false;
         }
         long t0 = System.nanoTime();
-        MapFeedTable table = new MapFeedTable();
+        FeedRoutes table = new FeedRoutes();
         try (InputStream in = Files.newInputStream(base.file())) {
             if (FORMAT_MRT.equals(format)) {
                 MrtReader.read(MrtReader.decompressing(in), table);
@@ -265,7 +273,7 @@ public final class CoverageFeeds implements AutoCloseable {
         r.pending.headMap(after + 1).clear();
         registry.feedLog().covered(r.log(), after, false);
         LOG.info("coverage feed {}: {} IPv4 and {} IPv6 routes loaded from its {} (upload {}) in {} ms",
-                r.feed.config().name(), table.routesV4(), table.routesV6(),
+                r.feed.config().name(), table.ipv4Routes(), table.ipv6Routes(),
                 FORMAT_MRT.equals(format) ? "table dump" : "compacted table", meta.upload(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         catchUp(r, after);
@@ -447,13 +455,11 @@ public final class CoverageFeeds implements AutoCloseable {
 
     private void buildPlacement() {
         placementDue.set(false);
-        List<Placements.Part> parts = new ArrayList<>();
+        List<FeedPlacements.Feed> parts = new ArrayList<>();
         for (Replica r : replicas.values()) {
-            if (!r.stale) {
-                parts.add(new Placements.Part(r.feed.config(), r.table));
-            }
+            parts.add(new FeedPlacements.Feed(r.feed.config(), r.table, r.stale));
         }
-        current = Placements.build(parts);
+        current = FeedPlacements.build(parts, sites);
         publishStates();
         for (Runnable l : listeners) {
             l.run();
@@ -464,11 +470,10 @@ public final class CoverageFeeds implements AutoCloseable {
         Map<String, FeedState> out = new TreeMap<>();
         for (Replica r : replicas.values()) {
             List<FeedState.Peer> peers = new ArrayList<>();
-            r.table.announcers().forEach((a, n) -> peers.add(new FeedState.Peer(a.as(), a.address(),
-                    Placements.siteOf(r.feed.config(), a.as(), a.address() == null ? null
-                            : org.hubdns.cluster.coverage.Cidr.parseAddress(a.address())), n)));
-            out.put(r.feed.config().name(), new FeedState(r.feed.config().name(), r.table.routesV4(),
-                    r.table.routesV6(), List.copyOf(peers), r.lastHeard, r.stale, r.lastUpload, r.skipped, r.applied));
+            PeerSites map = PeerSites.of(r.feed.config());
+            r.table.peers().forEach(p -> peers.add(new FeedState.Peer(p.as(), p.address(), map.site(p), p.routes())));
+            out.put(r.feed.config().name(), new FeedState(r.feed.config().name(), r.table.ipv4Routes(),
+                    r.table.ipv6Routes(), List.copyOf(peers), r.lastHeard, r.stale, r.lastUpload, r.skipped, r.applied));
         }
         states = Map.copyOf(out);
     }
@@ -533,7 +538,10 @@ public final class CoverageFeeds implements AutoCloseable {
             try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 RouteBatch.Writer w = new RouteBatch.Writer(new java.io.BufferedOutputStream(out, 1 << 16),
                         r.lastHeard, 0);
-                r.table.forEach(w);
+                long[][] paths = new long[FeedRoutes.MAX_PATH_LENGTH + 1][];
+                r.table.forEach((session, prefix, length, pathId, as, announcer, firstAs, originAs, pathLength) ->
+                        w.announce(session, prefix, length, pathId, as, announcer,
+                                path(paths, firstAs, originAs, pathLength)));
                 w.finish();
             }
             Map<String, Object> info = new HashMap<>();
@@ -549,7 +557,7 @@ public final class CoverageFeeds implements AutoCloseable {
                     r.baseUpload == 0 ? 0L : r.baseUpload);
             registry.feedLog().covered(r.log(), after, true);
             LOG.info("coverage feed {}: log compacted up to batch {} ({} routes written back)", r.feed.config().name(),
-                    after, r.table.routesV4() + r.table.routesV6());
+                    after, r.table.size());
         } catch (Conflict e) {
             LOG.debug("coverage feed {}: a dump arrived meanwhile; compaction skipped", r.feed.config().name());
         } catch (IOException | RuntimeException e) {
@@ -563,6 +571,23 @@ public final class CoverageFeeds implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * An AS path with what a route keeps of one: its length, first and origin AS (the ASes between
+     * are not kept; the first stands in for them). Reused per length: the writer copies nothing.
+     */
+    private static long[] path(long[][] reuse, long first, long origin, int length) {
+        if (length == 0) {
+            return new long[0];
+        }
+        long[] p = reuse[length];
+        if (p == null) {
+            p = reuse[length] = new long[length];
+        }
+        java.util.Arrays.fill(p, first);
+        p[length - 1] = origin;
+        return p;
     }
 
     /** An empty batch: a heartbeat, or the skipped lines of a batch with no route in it. */

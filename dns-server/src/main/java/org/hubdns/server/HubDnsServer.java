@@ -96,6 +96,10 @@ public final class HubDnsServer {
     private volatile Registry registry;
     private volatile RegistryService service;
     private volatile HealthChecker health;
+    private volatile org.hubdns.feed.CoverageFeeds feeds;
+    /** What steering places clients by from the coverage feeds (empty until the feeds are loaded). */
+    private final java.util.function.Supplier<org.hubdns.cluster.feed.FeedPlacement> feedPlacement =
+            () -> feeds == null ? org.hubdns.cluster.feed.FeedPlacement.EMPTY : feeds.current();
     private final Metrics metrics = new Metrics();
     private final StatsRegistry queryStats = new StatsRegistry();
     private final SteeringCounters steering = new SteeringCounters();
@@ -187,6 +191,7 @@ public final class HubDnsServer {
                 geoIp.publish(view);
             });
             health.onChange(snapshotBuilder::rebuild);
+            feeds.onChange(snapshotBuilder::rebuild);
             return snapshotBuilder.build(registry.freshView());
         });
         phase(Phase.FIRST_VERDICTS, () -> {
@@ -316,6 +321,7 @@ public final class HubDnsServer {
             DemoData.seed(service, config.dataDir());
         }
         geoIp.attach(registry);
+        feeds = new org.hubdns.feed.CoverageFeeds(registry, System::currentTimeMillis).start();
         if (config.geoip() != null) {
             try {
                 geoIp.seed(config.geoip());
@@ -396,8 +402,10 @@ public final class HubDnsServer {
         dashboardApi = new DashboardApi(vertx, status, snapshots::current, () -> registry, () -> health,
                 traffic::dashboard);
         ExplainApi explain = new ExplainApi(snapshots::current, () -> registry.view());
+        org.hubdns.api.CoverageFeedApi feedApi = new org.hubdns.api.CoverageFeedApi(vertx, () -> registry, () -> feeds,
+                org.hubdns.feed.ExaBgpLines::read);
         return new HttpApi(vertx, registryApi, status, snapshots::current, () -> registry, metrics::scrape,
-                this::reload, List.of(explain, dashboardApi, new GeoIpApi(() -> registry), nodeHealthApi));
+                this::reload, List.of(explain, dashboardApi, new GeoIpApi(() -> registry), nodeHealthApi, feedApi));
     }
 
     private ClusterSettings clusterSettings() throws StartupException {
@@ -467,6 +475,9 @@ public final class HubDnsServer {
     }
 
     private void closeRegistry() {
+        if (feeds != null) {
+            feeds.close();
+        }
         if (health != null) {
             health.close(); // withdraws this member's verdicts at once
         }
@@ -591,6 +602,11 @@ public final class HubDnsServer {
     /** The joined registry, null before (for tests that look below the API). */
     Registry registry() {
         return registry;
+    }
+
+    /** This member's coverage feeds, null before it has joined (for tests that look below the API). */
+    org.hubdns.feed.CoverageFeeds feeds() {
+        return feeds;
     }
 
     /** The dashboard's handler (tests build its document with made-up traffic). */
