@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.hubdns.cluster.coverage.Cidr;
 import org.hubdns.cluster.feed.CoverageFeed;
@@ -235,8 +234,10 @@ public final class CoverageFeedApi implements Routes {
             try {
                 Stored s;
                 if (cur == null || cur.deleted()) {
+                    // the creation time, and above the epoch of any earlier feed of this name
+                    long before = cur == null ? 0 : Json.read(cur.body(), StoredFeed.class).epoch();
                     s = r.create(Kind.FEEDS, config.name(), new StoredFeed(config,
-                            ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
+                            Math.max(System.currentTimeMillis(), before + 1)));
                     created[0] = true;
                 } else {
                     long epoch = Json.read(cur.body(), StoredFeed.class).epoch();
@@ -292,12 +293,12 @@ public final class CoverageFeedApi implements Routes {
             throw ApiException.badRequest("ip", "'" + ip + "' is not an IPv4 or IPv6 address");
         }
         FeedPlacement p = feeds.get().current();
-        int i = p.match(a, a.length * 8);
+        int i = p.match(a, a.length);
         JsonObject out = new JsonObject().put("feed", f.config().name()).put("ip", Cidr.formatAddress(a));
         if (i < 0) {
             return RegistryApi.Reply.ok(out.putNull("match"));
         }
-        int len = p.matchPrefixLength(a, a.length * 8);
+        int len = p.matchPrefixLength(a, a.length);
         byte[] net = a.clone();
         Cidr prefix = Cidr.of(mask(net, len), len);
         return RegistryApi.Reply.ok(out.put("match", new JsonObject().put("prefix", prefix.toString())

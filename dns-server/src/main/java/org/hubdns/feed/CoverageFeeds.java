@@ -201,7 +201,7 @@ public final class CoverageFeeds implements AutoCloseable {
             if (r == null) {
                 r = new Replica(f);
                 replicas.put(f.config().name(), r);
-                r.lastHeard = 0;
+                r.lastHeard = f.epoch(); // a new feed has its staleAfterS to hear news
                 rebase(r, view, true);
                 changed = true;
             } else {
@@ -267,7 +267,7 @@ public final class CoverageFeeds implements AutoCloseable {
         r.applied = after;
         r.logBytes = 0;
         r.skipped = 0;
-        r.lastHeard = Math.max(fresh ? 0 : r.lastHeard, number(meta.info().get(INFO_TIME)));
+        r.lastHeard = Math.max(r.lastHeard, number(meta.info().get(INFO_TIME)));
         Object up = meta.info().get(INFO_UPLOAD);
         r.lastUpload = up instanceof Map<?, ?> m ? castMap(m) : null;
         r.pending.headMap(after + 1).clear();
@@ -435,7 +435,7 @@ public final class CoverageFeeds implements AutoCloseable {
                 if (s) {
                     LOG.warn("coverage feed {} is stale: no change, dump or heartbeat for {} s (staleAfterS {}); its "
                             + "routes place no clients until it hears news (is its bgp-feed running? is the dump job?)",
-                            name, r.lastHeard == 0 ? "ever" : (clock.getAsLong() - r.lastHeard) / 1000,
+                            name, (clock.getAsLong() - r.lastHeard) / 1000,
                             r.feed.config().staleAfterS());
                 } else {
                     LOG.info("coverage feed {} is current again: its routes place clients", name);
