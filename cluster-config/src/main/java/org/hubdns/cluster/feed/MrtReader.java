@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.hubdns.cluster.coverage.Cidr;
@@ -105,6 +107,8 @@ public final class MrtReader {
         private String[] sessions;
         private long[] peerAs;
         private byte[][] peerAddress;
+        private boolean[] peerSeen;
+        private final Set<String> peersWithRoutes = new HashSet<>();
 
         private long record;
         private long offset; // of the current record
@@ -170,7 +174,7 @@ public final class MrtReader {
                 }
                 offset += 12 + len;
             }
-            return new MrtSummary(record, routesV4, routesV6, sessions == null ? 0 : sessions.length, skipped,
+            return new MrtSummary(record, routesV4, routesV6, peersWithRoutes.size(), skipped,
                     skippedKinds, offset);
         }
 
@@ -225,6 +229,7 @@ public final class MrtReader {
             sessions = s;
             peerAs = as;
             peerAddress = address;
+            peerSeen = new boolean[count];
         }
 
         /** RFC 6396 4.3.2, and RFC 8050 section 4 for the path identifier. */
@@ -260,6 +265,10 @@ public final class MrtReader {
                 if (peer >= sessions.length) {
                     throw fail("RIB entry " + (e + 1) + " names peer index " + peer + " but the peer index table has "
                             + sessions.length + " peers");
+                }
+                if (!peerSeen[peer]) {
+                    peerSeen[peer] = true;
+                    peersWithRoutes.add(sessions[peer]);
                 }
                 p += 6; // peer index, originated time
                 long pathId = 0;
