@@ -59,10 +59,10 @@ public final class CoverageFeedApi implements Routes {
     /** How many bad lines are logged per minute and member (the rest are only counted). */
     private static final int BAD_LINES_PER_MINUTE = 10;
 
-    /** Reads one line of ExaBGP's JSON into a sink: false when the line is not an ExaBGP message. */
+    /** Reads one line of ExaBGP's JSON into a sink: null when it is ExaBGP's, else why it is not. */
     @FunctionalInterface
     public interface LineReader {
-        boolean read(String line, RouteSink sink);
+        String read(String line, RouteSink sink);
     }
 
     private final Vertx vertx;
@@ -364,19 +364,19 @@ public final class CoverageFeedApi implements Routes {
             if (l.isEmpty()) {
                 continue;
             }
-            boolean ok;
+            String bad;
             line.clear();
             try {
-                ok = lines.read(l, recorder);
+                bad = lines.read(l, recorder);
             } catch (RuntimeException e) {
-                ok = false;
+                bad = e.toString();
             }
-            if (ok) {
+            if (bad == null) {
                 ops.addAll(line);
                 counts[0]++;
             } else {
                 counts[1]++;
-                badLine(f.config().name(), lineNo, l);
+                badLine(f.config().name(), lineNo, bad, l);
             }
         }
         w[0] = new RouteBatch.Writer(bytes, now, counts[1]);
@@ -387,14 +387,14 @@ public final class CoverageFeedApi implements Routes {
                 .put("routes", w[0].operations()).put("sequence", seq));
     }
 
-    private synchronized void badLine(String feed, int lineNo, String line) {
+    private synchronized void badLine(String feed, int lineNo, String why, String line) {
         long minute = System.currentTimeMillis() / 60_000;
         if (minute != badLinesMinute) {
             badLinesMinute = minute;
             badLinesLogged = 0;
         }
         if (badLinesLogged++ < BAD_LINES_PER_MINUTE) {
-            LOG.warn("coverage feed {}: update line {} is not ExaBGP JSON and is skipped: {}", feed, lineNo,
+            LOG.warn("coverage feed {}: update line {} is not ExaBGP JSON ({}) and is skipped: {}", feed, lineNo, why,
                     line.length() > 120 ? line.substring(0, 120) + "..." : line);
         }
     }

@@ -78,6 +78,8 @@ public final class CoverageFeeds implements AutoCloseable {
 
     private final Registry registry;
     private final LongSupplier clock;
+    /** {@link #COMPACT_ENTRIES}, lower in tests (system property {@code hubdns.feeds.compactEntries}). */
+    private final long compactEntries = Long.getLong("hubdns.feeds.compactEntries", COMPACT_ENTRIES);
     private final ScheduledExecutorService thread;
     private final Map<String, Replica> replicas = new HashMap<>(); // feed thread only
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -127,7 +129,8 @@ public final class CoverageFeeds implements AutoCloseable {
         registry.onView(v -> run(this::sync));
         run(this::sync);
         thread.scheduleWithFixedDelay(() -> guarded(this::tick), 1, 1, TimeUnit.SECONDS);
-        thread.scheduleWithFixedDelay(() -> guarded(this::compactIfDue), 10, 10, TimeUnit.SECONDS);
+        long every = compactEntries < COMPACT_ENTRIES ? 1 : 10;
+        thread.scheduleWithFixedDelay(() -> guarded(this::compactIfDue), every, every, TimeUnit.SECONDS);
         try {
             thread.submit(() -> { }).get(120, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -524,7 +527,7 @@ public final class CoverageFeeds implements AutoCloseable {
             return;
         }
         for (Replica r : replicas.values()) {
-            if (r.applied - r.baseAfter >= COMPACT_ENTRIES || r.logBytes >= COMPACT_BYTES) {
+            if (r.applied - r.baseAfter >= compactEntries || r.logBytes >= COMPACT_BYTES) {
                 compact(r);
             }
         }

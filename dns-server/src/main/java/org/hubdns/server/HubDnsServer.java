@@ -245,7 +245,8 @@ public final class HubDnsServer {
         metrics.register(new MetricSources(queryStats, steering, () -> health,
                 () -> registry == null ? null : registry.view(), () -> registry == null ? 0 : registry.view().members(),
                 () -> snapshots.current().generation(), this::snapshotAgeSeconds, this::geoIpBuildEpoch,
-                queryErrors::get, () -> queryLog == null ? 0 : queryLog.dropped()));
+                queryErrors::get, () -> queryLog == null ? 0 : queryLog.dropped(),
+                () -> feeds == null ? Map.of() : feeds.states()));
         vertx = Vertx.builder()
                 .with(new VertxOptions().setEventLoopPoolSize(config.threads()).setPreferNativeTransport(true)
                         // no per-connection metrics on the DNS TCP path; HTTP, pools and the rest stay
@@ -403,7 +404,8 @@ public final class HubDnsServer {
                 traffic::dashboard);
         ExplainApi explain = new ExplainApi(snapshots::current, () -> registry.view());
         org.hubdns.api.CoverageFeedApi feedApi = new org.hubdns.api.CoverageFeedApi(vertx, () -> registry, () -> feeds,
-                org.hubdns.feed.ExaBgpLines::read);
+                (line, sink) -> org.hubdns.cluster.feed.ExaBgpJson.apply(line, sink)
+                        instanceof org.hubdns.cluster.feed.ExaBgpJson.Malformed m ? m.reason() : null);
         return new HttpApi(vertx, registryApi, status, snapshots::current, () -> registry, metrics::scrape,
                 this::reload, List.of(explain, dashboardApi, new GeoIpApi(() -> registry), nodeHealthApi, feedApi));
     }

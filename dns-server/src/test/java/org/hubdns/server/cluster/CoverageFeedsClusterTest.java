@@ -44,12 +44,14 @@ class CoverageFeedsClusterTest {
 
     @BeforeAll
     void start() throws Exception {
+        System.setProperty("hubdns.feeds.compactEntries", "10"); // compaction within the test's time
         cluster = ClusterFixture.start(2, true);
         admin = cluster.admin();
     }
 
     @AfterAll
     void stop() {
+        System.clearProperty("hubdns.feeds.compactEntries");
         if (cluster != null) {
             cluster.close();
         }
@@ -136,6 +138,12 @@ class CoverageFeedsClusterTest {
             await(CONVERGE, m + " places " + ip + " at " + expected, () -> sites(m, feed, ip).equals(expected),
                     () -> sites(m, feed, ip));
         }
+    }
+
+    /** Whether the member's view has a base for the feed written by compaction. */
+    static boolean compactedBase(Member m, String feed) {
+        var meta = ClusterFixture.registry(m.server).view().datasetMetas().get("feed." + feed);
+        return meta != null && "routes".equals(meta.info().get("format"));
     }
 
     JsonNode feedOn(Member m, String name) throws Exception {
@@ -294,6 +302,11 @@ class CoverageFeedsClusterTest {
             assertThat(postUpdates(via, "pk", announce(site, "45.115.84.0/22", as)).statusCode()).isEqualTo(200);
         }
         awaitSites("pk", "45.115.85.1", List.of("isb"));
+        // 20+ batches: the oldest member has written the table back as the feed's base, and each
+        // member dropped the log it covers from its data dir
+        for (Member m : cluster.members()) {
+            await(CONVERGE, m + " has a compacted base", () -> compactedBase(m, "pk"), () -> "not yet");
+        }
 
         r = postUpdates(m2, "pk", withdraw("101.50.0.0/16"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -329,6 +342,11 @@ class CoverageFeedsClusterTest {
                     .asBoolean(), () -> feedOn(m, "short"));
         }
         awaitSites("short", "111.68.100.1", List.of());
+        String metrics = m2.get("/metrics", null).body();
+        assertThat(metrics).contains("hubdns_coverage_feed_stale{feed=\"short\"} 1.0")
+                .contains("hubdns_coverage_feed_routes{family=\"ipv4\",feed=\"short\"} 1.0")
+                .contains("hubdns_coverage_feed_age_seconds{feed=\"short\"}")
+                .contains("hubdns_coverage_feed_stale{feed=\"pk\"} 0.0");
         HttpResponse<String> beat = postUpdates(m1, "short");
         assertThat(beat.statusCode()).as(beat.body()).isEqualTo(200);
         assertThat(json(beat).get("heartbeat").asBoolean()).isTrue();
