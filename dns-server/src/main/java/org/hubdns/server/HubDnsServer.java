@@ -401,7 +401,8 @@ public final class HubDnsServer {
         nodeHealthApi = new NodeHealthApi(() -> health, () -> registry, snapshots::current,
                 config.probing().policy().minIntervalMs());
         dashboardApi = new DashboardApi(vertx, status, snapshots::current, () -> registry, () -> health,
-                traffic::dashboard);
+                traffic::dashboard)
+                .withFeeds(() -> feeds == null ? Map.of() : feeds.states());
         ExplainApi explain = new ExplainApi(snapshots::current, () -> registry.view());
         org.hubdns.api.CoverageFeedApi feedApi = new org.hubdns.api.CoverageFeedApi(vertx, () -> registry, () -> feeds,
                 (line, sink) -> org.hubdns.cluster.feed.ExaBgpJson.apply(line, sink)

@@ -347,6 +347,11 @@ class CoverageFeedsClusterTest {
                 .contains("hubdns_coverage_feed_routes{family=\"ipv4\",feed=\"short\"} 1.0")
                 .contains("hubdns_coverage_feed_age_seconds{feed=\"short\"}")
                 .contains("hubdns_coverage_feed_stale{feed=\"pk\"} 0.0");
+        JsonNode dash = json(m1.get("/v1/dashboard", null));
+        List<String> shown = new ArrayList<>();
+        dash.get("feeds").forEach(f -> shown.add(f.get("name").asText() + ":" + f.get("stale").asBoolean() + ":"
+                + f.get("routesV4").asInt() + ":" + f.get("peersPlaced").asInt()));
+        assertThat(shown).contains("short:true:1:1");
         HttpResponse<String> beat = postUpdates(m1, "short");
         assertThat(beat.statusCode()).as(beat.body()).isEqualTo(200);
         assertThat(json(beat).get("heartbeat").asBoolean()).isTrue();
