@@ -104,9 +104,11 @@ public final class FeedPlacements {
         final int[] touched;
         int nTouched;
 
-        // distinct site orders, interned
-        final Map<OrderKey, Integer> orderIds = new HashMap<>();
+        // distinct site orders, interned: as site indices, as names, and an open-addressing index
+        final List<int[]> orderSites = new ArrayList<>();
         final List<String[]> orders = new ArrayList<>();
+        int[] orderSlots = new int[64];
+        final int[] scratch;
 
         // the output: prefix -> order id
         final FeedPlacement.Raw out = new FeedPlacement.Raw();
@@ -121,6 +123,7 @@ public final class FeedPlacements {
             codes = new int[feeds.size()][];
             best = new int[siteNames.length];
             touched = new int[siteNames.length];
+            scratch = new int[siteNames.length];
             Arrays.fill(best, Integer.MAX_VALUE);
         }
 
@@ -193,29 +196,60 @@ public final class FeedPlacements {
             }
         }
 
-        /** Sorts the touched sites by their best rank, interns that order, and resets the scratch. */
+        /** Sorts the touched sites by their best rank, interns that order, and resets the scratch. No allocation unless new. */
         private int orderOfTouched() {
             int m = nTouched;
-            int[] keys = new int[m];
+            int[] keys = scratch;
             for (int i = 0; i < m; i++) {
-                keys[i] = best[touched[i]];
+                int k = best[touched[i]];
                 best[touched[i]] = Integer.MAX_VALUE;
-            }
-            Arrays.sort(keys);
-            int[] order = new int[m];
-            for (int i = 0; i < m; i++) {
-                order[i] = keys[i] & 0xFFFF;
-            }
-            OrderKey key = new OrderKey(order);
-            Integer id = orderIds.get(key);
-            if (id == null) {
-                id = orders.size();
-                orderIds.put(key, id);
-                String[] names = new String[m];
-                for (int i = 0; i < m; i++) {
-                    names[i] = siteNames[order[i]];
+                int j = i - 1;
+                while (j >= 0 && keys[j] > k) { // insertion sort: a handful of sites
+                    keys[j + 1] = keys[j];
+                    j--;
                 }
-                orders.add(names);
+                keys[j + 1] = k;
+            }
+            int h = m;
+            for (int i = 0; i < m; i++) {
+                keys[i] &= 0xFFFF;
+                h = h * 31 + keys[i];
+            }
+            int mask = orderSlots.length - 1;
+            int slot = FeedRoutes.mix(h) & mask;
+            while (true) {
+                int id = orderSlots[slot] - 1;
+                if (id < 0) {
+                    break;
+                }
+                if (Arrays.equals(orderSites.get(id), 0, orderSites.get(id).length, keys, 0, m)) {
+                    return id;
+                }
+                slot = (slot + 1) & mask;
+            }
+            int id = orders.size();
+            int[] order = Arrays.copyOf(keys, m);
+            String[] names = new String[m];
+            for (int i = 0; i < m; i++) {
+                names[i] = siteNames[order[i]];
+            }
+            orders.add(names);
+            orderSites.add(order);
+            orderSlots[slot] = id + 1;
+            if (orders.size() * 2 > orderSlots.length) {
+                orderSlots = new int[orderSlots.length * 2];
+                for (int o = 0; o < orderSites.size(); o++) {
+                    int[] sites = orderSites.get(o);
+                    int hh = sites.length;
+                    for (int x : sites) {
+                        hh = hh * 31 + x;
+                    }
+                    int k = FeedRoutes.mix(hh) & (orderSlots.length - 1);
+                    while (orderSlots[k] != 0) {
+                        k = (k + 1) & (orderSlots.length - 1);
+                    }
+                    orderSlots[k] = o + 1;
+                }
             }
             return id;
         }
@@ -233,18 +267,6 @@ public final class FeedPlacements {
             FeedPlacement placement = out.build(orders.toArray(String[][]::new), ex);
             ex.placement = placement;
             return placement;
-        }
-    }
-
-    private record OrderKey(int[] sites) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof OrderKey k && Arrays.equals(k.sites, sites);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(sites);
         }
     }
 
