@@ -86,8 +86,8 @@ public final class FeedPlacements {
     }
 
     /** The rank of a route at a site: lower is better; the low 16 bits are the site's index. */
-    static int rank(FeedRoutes r, int attr, int site) {
-        return (r.originIsAnnouncer(attr) ? 0 : 1 << 24) | r.pathLengthOf(attr) << 16 | site;
+    static int rank(FeedRoutes r, int p, int attr, int site) {
+        return (r.originIsAnnouncer(p, attr) ? 0 : 1 << 24) | r.pathLengthOf(attr) << 16 | site;
     }
 
     private static final class Builder {
@@ -95,6 +95,7 @@ public final class FeedPlacements {
         final FeedRoutes[] routes;
         final CoverageFeed[] configs;
         final int[][] annSites;
+        final int[][] codes;
         final String[] siteNames;
         final Map<String, Integer> siteIndex;
 
@@ -103,17 +104,14 @@ public final class FeedPlacements {
         final int[] touched;
         int nTouched;
 
-        // distinct site orders, interned
-        final Map<OrderKey, Integer> orderIds = new HashMap<>();
+        // distinct site orders, interned: as site indices, as names, and an open-addressing index
+        final List<int[]> orderSites = new ArrayList<>();
         final List<String[]> orders = new ArrayList<>();
+        int[] orderSlots = new int[64];
+        final int[] scratch;
 
         // the output: prefix -> order id
-        long[] outHi = new long[1024];
-        long[] outLo = new long[1024];
-        byte[] outLen = new byte[1024];
-        boolean[] outV6 = new boolean[1024];
-        int[] outOrder = new int[1024];
-        int n;
+        final FeedPlacement.Raw out = new FeedPlacement.Raw();
 
         Builder(List<Feed> feeds, String[] siteNames, Map<String, Integer> siteIndex) {
             this.feeds = feeds;
@@ -122,8 +120,10 @@ public final class FeedPlacements {
             routes = new FeedRoutes[feeds.size()];
             configs = new CoverageFeed[feeds.size()];
             annSites = new int[feeds.size()][];
+            codes = new int[feeds.size()][];
             best = new int[siteNames.length];
             touched = new int[siteNames.length];
+            scratch = new int[siteNames.length];
             Arrays.fill(best, Integer.MAX_VALUE);
         }
 
@@ -132,6 +132,7 @@ public final class FeedPlacements {
                 routes[f] = feeds.get(f).routes();
                 configs[f] = feeds.get(f).config();
                 annSites[f] = routes[f].announcerSites(PeerSites.of(configs[f]), siteIndex);
+                codes[f] = routes[f].attributeCodes(annSites[f]);
             }
             for (int f = 0; f < routes.length; f++) {
                 FeedRoutes r = routes[f];
@@ -173,15 +174,19 @@ public final class FeedPlacements {
 
         private void collect(int f, int p) {
             FeedRoutes r = routes[f];
-            int[] sitesOf = annSites[f];
+            int[] c = codes[f];
+            int origin = r.prefixOrigin(p);
             int count = r.routeCount(p);
             for (int i = 0; i < count; i++) {
                 int attr = r.route(p, i);
-                int site = sitesOf[r.announcerOf(attr)];
-                if (site < 0) {
+                int code = c[2 * attr];
+                if (code < 0) {
                     continue;
                 }
-                int k = rank(r, attr, site);
+                boolean own = (code & FeedRoutes.CODE_EXPLICIT) != 0 ? (code & FeedRoutes.CODE_OWN) != 0
+                        : c[2 * attr + 1] == origin;
+                int k = (own ? 0 : 1 << 24) | (code & 0xFFFFFF); // as rank()
+                int site = code & 0xFFFF;
                 if (best[site] == Integer.MAX_VALUE) {
                     touched[nTouched++] = site;
                 }
@@ -191,73 +196,77 @@ public final class FeedPlacements {
             }
         }
 
-        /** Sorts the touched sites by their best rank, interns that order, and resets the scratch. */
+        /** Sorts the touched sites by their best rank, interns that order, and resets the scratch. No allocation unless new. */
         private int orderOfTouched() {
             int m = nTouched;
-            int[] keys = new int[m];
+            int[] keys = scratch;
             for (int i = 0; i < m; i++) {
-                keys[i] = best[touched[i]];
+                int k = best[touched[i]];
                 best[touched[i]] = Integer.MAX_VALUE;
-            }
-            Arrays.sort(keys);
-            int[] order = new int[m];
-            for (int i = 0; i < m; i++) {
-                order[i] = keys[i] & 0xFFFF;
-            }
-            OrderKey key = new OrderKey(order);
-            Integer id = orderIds.get(key);
-            if (id == null) {
-                id = orders.size();
-                orderIds.put(key, id);
-                String[] names = new String[m];
-                for (int i = 0; i < m; i++) {
-                    names[i] = siteNames[order[i]];
+                int j = i - 1;
+                while (j >= 0 && keys[j] > k) { // insertion sort: a handful of sites
+                    keys[j + 1] = keys[j];
+                    j--;
                 }
-                orders.add(names);
+                keys[j + 1] = k;
+            }
+            int h = m;
+            for (int i = 0; i < m; i++) {
+                keys[i] &= 0xFFFF;
+                h = h * 31 + keys[i];
+            }
+            int mask = orderSlots.length - 1;
+            int slot = FeedRoutes.mix(h) & mask;
+            while (true) {
+                int id = orderSlots[slot] - 1;
+                if (id < 0) {
+                    break;
+                }
+                if (Arrays.equals(orderSites.get(id), 0, orderSites.get(id).length, keys, 0, m)) {
+                    return id;
+                }
+                slot = (slot + 1) & mask;
+            }
+            int id = orders.size();
+            int[] order = Arrays.copyOf(keys, m);
+            String[] names = new String[m];
+            for (int i = 0; i < m; i++) {
+                names[i] = siteNames[order[i]];
+            }
+            orders.add(names);
+            orderSites.add(order);
+            orderSlots[slot] = id + 1;
+            if (orders.size() * 2 > orderSlots.length) {
+                orderSlots = new int[orderSlots.length * 2];
+                for (int o = 0; o < orderSites.size(); o++) {
+                    int[] sites = orderSites.get(o);
+                    int hh = sites.length;
+                    for (int x : sites) {
+                        hh = hh * 31 + x;
+                    }
+                    int k = FeedRoutes.mix(hh) & (orderSlots.length - 1);
+                    while (orderSlots[k] != 0) {
+                        k = (k + 1) & (orderSlots.length - 1);
+                    }
+                    orderSlots[k] = o + 1;
+                }
             }
             return id;
         }
 
         private void emit(boolean v6, long hi, long lo, int len, int order) {
-            if (n == outHi.length) {
-                int c = n * 2;
-                outHi = Arrays.copyOf(outHi, c);
-                outLo = Arrays.copyOf(outLo, c);
-                outLen = Arrays.copyOf(outLen, c);
-                outV6 = Arrays.copyOf(outV6, c);
-                outOrder = Arrays.copyOf(outOrder, c);
+            if (v6) {
+                out.add6(hi, lo, len, order);
+            } else {
+                out.add4((int) hi, len, order);
             }
-            outHi[n] = hi;
-            outLo[n] = lo;
-            outLen[n] = (byte) len;
-            outV6[n] = v6;
-            outOrder[n] = order;
-            n++;
         }
 
         private FeedPlacement assemble() {
-            FeedPlacement.Builder b = FeedPlacement.builder();
-            for (int i = 0; i < n; i++) {
-                byte[] a = new byte[outV6[i] ? 16 : 4];
-                FeedRoutes.write(a, outHi[i], outLo[i]);
-                b.add(new Cidr(a, outLen[i] & 0xff), List.of(orders.get(outOrder[i])));
-            }
             Explainer ex = new Explainer(List.copyOf(feeds), siteNames, siteIndex);
-            FeedPlacement placement = b.evidence(ex).build();
+            FeedPlacement placement = out.build(orders.toArray(String[][]::new), ex);
             ex.placement = placement;
             return placement;
-        }
-    }
-
-    private record OrderKey(int[] sites) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof OrderKey k && Arrays.equals(k.sites, sites);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(sites);
         }
     }
 
@@ -318,13 +327,13 @@ public final class FeedPlacements {
                         if (site < 0) {
                             continue;
                         }
-                        int k = rank(r, attr, site);
+                        int k = rank(r, p, attr, site);
                         if (k < bestRank) {
                             bestRank = k;
                             bestFeed = f;
                             bestAs = r.announcerAs(ann);
                             bestAddr = r.announcerAddress(ann);
-                            bestPath = r.pathOf(attr);
+                            bestPath = r.pathOf(p, attr);
                         }
                     }
                 }

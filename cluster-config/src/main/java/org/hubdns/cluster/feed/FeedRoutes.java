@@ -60,7 +60,9 @@ public final class FeedRoutes implements RouteSink {
     /** Longer AS paths count as this long (the ranking saturates). */
     public static final int MAX_PATH_LENGTH = 255;
 
-    private static final int PAGE_BITS = 17; // a page holds the largest list (cap <= 65,535)
+    // A page holds the largest list (cap <= 65,535) and stays under half of G1's smallest region
+    // (1 MiB): a larger array would be "humongous" and take a whole region, doubling the arena.
+    private static final int PAGE_BITS = 16;
     private static final int PAGE = 1 << PAGE_BITS;
     private static final int PAGE_MASK = PAGE - 1;
 
@@ -69,6 +71,8 @@ public final class FeedRoutes implements RouteSink {
     private final List<String> sessions = new ArrayList<>();
     private String lastSession;
     private int lastSessionId;
+    // per session, the last source it used: a dump's peer (and a live feed's member) repeats it
+    private int[] sessionSource = new int[8];
 
     // ---- announcers (AS, address): few; route counts for the statistics
     private long[] annAs = new long[16];
@@ -84,11 +88,14 @@ public final class FeedRoutes implements RouteSink {
     private int nSrc;
     private int[] srcSlots = new int[32];
 
-    // ---- attributes (source, path id, origin AS, path length): the routes' values
+    // ---- attributes (source, path id, origin AS, path length): the routes' values. Most routes
+    // of a prefix have the prefix's origin (pOrigin, set by its first route), so their attribute
+    // leaves the origin out (attrLen without EXPLICIT_ORIGIN): then a peer's routes share a few
+    // dozen attributes (one per path length) instead of one per origin AS.
     private int[] attrSrc = new int[64];
     private int[] attrPathId = new int[64];
     private int[] attrOrigin = new int[64];
-    private byte[] attrLen = new byte[64];
+    private char[] attrLen = new char[64];
     private int nAttr;
     private int[] attrSlots = new int[128];
     private int attrsAfterCompaction;
@@ -102,11 +109,13 @@ public final class FeedRoutes implements RouteSink {
     private char[] pCount = new char[64];
     private char[] pCap = new char[64];
     private int[] pSessions = new int[64]; // bit (session & 31) set when the session may have a route here
+    private int[] pOrigin = new int[64];
     private int nPrefix;
     private int emptyPrefixes;
     private int[] pSlots = new int[128];
     private int lastPrefix = -1;
 
+    static final int EXPLICIT_ORIGIN = 0x100;
     static final byte V6 = 1;
     static final byte BOGON = 2;
 
@@ -187,6 +196,7 @@ public final class FeedRoutes implements RouteSink {
         sessionIds.clear();
         sessions.clear();
         lastSession = null;
+        sessionSource = new int[8];
         nAnn = 0;
         annAs = new long[16];
         annAddr = new byte[16][];
@@ -249,8 +259,8 @@ public final class FeedRoutes implements RouteSink {
     public synchronized long estimatedBytes() {
         long b = 8L * annAs.length + 4L * annRoutes.length + 4L * annSlots.length + 24L * nAnn
                 + 12L * srcSession.length + 4L * srcSlots.length
-                + 13L * attrSrc.length + 4L * attrSlots.length
-                + 31L * pHi.length + 4L * pSlots.length;
+                + 14L * attrSrc.length + 4L * attrSlots.length
+                + 34L * pHi.length + 4L * pSlots.length;
         for (int[] page : pages) {
             b += 16 + 4L * page.length;
         }
@@ -278,7 +288,7 @@ public final class FeedRoutes implements RouteSink {
                 int ann = srcAnn[src];
                 visitor.route(sessions.get(srcSession[src]), prefix, pLen[p], Integer.toUnsignedLong(attrPathId[a]),
                         annAs[ann], annAddr[ann], Integer.toUnsignedLong(srcFirst[src]),
-                        Integer.toUnsignedLong(attrOrigin[a]), attrLen[a] & 0xff);
+                        Integer.toUnsignedLong(origin(p, a)), attrLen[a] & 0xff);
             }
         }
     }
@@ -301,6 +311,40 @@ public final class FeedRoutes implements RouteSink {
             out[a] = i == null ? -1 : i;
         }
         return out;
+    }
+
+    static final int CODE_EXPLICIT = 1 << 30;
+    static final int CODE_OWN = 1 << 29;
+
+    /**
+     * Per attribute, what ranking needs without touching the attribute columns again: at
+     * {@code 2a}, -1 when the announcer has no site, else {@code pathLength << 16 | site} with
+     * {@link #CODE_EXPLICIT} (and {@link #CODE_OWN} when that origin is the announcer) for an
+     * attribute with its own origin; at {@code 2a + 1}, the announcer's AS as an int, to compare with
+     * the prefix's origin. Caller holds the monitor.
+     */
+    int[] attributeCodes(int[] announcerSites) {
+        int[] out = new int[2 * nAttr];
+        for (int a = 0; a < nAttr; a++) {
+            int ann = srcAnn[attrSrc[a]];
+            int site = announcerSites[ann];
+            if (site < 0) {
+                out[2 * a] = -1;
+                continue;
+            }
+            int code = (attrLen[a] & 0xff) << 16 | site;
+            if ((attrLen[a] & EXPLICIT_ORIGIN) != 0) {
+                code |= CODE_EXPLICIT | (Integer.toUnsignedLong(attrOrigin[a]) == annAs[ann] ? CODE_OWN : 0);
+            }
+            out[2 * a] = code;
+            out[2 * a + 1] = (int) annAs[ann];
+        }
+        return out;
+    }
+
+    /** The origin AS (unsigned int) of the routes of {@code p} whose attributes leave it out. */
+    int prefixOrigin(int p) {
+        return pOrigin[p];
     }
 
     int prefixCount() {
@@ -344,8 +388,13 @@ public final class FeedRoutes implements RouteSink {
         return attrLen[attr] & 0xff;
     }
 
-    boolean originIsAnnouncer(int attr) {
-        return Integer.toUnsignedLong(attrOrigin[attr]) == annAs[srcAnn[attrSrc[attr]]];
+    /** The origin AS of a route of prefix {@code p} with attributes {@code attr}, as an unsigned int. */
+    int origin(int p, int attr) {
+        return (attrLen[attr] & EXPLICIT_ORIGIN) != 0 ? attrOrigin[attr] : pOrigin[p];
+    }
+
+    boolean originIsAnnouncer(int p, int attr) {
+        return Integer.toUnsignedLong(origin(p, attr)) == annAs[srcAnn[attrSrc[attr]]];
     }
 
     long announcerAs(int ann) {
@@ -357,10 +406,10 @@ public final class FeedRoutes implements RouteSink {
     }
 
     /** What explain shows of the path: the whole path up to two ASes, else the first and the origin AS. */
-    List<Long> pathOf(int attr) {
+    List<Long> pathOf(int p, int attr) {
         int n = attrLen[attr] & 0xff;
         long first = Integer.toUnsignedLong(srcFirst[attrSrc[attr]]);
-        long origin = Integer.toUnsignedLong(attrOrigin[attr]);
+        long origin = Integer.toUnsignedLong(origin(p, attr));
         return switch (n) {
             case 0 -> List.of();
             case 1 -> List.of(origin);
@@ -388,12 +437,25 @@ public final class FeedRoutes implements RouteSink {
     private void put0(String session, byte[] prefix, int prefixLength, long pathId, long announcerAs,
             byte[] announcerAddress, long first, long origin, int pathLength) {
         int s = sessionId(session);
-        int ann = announcerId(announcerAs, announcerAddress);
-        int src = sourceId(s, ann, (int) first);
-        int attr = attrId(src, (int) pathId, (int) origin, Math.min(pathLength, MAX_PATH_LENGTH));
+        int src = sessionSource[s] - 1;
+        int ann;
+        if (src >= 0 && annAs[ann = srcAnn[src]] == announcerAs && srcFirst[src] == (int) first
+                && sameAddress(annAddr[ann], announcerAddress)) {
+            // the session's last source again
+        } else {
+            ann = announcerId(announcerAs, announcerAddress);
+            src = sourceId(s, ann, (int) first);
+            sessionSource[s] = src + 1;
+        }
         int p = prefixId(prefix, prefixLength);
-        int bit = 1 << (s & 31);
         int count = pCount[p];
+        if (count == 0) {
+            pOrigin[p] = (int) origin;
+        }
+        int len = Math.min(pathLength, MAX_PATH_LENGTH);
+        int attr = pOrigin[p] == (int) origin ? attrId(src, (int) pathId, 0, len)
+                : attrId(src, (int) pathId, (int) origin, len | EXPLICIT_ORIGIN);
+        int bit = 1 << (s & 31);
         if ((pSessions[p] & bit) != 0) {
             int off = pOff[p];
             int pid = (int) pathId;
@@ -516,6 +578,9 @@ public final class FeedRoutes implements RouteSink {
             id = sessions.size();
             sessionIds.put(session, id);
             sessions.add(session);
+            if (id == sessionSource.length) {
+                sessionSource = Arrays.copyOf(sessionSource, id * 2);
+            }
         }
         lastSession = session;
         lastSessionId = id;
@@ -556,6 +621,14 @@ public final class FeedRoutes implements RouteSink {
             }
         }
         return id;
+    }
+
+    /** Whether a kept (canonical) announcer address is the given one. */
+    private static boolean sameAddress(byte[] kept, byte[] given) {
+        if (kept == null || given == null) {
+            return kept == given;
+        }
+        return kept.length == given.length ? Arrays.equals(kept, given) : Arrays.equals(kept, canonical(given));
     }
 
     /** IPv4-mapped IPv6 announcer addresses count as the IPv4 address (one peer, one key). */
@@ -621,8 +694,7 @@ public final class FeedRoutes implements RouteSink {
             if (id < 0) {
                 break;
             }
-            if (attrOrigin[id] == origin && attrSrc[id] == src && attrPathId[id] == pathId
-                    && (attrLen[id] & 0xff) == len) {
+            if (attrOrigin[id] == origin && attrSrc[id] == src && attrPathId[id] == pathId && attrLen[id] == len) {
                 return id;
             }
             h = (h + 1) & mask;
@@ -638,7 +710,7 @@ public final class FeedRoutes implements RouteSink {
         attrSrc[id] = src;
         attrPathId[id] = pathId;
         attrOrigin[id] = origin;
-        attrLen[id] = (byte) len;
+        attrLen[id] = (char) len;
         attrSlots[h] = id + 1;
         if (nAttr * 4 > attrSlots.length * 3) {
             rehashAttrs(attrSlots.length * 2);
@@ -650,7 +722,7 @@ public final class FeedRoutes implements RouteSink {
         attrSlots = new int[slots];
         int mask = slots - 1;
         for (int i = 0; i < nAttr; i++) {
-            int k = attrHash(attrSrc[i], attrPathId[i], attrOrigin[i], attrLen[i] & 0xff) & mask;
+            int k = attrHash(attrSrc[i], attrPathId[i], attrOrigin[i], attrLen[i]) & mask;
             while (attrSlots[k] != 0) {
                 k = (k + 1) & mask;
             }
@@ -662,7 +734,7 @@ public final class FeedRoutes implements RouteSink {
         attrSrc = new int[n];
         attrPathId = new int[n];
         attrOrigin = new int[n];
-        attrLen = new byte[n];
+        attrLen = new char[n];
         attrSlots = new int[slotsFor(n)];
         nAttr = 0;
     }
@@ -676,6 +748,7 @@ public final class FeedRoutes implements RouteSink {
         pCount = new char[n];
         pCap = new char[n];
         pSessions = new int[n];
+        pOrigin = new int[n];
         pSlots = new int[slotsFor(n)];
         nPrefix = 0;
         emptyPrefixes = 0;
@@ -700,18 +773,18 @@ public final class FeedRoutes implements RouteSink {
     }
 
     private int findPrefix(byte[] prefix, int len) {
-        checkPrefix(prefix, len);
-        boolean v6 = prefix.length == 16;
-        long hi = v6 ? readLong(prefix, 0) : Integer.toUnsignedLong(readInt(prefix));
-        long lo = v6 ? readLong(prefix, 8) : 0;
-        return find(v6, hi, lo, len);
+        boolean v6 = checkPrefix(prefix, len);
+        return find(v6, v6 ? readLong(prefix, 0) : Integer.toUnsignedLong(readInt(prefix)), v6 ? readLong(prefix, 8) : 0,
+                len);
     }
 
     private int prefixId(byte[] prefix, int len) {
-        checkPrefix(prefix, len);
-        boolean v6 = prefix.length == 16;
+        boolean v6 = checkPrefix(prefix, len);
         long hi = v6 ? readLong(prefix, 0) : Integer.toUnsignedLong(readInt(prefix));
         long lo = v6 ? readLong(prefix, 8) : 0;
+        if (v6 ? (hi & ~Bogons.hiMask(len)) != 0 || (lo & ~Bogons.loMask(len)) != 0 : (hi & ~Bogons.mask32(len)) != 0) {
+            throw new IllegalArgumentException("host bits set beyond /" + len);
+        }
         int last = lastPrefix;
         if (last >= 0 && pHi[last] == hi && pLo[last] == lo && pLen[last] == len && ((pFlags[last] & V6) != 0) == v6) {
             return last;
@@ -741,6 +814,7 @@ public final class FeedRoutes implements RouteSink {
         pCount[id] = 0;
         pCap[id] = 0;
         pSessions[id] = 0;
+        pOrigin[id] = 0;
         emptyPrefixes++;
         pSlots[h] = id + 1;
         if (nPrefix * 4 > pSlots.length * 3) {
@@ -759,6 +833,7 @@ public final class FeedRoutes implements RouteSink {
         pCount = Arrays.copyOf(pCount, n);
         pCap = Arrays.copyOf(pCap, n);
         pSessions = Arrays.copyOf(pSessions, n);
+        pOrigin = Arrays.copyOf(pOrigin, n);
     }
 
     private void rehashPrefixes(int slots) {
@@ -773,22 +848,23 @@ public final class FeedRoutes implements RouteSink {
         }
     }
 
-    private static void checkPrefix(byte[] prefix, int len) {
+    /** Whether the prefix is IPv6; throws when it is no prefix. Host bits are checked where it is read. */
+    private static boolean checkPrefix(byte[] prefix, int len) {
         if (prefix == null || (prefix.length != 4 && prefix.length != 16)) {
             throw new IllegalArgumentException("a prefix is 4 or 16 bytes");
         }
         if (len < 0 || len > prefix.length * 8) {
             throw new IllegalArgumentException("prefix length " + len + " out of range 0-" + prefix.length * 8);
         }
-        for (int bit = len; bit < prefix.length * 8; bit++) {
-            if ((prefix[bit >>> 3] & (0x80 >>> (bit & 7))) != 0) {
-                throw new IllegalArgumentException("host bits set beyond /" + len);
-            }
-        }
+        return prefix.length == 16;
     }
 
     static int readInt(byte[] a) {
-        return (a[0] & 0xff) << 24 | (a[1] & 0xff) << 16 | (a[2] & 0xff) << 8 | (a[3] & 0xff);
+        return readInt(a, 0);
+    }
+
+    static int readInt(byte[] a, int off) {
+        return (a[off] & 0xff) << 24 | (a[off + 1] & 0xff) << 16 | (a[off + 2] & 0xff) << 8 | (a[off + 3] & 0xff);
     }
 
     static long readLong(byte[] a, int off) {
@@ -797,6 +873,13 @@ public final class FeedRoutes implements RouteSink {
             v = v << 8 | (a[off + i] & 0xff);
         }
         return v;
+    }
+
+    /** Whether a 4- or 16-byte address lies in special-purpose space (as a host route). */
+    static boolean isBogonAddress(byte[] a) {
+        boolean v6 = a.length == 16;
+        return Bogons.isBogon(v6, v6 ? readLong(a, 0) : Integer.toUnsignedLong(readInt(a)), v6 ? readLong(a, 8) : 0,
+                a.length * 8);
     }
 
     /** Writes hi/lo back into a 4- or 16-byte prefix. */
@@ -819,10 +902,21 @@ public final class FeedRoutes implements RouteSink {
     private void maybeCompact() {
         boolean prefixes = emptyPrefixes > 1024 && emptyPrefixes * 4L > nPrefix;
         boolean arena = holes > PAGE && holes * 4L > tail;
-        boolean attrs = nAttr > 4096 && nAttr > 2L * Math.max(attrsAfterCompaction, 1);
+        if (attrsAfterCompaction == 0) {
+            attrsAfterCompaction = nAttr; // the baseline: what the table needed before its first removal
+        }
+        boolean attrs = nAttr > 4096 && nAttr > 2L * attrsAfterCompaction;
         if (prefixes || arena || attrs) {
             compact();
         }
+    }
+
+    /**
+     * Releases the slack of growth and removal (call after loading a table dump: the columns grew by
+     * half at a time). O(routes); the table holds the same routes.
+     */
+    public synchronized void trim() {
+        compact();
     }
 
     /**
@@ -848,10 +942,10 @@ public final class FeedRoutes implements RouteSink {
                 newId[a] = live++;
             }
         }
-        int[] src = new int[Math.max(64, live)];
+        int[] src = new int[Math.max(64, live + (live >> 3))];
         int[] pid = new int[src.length];
         int[] org = new int[src.length];
-        byte[] len = new byte[src.length];
+        char[] len = new char[src.length];
         for (int a = 0; a < nAttr; a++) {
             int n = newId[a];
             if (n >= 0) {
@@ -879,8 +973,9 @@ public final class FeedRoutes implements RouteSink {
         int[] offs = pOff;
         char[] counts = pCount;
         int[] sess = pSessions;
+        int[] origins = pOrigin;
         int old = nPrefix;
-        resetPrefixes(Math.max(64, rows + (rows >> 3)));
+        resetPrefixes(Math.max(64, rows));
         pages = new int[0][];
         tail = 0;
         holes = 0;
@@ -897,6 +992,7 @@ public final class FeedRoutes implements RouteSink {
             pCount[id] = (char) c;
             pCap[id] = (char) c;
             pSessions[id] = sess[p];
+            pOrigin[id] = origins[p];
             int at = allocate(c);
             pOff[id] = at;
             int from = offs[p];
