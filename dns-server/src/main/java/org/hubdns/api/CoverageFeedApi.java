@@ -59,7 +59,10 @@ public final class CoverageFeedApi implements Routes {
     /** How many bad lines are logged per minute and member (the rest are only counted). */
     private static final int BAD_LINES_PER_MINUTE = 10;
 
-    /** Reads one line of ExaBGP's JSON into a sink: null when it is ExaBGP's, else why it is not. */
+    /**
+     * Reads one line of ExaBGP's JSON into a sink: null when it is ExaBGP's, else why it is not (and
+     * then nothing of the line has reached the sink).
+     */
     @FunctionalInterface
     public interface LineReader {
         String read(String line, RouteSink sink);
@@ -319,7 +322,7 @@ public final class CoverageFeedApi implements Routes {
         Buffer body = c.body() == null ? null : c.body().buffer();
         long now = System.currentTimeMillis();
         if (body == null || body.length() == 0) {
-            long seq = feeds.get().append(f, CoverageFeeds.batch(now, 0, w -> { }));
+            long seq = feeds.get().append(f, CoverageFeeds.heartbeat(now));
             return RegistryApi.Reply.ok(new JsonObject().put("heartbeat", true).put("applied", 0).put("skipped", 0)
                     .put("sequence", seq));
         }
@@ -331,31 +334,7 @@ public final class CoverageFeedApi implements Routes {
         }
         long[] counts = new long[2]; // applied, skipped
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(Math.max(256, body.length() / 8));
-        RouteBatch.Writer[] w = {null};
-        // the skipped count goes in the header, known only at the end: parse into a sink, then write
-        java.util.List<Runnable> ops = new java.util.ArrayList<>();
-        java.util.List<Runnable> line = new java.util.ArrayList<>(); // one line's, kept only when all of it reads
-        RouteSink recorder = new RouteSink() {
-            @Override
-            public void announce(String session, byte[] prefix, int prefixLength, long pathId, long as,
-                    byte[] announcer, long[] asPath) {
-                byte[] p = prefix.clone();
-                byte[] a = announcer == null ? null : announcer.clone();
-                long[] path = asPath == null ? null : asPath.clone();
-                line.add(() -> w[0].announce(session, p, prefixLength, pathId, as, a, path));
-            }
-
-            @Override
-            public void withdraw(String session, byte[] prefix, int prefixLength, long pathId) {
-                byte[] p = prefix.clone();
-                line.add(() -> w[0].withdraw(session, p, prefixLength, pathId));
-            }
-
-            @Override
-            public void sessionDown(String session) {
-                line.add(() -> w[0].sessionDown(session));
-            }
-        };
+        RouteBatch.Writer w = new RouteBatch.Writer(bytes, now);
         String text = body.toString(StandardCharsets.UTF_8);
         int lineNo = 0;
         for (String raw : text.split("\n")) {
@@ -365,26 +344,25 @@ public final class CoverageFeedApi implements Routes {
                 continue;
             }
             String bad;
-            line.clear();
             try {
-                bad = lines.read(l, recorder);
+                bad = lines.read(l, w);
             } catch (RuntimeException e) {
-                bad = e.toString();
+                // a reader's bug: the line may be partly written, so the whole batch is refused
+                LOG.error("coverage feed {}: update line {} could not be read", f.config().name(), lineNo, e);
+                throw new ApiException(500, "Internal Server Error", "update line " + lineNo + " could not be read "
+                        + "(" + e.getClass().getSimpleName() + "); nothing of this batch was applied", null);
             }
             if (bad == null) {
-                ops.addAll(line);
                 counts[0]++;
             } else {
                 counts[1]++;
                 badLine(f.config().name(), lineNo, bad, l);
             }
         }
-        w[0] = new RouteBatch.Writer(bytes, now, counts[1]);
-        ops.forEach(Runnable::run);
-        w[0].finish();
+        w.finish(counts[1]);
         long seq = feeds.get().append(f, bytes.toByteArray());
         return RegistryApi.Reply.ok(new JsonObject().put("applied", counts[0]).put("skipped", counts[1])
-                .put("routes", w[0].operations()).put("sequence", seq));
+                .put("routes", w.operations()).put("sequence", seq));
     }
 
     private synchronized void badLine(String feed, int lineNo, String why, String line) {

@@ -540,12 +540,12 @@ public final class CoverageFeeds implements AutoCloseable {
             tmp = Files.createTempFile("hubdns-feed-" + r.feed.config().name(), ".routes.gz");
             try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 RouteBatch.Writer w = new RouteBatch.Writer(new java.io.BufferedOutputStream(out, 1 << 16),
-                        r.lastHeard, 0);
+                        r.lastHeard);
                 long[][] paths = new long[FeedRoutes.MAX_PATH_LENGTH + 1][];
                 r.table.forEach((session, prefix, length, pathId, as, announcer, firstAs, originAs, pathLength) ->
                         w.announce(session, prefix, length, pathId, as, announcer,
                                 path(paths, firstAs, originAs, pathLength)));
-                w.finish();
+                w.finish(0);
             }
             Map<String, Object> info = new HashMap<>();
             info.put(INFO_EPOCH, r.feed.epoch());
@@ -593,12 +593,10 @@ public final class CoverageFeeds implements AutoCloseable {
         return p;
     }
 
-    /** An empty batch: a heartbeat, or the skipped lines of a batch with no route in it. */
-    public static byte[] batch(long timeMillis, long skipped, java.util.function.Consumer<RouteBatch.Writer> routes) {
+    /** An empty batch: a heartbeat. */
+    public static byte[] heartbeat(long timeMillis) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        RouteBatch.Writer w = new RouteBatch.Writer(bytes, timeMillis, skipped);
-        routes.accept(w);
-        w.finish();
+        new RouteBatch.Writer(bytes, timeMillis).finish(0);
         return bytes.toByteArray();
     }
 

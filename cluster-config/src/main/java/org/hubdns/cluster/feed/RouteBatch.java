@@ -1,6 +1,5 @@
 package org.hubdns.cluster.feed;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -19,8 +18,8 @@ import java.util.Map;
  * records; {@link #read} replays into any sink. Numbers are varints and session names are sent once
  * per stream, so a route costs some 20 to 40 bytes.
  *
- * <p>Layout: magic {@code 'R' 'B'}, version 1, the writer's time (ms), the bad lines skipped, then
- * operations until {@code END}.
+ * <p>Layout: magic {@code 'R' 'B'}, version 1, the writer's time (ms), then operations until
+ * {@code END}, then the bad lines skipped (known only once the lines are read).
  */
 public final class RouteBatch {
     private static final int MAGIC = 0x5242;
@@ -51,22 +50,16 @@ public final class RouteBatch {
         private final byte[] buf = new byte[10];
         private long operations;
 
-        public Writer(OutputStream out, long timeMillis, long skipped) {
+        public Writer(OutputStream out, long timeMillis) {
             this.out = out;
             try {
                 out.write(MAGIC >> 8);
                 out.write(MAGIC & 0xFF);
                 out.write(VERSION);
                 varint(timeMillis);
-                varint(skipped);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-
-        /** A batch in memory: {@code new Writer(bytes, ...)}, then {@code bytes.toByteArray()} after finish. */
-        public static Writer inMemory(ByteArrayOutputStream bytes, long timeMillis, long skipped) {
-            return new Writer(bytes, timeMillis, skipped);
         }
 
         public long operations() {
@@ -121,9 +114,11 @@ public final class RouteBatch {
             }
         }
 
-        public void finish() {
+        /** Ends the stream; {@code skipped}: the input lines that were not read into it. */
+        public void finish(long skipped) {
             try {
                 out.write(END);
+                varint(skipped);
                 out.flush();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -174,7 +169,7 @@ public final class RouteBatch {
         if (version != VERSION) {
             throw new IOException("route batch version " + version + " is newer than this member reads");
         }
-        Header h = new Header(varint(d), varint(d));
+        long time = varint(d);
         List<String> sessions = new ArrayList<>();
         byte[][] addr = {new byte[4], new byte[16], new byte[4], new byte[16]};
         long[] path = new long[64];
@@ -184,7 +179,7 @@ public final class RouteBatch {
         while (true) {
             int op = d.read();
             if (op == END) {
-                return new Replayed(h, announced, withdrawn, downs);
+                return new Replayed(new Header(time, varint(d)), announced, withdrawn, downs);
             }
             if (op < 0) {
                 throw new EOFException("route batch ends without its end mark");
