@@ -3,6 +3,7 @@ package org.hubdns.cluster.feed;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,15 +59,16 @@ public final class FeedPlacements {
         if (live.isEmpty() || siteNames.length == 0) {
             return FeedPlacement.EMPTY;
         }
-        Object[] monitors = new Object[live.size()];
+        FeedRoutes[] monitors = new FeedRoutes[live.size()];
         for (int i = 0; i < monitors.length; i++) {
             monitors[i] = live.get(i).routes();
         }
+        Arrays.sort(monitors, Comparator.comparingLong(r -> r.lockOrder)); // one global order: no deadlock
         Builder b = new Builder(live, siteNames, siteIndex);
         return lockAll(monitors, 0, b::run);
     }
 
-    /** Takes every feed's monitor (in the given order: the store builds from one thread) and runs {@code body}. */
+    /** Takes every feed's monitor in turn and runs {@code body} holding them all. */
     private static FeedPlacement lockAll(Object[] monitors, int i, java.util.function.Supplier<FeedPlacement> body) {
         if (i == monitors.length) {
             return body.get();

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.hubdns.cluster.coverage.Cidr;
 
 /**
@@ -127,6 +128,11 @@ public final class FeedRoutes implements RouteSink {
     private int v4Routes;
     private int v6Routes;
     private long dropped;
+    private long changes;
+
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** The order in which {@link FeedPlacements#build} takes several tables' monitors (no deadlock). */
+    final long lockOrder = SEQUENCE.incrementAndGet();
 
     // =================================================================== RouteSink
 
@@ -215,6 +221,7 @@ public final class FeedRoutes implements RouteSink {
         v4Routes = 0;
         v6Routes = 0;
         dropped = 0;
+        changes++;
         attrsAfterCompaction = 0;
     }
 
@@ -235,6 +242,15 @@ public final class FeedRoutes implements RouteSink {
     /** Distinct prefixes with at least one route. */
     public synchronized int prefixes() {
         return nPrefix - emptyPrefixes;
+    }
+
+    /**
+     * A counter that moves with every change to the routes (not with an announcement that repeats a
+     * route as it is): a placement built at one value is still current while it stays there, so the
+     * store can skip a rebuild after a batch that changed nothing (a heartbeat, a repeated dump).
+     */
+    public synchronized long changes() {
+        return changes;
     }
 
     /** Announcements dropped because a prefix already had {@link #MAX_PATHS_PER_PREFIX} paths. */
@@ -464,6 +480,9 @@ public final class FeedRoutes implements RouteSink {
                 if (srcSession[attrSrc[old]] == s && attrPathId[old] == pid) {
                     annRoutes[srcAnn[attrSrc[old]]]--;
                     annRoutes[ann]++;
+                    if (old != attr) {
+                        changes++;
+                    }
                     setRef(off + i, attr);
                     return;
                 }
@@ -481,6 +500,7 @@ public final class FeedRoutes implements RouteSink {
         }
         pSessions[p] |= bit;
         annRoutes[ann]++;
+        changes++;
         if ((pFlags[p] & V6) == 0) {
             v4Routes++;
         } else {
@@ -495,6 +515,7 @@ public final class FeedRoutes implements RouteSink {
         annRoutes[srcAnn[attrSrc[a]]]--;
         setRef(off + i, ref(off + last));
         pCount[p] = (char) last;
+        changes++;
         if (last == 0) {
             emptyPrefixes++;
         }
