@@ -3,6 +3,7 @@ package org.hubdns.cluster.feed;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,29 +45,95 @@ public final class FeedPlacements {
      * later route changes, except its explain evidence, which reads the routes as they are then.
      */
     public static FeedPlacement build(Collection<Feed> feeds, Collection<String> sites) {
+        List<Feed> live = live(feeds);
+        String[] siteNames = new TreeSet<>(sites).toArray(String[]::new);
+        if (live.isEmpty() || siteNames.length == 0) {
+            return FeedPlacement.EMPTY;
+        }
+        Builder b = new Builder(live, siteNames);
+        return lockAll(monitors(live), 0, b::run);
+    }
+
+    private static List<Feed> live(Collection<Feed> feeds) {
         List<Feed> live = new ArrayList<>();
         for (Feed f : feeds) {
             if (!f.stale()) {
                 live.add(f);
             }
         }
-        String[] siteNames = new TreeSet<>(sites).toArray(String[]::new);
-        Map<String, Integer> siteIndex = new HashMap<>();
-        for (int i = 0; i < siteNames.length; i++) {
-            siteIndex.put(siteNames[i], i);
-        }
-        if (live.isEmpty() || siteNames.length == 0) {
-            return FeedPlacement.EMPTY;
-        }
-        Object[] monitors = new Object[live.size()];
+        return List.copyOf(live);
+    }
+
+    /** The feeds' tables in one global order, so that two builders never deadlock. */
+    private static FeedRoutes[] monitors(List<Feed> live) {
+        FeedRoutes[] monitors = new FeedRoutes[live.size()];
         for (int i = 0; i < monitors.length; i++) {
             monitors[i] = live.get(i).routes();
         }
-        Builder b = new Builder(live, siteNames, siteIndex);
-        return lockAll(monitors, 0, b::run);
+        Arrays.sort(monitors, Comparator.comparingLong(r -> r.lockOrder));
+        return monitors;
     }
 
-    /** Takes every feed's monitor (in the given order: the store builds from one thread) and runs {@code body}. */
+    /**
+     * Keeps a placement current as routes change: each {@link #update} applies only the prefixes
+     * whose routes changed since the previous one (each table records them), a patch that costs a
+     * copy of the placement's arrays plus the ranking of the changed prefixes, instead of ranking
+     * every route. It builds in full the first time, when the feeds, their configurations, their
+     * staleness or the sites changed, when a table was cleared, compacted or changed in more than
+     * an eighth of its prefixes, and now and then to drop site orders no prefix uses any more.
+     *
+     * <p>One updater per store, and it must be the only reader of the tables' change records
+     * (two updaters over one table would each see part of the changes). Thread-safe (synchronized).
+     */
+    public static final class Updater {
+        private List<Feed> lastFeeds;
+        private List<String> lastSites;
+        private Builder builder;
+        private FeedPlacement last;
+        private int ordersAtFull;
+        private long fullBuilds;
+        private long patches;
+
+        /** The placement from {@code feeds} now; same contract as {@link FeedPlacements#build}. */
+        public synchronized FeedPlacement update(Collection<Feed> feeds, Collection<String> sites) {
+            List<Feed> all = List.copyOf(feeds);
+            List<Feed> live = live(all);
+            List<String> siteNames = List.copyOf(new TreeSet<>(sites));
+            if (live.isEmpty() || siteNames.isEmpty()) {
+                last = null;
+                return FeedPlacement.EMPTY;
+            }
+            boolean same = last != null && all.equals(lastFeeds) && siteNames.equals(lastSites)
+                    && builder.orders.size() <= 2 * ordersAtFull + 1024;
+            lastFeeds = all;
+            lastSites = siteNames;
+            return lockAll(monitors(live), 0, () -> {
+                int[][] dirty = new int[live.size()][];
+                boolean full = !same;
+                for (int f = 0; f < dirty.length; f++) {
+                    dirty[f] = live.get(f).routes().takeDirty();
+                    full |= dirty[f] == null;
+                }
+                if (full) {
+                    builder = new Builder(live, siteNames.toArray(String[]::new));
+                    last = builder.run();
+                    ordersAtFull = builder.orders.size();
+                    fullBuilds++;
+                } else {
+                    last = builder.patch(last, dirty);
+                    patches++;
+                }
+                return last;
+            });
+        }
+
+        /** Full builds and patches so far (for tests and metrics). */
+        public synchronized long[] counts() {
+            return new long[] {fullBuilds, patches};
+        }
+    }
+
+    /** Takes every feed's monitor in turn and runs {@code body} holding them all. */
     private static FeedPlacement lockAll(Object[] monitors, int i, java.util.function.Supplier<FeedPlacement> body) {
         if (i == monitors.length) {
             return body.get();
@@ -113,10 +180,13 @@ public final class FeedPlacements {
         // the output: prefix -> order id
         final FeedPlacement.Raw out = new FeedPlacement.Raw();
 
-        Builder(List<Feed> feeds, String[] siteNames, Map<String, Integer> siteIndex) {
+        Builder(List<Feed> feeds, String[] siteNames) {
             this.feeds = feeds;
             this.siteNames = siteNames;
-            this.siteIndex = siteIndex;
+            this.siteIndex = new HashMap<>();
+            for (int i = 0; i < siteNames.length; i++) {
+                siteIndex.put(siteNames[i], i);
+            }
             routes = new FeedRoutes[feeds.size()];
             configs = new CoverageFeed[feeds.size()];
             annSites = new int[feeds.size()][];
@@ -127,13 +197,55 @@ public final class FeedPlacements {
             Arrays.fill(best, Integer.MAX_VALUE);
         }
 
-        FeedPlacement run() {
+        /** Reads what ranking needs of each table's announcers and attributes (they grow as routes come). */
+        private void prepare() {
             for (int f = 0; f < routes.length; f++) {
                 routes[f] = feeds.get(f).routes();
                 configs[f] = feeds.get(f).config();
                 annSites[f] = routes[f].announcerSites(PeerSites.of(configs[f]), siteIndex);
                 codes[f] = routes[f].attributeCodes(annSites[f]);
             }
+        }
+
+        /** The placement after the rows in {@code dirty} (per feed) changed: {@code base} patched. */
+        FeedPlacement patch(FeedPlacement base, int[][] dirty) {
+            prepare();
+            FeedPlacement.Raw changes = new FeedPlacement.Raw();
+            for (int f = 0; f < routes.length; f++) {
+                FeedRoutes r = routes[f];
+                for (int p : dirty[f]) {
+                    boolean v6 = r.isV6(p);
+                    long hi = r.prefixHi(p);
+                    long lo = r.prefixLo(p);
+                    int len = r.prefixLength(p);
+                    int order = orderAt(v6, hi, lo, len);
+                    if (v6) {
+                        changes.add6(hi, lo, len, order);
+                    } else {
+                        changes.add4((int) hi, len, order);
+                    }
+                }
+            }
+            Explainer ex = new Explainer(feeds, siteNames, siteIndex);
+            FeedPlacement placement = changes.patch(base, orders.toArray(String[][]::new), ex);
+            ex.placement = placement;
+            return placement;
+        }
+
+        /** The order index for a prefix over every feed, or -1 when no route of it places anybody. */
+        private int orderAt(boolean v6, long hi, long lo, int len) {
+            nTouched = 0;
+            for (int g = 0; g < routes.length; g++) {
+                int q = routes[g].find(v6, hi, lo, len);
+                if (q >= 0 && eligible(configs[g], routes[g], q)) {
+                    collect(g, q);
+                }
+            }
+            return nTouched > 0 ? orderOfTouched() : -1;
+        }
+
+        FeedPlacement run() {
+            prepare();
             for (int f = 0; f < routes.length; f++) {
                 FeedRoutes r = routes[f];
                 int rows = r.prefixCount();

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.hubdns.cluster.coverage.Cidr;
 
 /**
@@ -118,6 +119,12 @@ public final class FeedRoutes implements RouteSink {
     static final int EXPLICIT_ORIGIN = 0x100;
     static final byte V6 = 1;
     static final byte BOGON = 2;
+    static final byte DIRTY = 4;
+
+    // ---- rows changed since the placement was last updated (FeedPlacements.Updater)
+    private int[] dirty = new int[64];
+    private int nDirty;
+    private boolean allDirty = true;
 
     // ---- the arena of attribute references
     private int[][] pages = new int[0][];
@@ -127,6 +134,11 @@ public final class FeedRoutes implements RouteSink {
     private int v4Routes;
     private int v6Routes;
     private long dropped;
+    private long changes;
+
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** The order in which {@link FeedPlacements#build} takes several tables' monitors (no deadlock). */
+    final long lockOrder = SEQUENCE.incrementAndGet();
 
     // =================================================================== RouteSink
 
@@ -215,6 +227,9 @@ public final class FeedRoutes implements RouteSink {
         v4Routes = 0;
         v6Routes = 0;
         dropped = 0;
+        changes++;
+        nDirty = 0;
+        allDirty = true;
         attrsAfterCompaction = 0;
     }
 
@@ -235,6 +250,15 @@ public final class FeedRoutes implements RouteSink {
     /** Distinct prefixes with at least one route. */
     public synchronized int prefixes() {
         return nPrefix - emptyPrefixes;
+    }
+
+    /**
+     * A counter that moves with every change to the routes (not with an announcement that repeats a
+     * route as it is): a placement built at one value is still current while it stays there, so the
+     * store can skip a rebuild after a batch that changed nothing (a heartbeat, a repeated dump).
+     */
+    public synchronized long changes() {
+        return changes;
     }
 
     /** Announcements dropped because a prefix already had {@link #MAX_PATHS_PER_PREFIX} paths. */
@@ -464,7 +488,12 @@ public final class FeedRoutes implements RouteSink {
                 if (srcSession[attrSrc[old]] == s && attrPathId[old] == pid) {
                     annRoutes[srcAnn[attrSrc[old]]]--;
                     annRoutes[ann]++;
-                    setRef(off + i, attr);
+                    if (old != attr) {
+                        changes++;
+                        markDirty(p);
+                        setRef(off + i, attr);
+                        maybeCompact(); // the old attributes may be unused now
+                    }
                     return;
                 }
             }
@@ -473,6 +502,7 @@ public final class FeedRoutes implements RouteSink {
             dropped++;
             return;
         }
+        int holesBefore = holes;
         ensureRoom(p, count + 1);
         setRef(pOff[p] + count, attr);
         pCount[p] = (char) (count + 1);
@@ -481,20 +511,66 @@ public final class FeedRoutes implements RouteSink {
         }
         pSessions[p] |= bit;
         annRoutes[ann]++;
+        changes++;
+        markDirty(p);
         if ((pFlags[p] & V6) == 0) {
             v4Routes++;
         } else {
             v6Routes++;
         }
+        if (holes != holesBefore) {
+            maybeCompact(); // the list moved and left a hole
+        }
+    }
+
+    /**
+     * Notes that prefix row {@code p} changed, for {@link #takeDirty}. Past an eighth of the table,
+     * stops listing: a full rebuild is then cheaper than patching.
+     */
+    private void markDirty(int p) {
+        if (allDirty || (pFlags[p] & DIRTY) != 0) {
+            return;
+        }
+        if (nDirty >= Math.max(1024, nPrefix >> 3)) {
+            allDirty = true;
+            return;
+        }
+        pFlags[p] |= DIRTY;
+        if (nDirty == dirty.length) {
+            dirty = Arrays.copyOf(dirty, nDirty * 2);
+        }
+        dirty[nDirty++] = p;
+    }
+
+    /**
+     * The rows changed since the last call, or null when the whole table must be read again (it
+     * was cleared or compacted, or too much changed); resets the record. One consumer only: the
+     * {@link FeedPlacements.Updater} of the feed's store. Caller holds the monitor.
+     */
+    int[] takeDirty() {
+        int[] out = allDirty ? null : Arrays.copyOf(dirty, nDirty);
+        for (int i = 0; i < nDirty; i++) {
+            if (dirty[i] < nPrefix) {
+                pFlags[dirty[i]] &= ~DIRTY;
+            }
+        }
+        nDirty = 0;
+        allDirty = false;
+        if (dirty.length > 4096) {
+            dirty = new int[64];
+        }
+        return out;
     }
 
     private void removeAt(int p, int i) {
         int off = pOff[p];
         int last = pCount[p] - 1;
         int a = ref(off + i);
+        markDirty(p);
         annRoutes[srcAnn[attrSrc[a]]]--;
         setRef(off + i, ref(off + last));
         pCount[p] = (char) last;
+        changes++;
         if (last == 0) {
             emptyPrefixes++;
         }
@@ -988,7 +1064,7 @@ public final class FeedRoutes implements RouteSink {
             pHi[id] = hi[p];
             pLo[id] = lo[p];
             pLen[id] = plen[p];
-            pFlags[id] = flags[p];
+            pFlags[id] = (byte) (flags[p] & ~DIRTY);
             pCount[id] = (char) c;
             pCap[id] = (char) c;
             pSessions[id] = sess[p];
@@ -1002,5 +1078,7 @@ public final class FeedRoutes implements RouteSink {
             }
         }
         rehashPrefixes(pSlots.length);
+        nDirty = 0;
+        allDirty = true; // the rows are renumbered
     }
 }

@@ -141,6 +141,23 @@ class FeedRoutesTableTest {
     }
 
     @Test
+    void changesMoveWithChangesOnly() {
+        FeedRoutes r = new FeedRoutes();
+        Consumer<FeedRoutes> a = ann("rs1", "10.1.0.0/16", 0, 17557, "192.0.2.1", 17557);
+        a.accept(r);
+        long after = r.changes();
+        a.accept(r);
+        wd("rs1", "10.9.0.0/16", 0).accept(r);
+        down("rs9").accept(r);
+        assertThat(r.changes()).as("a repeat, a withdraw of nothing, an unknown session down").isEqualTo(after);
+        ann("rs1", "10.1.0.0/16", 0, 17557, "192.0.2.1", 17557, 17557).accept(r);
+        assertThat(r.changes()).as("a new path").isGreaterThan(after);
+        after = r.changes();
+        down("rs1").accept(r);
+        assertThat(r.changes()).isGreaterThan(after);
+    }
+
+    @Test
     void putReloadsWhatForEachStreamsOut() {
         FeedRoutes r = new FeedRoutes();
         ann("rs1", "10.1.0.0/16", 5, 17557, "192.0.2.1", 17557, 3356, 45595).accept(r);

@@ -31,6 +31,8 @@ class FeedScaleTest {
     static final int V4 = Integer.getInteger("feed.scale.v4", 50_000);
     static final int V6 = Integer.getInteger("feed.scale.v6", 10_000);
     static final int ORIGINS = 75_000;
+    /** A live batch (beyond an eighth of the prefixes the updater builds in full: keep the small run a patch). */
+    static final int UPDATES = Math.min(10_000, (V4 + V6) / 20);
     static final String[] SITES = {"isb", "khi", "lhe", "pew", "qta"};
     static final int MUL = 0x9E3779 | 1;
 
@@ -146,11 +148,13 @@ class FeedScaleTest {
         FeedPlacement placement = FeedPlacements.build(feeds, sites);
         long t3 = cpu();
         long withPlacement = usedAfterGc() - before;
+        FeedPlacements.Updater updater = new FeedPlacements.Updater();
+        updater.update(feeds, sites); // the first update builds in full
 
-        // a live batch: 10,000 changes (half new paths, half withdrawals), then a rebuild
+        // a live batch: UPDATES changes (half new paths, half withdrawals), then a rebuild and a patch
         byte[] p4 = new byte[4];
         long t4 = cpu();
-        for (int u = 0; u < 10_000; u++) {
+        for (int u = 0; u < UPDATES; u++) {
             int i = (u * 7919) % V4;
             prefix(i, false, p4);
             int k = u % PEERS;
@@ -164,6 +168,16 @@ class FeedScaleTest {
         long t5 = cpu();
         FeedPlacement after = FeedPlacements.build(feeds, sites);
         long t6 = cpu();
+        FeedPlacement patched = updater.update(feeds, sites);
+        long t7 = cpu();
+        assertThat(updater.counts()).containsExactly(1, 1);
+        assertThat(patched.size()).isEqualTo(after.size());
+        for (int u = 0; u < UPDATES; u += 7) {
+            prefix((u * 7919) % V4, false, p4);
+            int m = patched.match(p4, 4);
+            int full = after.match(p4, 4);
+            assertThat(m < 0 ? null : List.of(patched.sites(m))).isEqualTo(full < 0 ? null : List.of(after.sites(full)));
+        }
 
         // spot checks against the generator: the sites of a prefix in rank order
         byte[] a = new byte[4];
@@ -179,11 +193,11 @@ class FeedScaleTest {
         System.out.printf("feed scale: %d peers, %,d routes (%,d v4 + %,d v6) on %,d prefixes: load %,d ms "
                         + "(%.0f routes/s), heap %.1f MB, trimmed in %,d ms to %.1f MB (%.2f B/route; estimate %.1f MB); "
                         + "placement of %,d prefixes "
-                        + "in %,d ms, heap with it %.1f MB; 10,000 updates %,d ms, rebuild %,d ms%n",
+                        + "in %,d ms, heap with it %.1f MB; %,d updates %,d ms, then a full build %,d ms or a patch %,d ms%n",
                 PEERS, n, routes.ipv4Routes(), routes.ipv6Routes(), routes.prefixes(), (t1 - t0) / 1_000_000,
                 n / ((t1 - t0) / 1e9), untrimmed / 1e6, trimMs, heap / 1e6, (double) heap / n, routes.estimatedBytes() / 1e6,
-                placement.size(), (t3 - t2) / 1_000_000, withPlacement / 1e6, (t5 - t4) / 1_000_000,
-                (t6 - t5) / 1_000_000);
+                placement.size(), (t3 - t2) / 1_000_000, withPlacement / 1e6, UPDATES, (t5 - t4) / 1_000_000,
+                (t6 - t5) / 1_000_000, (t7 - t6) / 1_000_000);
         assertThat(after.size()).isGreaterThan(0);
     }
 
