@@ -84,6 +84,8 @@ public final class CoverageFeeds implements AutoCloseable {
     private final Map<String, Replica> replicas = new HashMap<>(); // feed thread only
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean placementDue = new AtomicBoolean();
+    /** Patches the placement with the prefixes that changed (the only reader of the tables' change records). */
+    private final FeedPlacements.Updater placements = new FeedPlacements.Updater();
     private volatile FeedPlacement current = FeedPlacement.EMPTY;
     private volatile Map<String, FeedState> states = Map.of();
     private volatile boolean closed;
@@ -356,6 +358,7 @@ public final class CoverageFeeds implements AutoCloseable {
 
     private boolean apply(Replica r, long seq, byte[] batch) {
         RouteBatch.Replayed done;
+        long before = r.table.changes();
         try {
             done = RouteBatch.read(batch, r.table);
         } catch (IllegalArgumentException e) {
@@ -373,7 +376,7 @@ public final class CoverageFeeds implements AutoCloseable {
             tickStale();
             return true;
         }
-        return done.operations() > 0;
+        return r.table.changes() != before; // a heartbeat or a repeated route changes no placement
     }
 
     /** The next entry has not arrived while later ones have: fetch it, and in the end skip it. */
@@ -462,10 +465,13 @@ public final class CoverageFeeds implements AutoCloseable {
         for (Replica r : replicas.values()) {
             parts.add(new FeedPlacements.Feed(r.feed.config(), r.table, r.stale));
         }
-        current = FeedPlacements.build(parts, sites);
+        FeedPlacement before = current;
+        current = placements.update(parts, sites);
         publishStates();
-        for (Runnable l : listeners) {
-            l.run();
+        if (current != before) {
+            for (Runnable l : listeners) {
+                l.run();
+            }
         }
     }
 
