@@ -513,11 +513,14 @@ public final class CoverageFeeds implements AutoCloseable {
         info.put(INFO_FORMAT, FORMAT_MRT);
         info.put(INFO_TIME, clock.getAsLong());
         info.put(INFO_UPLOAD, summary);
+        DatasetMeta meta;
         try {
-            return registry.putDatasetFile(StoredFeed.datasetName(feed.config().name()), dump, info, null);
+            meta = registry.putDatasetFile(StoredFeed.datasetName(feed.config().name()), dump, info, null);
         } catch (Conflict e) {
             throw new IllegalStateException(e.getMessage(), e); // unconditional: cannot conflict
         }
+        registry.feedLog().covered(feed.logId(), after, true); // the dump replaces what the log held so far
+        return meta;
     }
 
     /** Drops the feed's routes everywhere (its config is deleted by the caller). */
