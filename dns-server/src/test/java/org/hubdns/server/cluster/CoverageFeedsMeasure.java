@@ -49,9 +49,12 @@ class CoverageFeedsMeasure {
             }
             assertThat(c.m(1).putJson("/v1/coverage-feeds/full", admin, Map.of("peers", peers, "staleAfterS", 0))
                     .statusCode()).isEqualTo(201);
-            for (boolean gzip : new boolean[] {false, true}) {
-                Path dump = Files.createTempFile("measure", gzip ? ".mrt.gz" : ".mrt");
-                long routes = write(dump, prefixes, gzip);
+            String[] formats = {"plain", "gzip", "bzip2"};
+            for (int f = 0; f < formats.length; f++) {
+                String format = formats[f];
+                int first = 41 + 10 * f; // each dump its own prefixes: served means this dump's routes
+                Path dump = Files.createTempFile("measure", ".mrt." + format);
+                long routes = write(dump, prefixes, format, first);
                 long t0 = System.nanoTime();
                 HttpRequest req = HttpRequest.newBuilder(c.m(2).uri("/v1/coverage-feeds/full/rib"))
                         .header("Authorization", "Bearer " + admin).header("Content-Type", "application/octet-stream")
@@ -63,13 +66,14 @@ class CoverageFeedsMeasure {
                 for (int m = 1; m <= 2; m++) {
                     Member mm = c.m(m);
                     while (json(mm.get("/v1/coverage-feeds/full", admin)).get("routes").get("ipv4").asLong() != routes
-                            || !placed(mm, admin, "41." + ((prefixes - 1) >> 8 & 255) + "." + ((prefixes - 1) & 255) + ".9")) {
+                            || !placed(mm, admin, (first + ((prefixes - 1) >> 16)) + "." + ((prefixes - 1) >> 8 & 255) + "."
+                            + ((prefixes - 1) & 255) + ".9")) {
                         Thread.sleep(20);
                     }
                     served[m - 1] = System.nanoTime();
                 }
                 System.out.printf("MEASURE dump %s: %,d routes (%,d prefixes x %d peers), %,d bytes: accepted in %d ms, "
-                        + "served by member 1 after %d ms, member 2 after %d ms%n", gzip ? "gzip" : "plain", routes,
+                        + "served by member 1 after %d ms, member 2 after %d ms%n", format, routes,
                         prefixes, PEERS, Files.size(dump), (accepted - t0) / 1_000_000, (served[0] - t0) / 1_000_000,
                         (served[1] - t0) / 1_000_000);
                 Files.delete(dump);
@@ -122,18 +126,22 @@ class CoverageFeedsMeasure {
         return match != null && !match.isNull();
     }
 
-    /** 41.x.y.0/24 (then 42.x.y.0/24...) each from every peer; returns the routes written. */
-    static long write(Path file, int prefixes, boolean gzip) throws Exception {
+    /** first.x.y.0/24 (then first+1...) each from every peer; returns the routes written. */
+    static long write(Path file, int prefixes, String format, int first) throws Exception {
         List<MrtWriter.Peer> peers = new ArrayList<>();
         for (int p = 0; p < PEERS; p++) {
             peers.add(new MrtWriter.Peer(p + 1, new byte[] {(byte) 198, 51, 100, (byte) (10 + p)}, 64600 + p));
         }
         try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
-                OutputStream out = gzip ? new GZIPOutputStream(raw, 1 << 16) : raw;
+                OutputStream out = switch (format) {
+                    case "gzip" -> new GZIPOutputStream(raw, 1 << 16);
+                    case "bzip2" -> new org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream(raw);
+                    default -> raw;
+                };
                 MrtWriter w = new MrtWriter(out, 1_700_000_000L, 1, "rs", peers)) {
             byte[] prefix = new byte[4];
             for (int i = 0; i < prefixes; i++) {
-                prefix[0] = (byte) (41 + (i >> 16));
+                prefix[0] = (byte) (first + (i >> 16));
                 prefix[1] = (byte) (i >> 8);
                 prefix[2] = (byte) i;
                 List<MrtWriter.Entry> entries = new ArrayList<>(PEERS);
