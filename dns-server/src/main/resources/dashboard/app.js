@@ -191,6 +191,13 @@
       const h = p.health || {};
       const siteRows = Object.entries(p.answers || {}).map(([site, n]) => ({ label: site, value: n, color: "#1f9d55" }));
       siteRows.push({ label: "origin fallback", value: p.fallbacks || 0, color: "#d64545" });
+      const clients = p.clients || {};
+      const inCountry = clients.inCountry || {};
+      const foreign = clients.foreign || {};
+      const unlocated = clients.unlocated || {};
+      const methodColors = { coverage: "#1f9d55", bgp: "#2f6fdd", geoip: "#8e44ad", geoip_coarse: "#e0a526", none: "#9aa5b1" };
+      const methodRows = Object.entries(p.located || {}).map(([m, v]) => ({
+        label: m + " " + fmtPct(v.share), value: v.answers, color: methodColors[m] }));
       return el("div", { class: "platform", "data-platform": p.name },
         el("div", null,
           el("div", null, el("span", { class: "name", text: p.name }),
@@ -204,9 +211,14 @@
           el("div", { class: "share", "data-local-share": p.localShare === null ? "" : p.localShare,
             text: fmtPct(p.localShare) }),
           shareBar(p.localShare),
-          el("div", { class: "muted", text: p.localShare === null ? "no answers yet"
-            : fmtInt(p.answered) + " to nodes, " + fmtInt(p.fallbacks) + " to the origin" })),
-        el("div", null, el("div", { class: "muted", text: "answers per site (this member)" }), bars(siteRows)));
+          el("div", { class: "muted", text: p.localShare === null ? "no in-country answers yet"
+            : fmtInt(inCountry.local) + " of " + fmtInt(inCountry.answers) + " in-country answers from nodes" }),
+          el("div", { class: "muted", "data-foreign": foreign.answers || 0,
+            text: "foreign clients: " + fmtInt(foreign.answers) + " (" + fmtInt(foreign.local) + " from nodes)"
+              + " \u00b7 unlocated: " + fmtInt(unlocated.answers) })),
+        el("div", null, el("div", { class: "muted", text: "answers per site (this member)" }), bars(siteRows),
+          el("div", { class: "muted", text: "clients placed by (share of answers)" }),
+          el("div", { class: "methods" }, bars(methodRows))));
     }));
   }
 

@@ -29,6 +29,7 @@ import org.hubdns.health.HealthChecker;
 import org.hubdns.health.NodeHealth;
 import org.hubdns.health.ProbeStats;
 import org.hubdns.server.metrics.Traffic;
+import org.hubdns.steering.Located;
 import org.hubdns.steering.PlatformSteering;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -237,6 +238,8 @@ public final class DashboardApi implements Routes {
     private static JsonArray platforms(RegistryView view, Snapshot snapshot, JsonObject traffic) {
         JsonObject answers = traffic.getJsonObject("answers", new JsonObject());
         JsonObject fallbacks = traffic.getJsonObject("fallbacks", new JsonObject());
+        JsonObject located = traffic.getJsonObject("located", new JsonObject());
+        JsonObject clients = traffic.getJsonObject("clients", new JsonObject());
         JsonArray list = new JsonArray();
         view.platforms().values().stream().sorted(Comparator.comparing(Platform::name)).forEach(p -> {
             PlatformSteering steering = snapshot.platforms().get(p.name());
@@ -264,17 +267,50 @@ public final class DashboardApi implements Routes {
             if (p.fallback() != null && p.fallback().addresses() != null) {
                 fallback.put("addresses", new JsonArray(p.fallback().addresses()));
             }
-            list.add(new JsonObject().put("name", p.name()).put("hostnames", new JsonArray(p.hostnames()))
+            JsonObject o = new JsonObject();
+            list.add(o);
+            o.put("name", p.name()).put("hostnames", new JsonArray(p.hostnames()))
                     .put("ttl", p.ttl()).put("answersPerQuery", p.answers()).put("defaultSite", p.defaultSite())
                     .put("fallback", fallback)
                     .put("answer", serving > 0 ? "nodes" : statuses.isEmpty() ? "fallback (no nodes)" : "fallback")
                     .put("nodes", statuses.size()).put("serving", serving).put("draining", draining)
                     .put("health", byHealth)
                     .put("answers", perSite).put("answered", toNodes).put("fallbacks", fell)
-                    // the share an exchange reports as "kept local": answers to in-country nodes over all answers
-                    .put("localShare", toNodes + fell == 0 ? null : (double) toNodes / (toNodes + fell)));
+                    .put("serveCountries", p.serveCountries() == null ? null : new JsonArray(p.serveCountries()))
+                    .put("answerUnlocated", p.effectiveAnswerUnlocated().wire())
+                    .put("geoipMaxRadiusKm", p.effectiveGeoipMaxRadiusKm());
+            JsonObject mine2 = clients.getJsonObject(p.name(), new JsonObject());
+            long inLocal = count(mine2, "in_country", "local");
+            long inAll = inLocal + count(mine2, "in_country", "fallback");
+            long foreignLocal = count(mine2, "foreign", "local");
+            long foreignAll = foreignLocal + count(mine2, "foreign", "fallback");
+            long unlocatedAll = count(mine2, "unlocated", "local") + count(mine2, "unlocated", "fallback");
+            // the share an exchange reports as "kept in the country": of the in-country clients' answers,
+            // those from local nodes. Foreign clients are shown beside it, never in it.
+            o.put("localShare", inAll == 0 ? null : (double) inLocal / inAll)
+                    .put("clients", new JsonObject()
+                            .put("inCountry", new JsonObject().put("answers", inAll).put("local", inLocal))
+                            .put("foreign", new JsonObject().put("answers", foreignAll).put("local", foreignLocal))
+                            .put("unlocated", new JsonObject().put("answers", unlocatedAll)));
+            JsonObject byMethod = located.getJsonObject(p.name(), new JsonObject());
+            long methodTotal = 0;
+            for (String m : byMethod.fieldNames()) {
+                methodTotal += ((Number) byMethod.getValue(m)).longValue();
+            }
+            JsonObject shares = new JsonObject();
+            for (Located.Source m : Located.Source.values()) {
+                long n = byMethod.getValue(m.wire()) instanceof Number x ? x.longValue() : 0;
+                shares.put(m.wire(), new JsonObject().put("answers", n)
+                        .put("share", methodTotal == 0 ? null : (double) n / methodTotal));
+            }
+            o.put("located", shares);
         });
         return list;
+    }
+
+    private static long count(JsonObject byClient, String client, String answer) {
+        JsonObject a = byClient.getJsonObject(client);
+        return a != null && a.getValue(answer) instanceof Number n ? n.longValue() : 0;
     }
 
     private static JsonArray sites(RegistryView view, Snapshot snapshot, HealthChecker health, JsonObject traffic) {

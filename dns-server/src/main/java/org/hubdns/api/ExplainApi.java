@@ -15,6 +15,8 @@ import org.hubdns.snapshot.Snapshot;
 import org.hubdns.dns.answer.AnswerSink;
 import org.hubdns.dns.answer.ClientSubnet;
 import org.hubdns.dns.answer.DynamicAnswers;
+import org.hubdns.cluster.feed.FeedPlacement;
+import org.hubdns.steering.ClientClass;
 import org.hubdns.steering.Located;
 import org.hubdns.steering.PlatformSteering;
 import org.hubdns.steering.Trace;
@@ -55,7 +57,17 @@ public final class ExplainApi implements Routes {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("client", "'client' must be an IPv4 or IPv6 address: " + e.getMessage());
         }
-        Snapshot snapshot = this.snapshot.get();
+        return RegistryApi.Reply.ok(explain(this.snapshot.get(), CoverageDataset.current(view.get()), host, typeText,
+                qtype, ctx.queryParams().get("client"), source, ctx.queryParams().get("ecs")));
+    }
+
+    /**
+     * The decision for one made-up query, as {@code GET /v1/explain} shows it (the handler's work
+     * after the query parameters are read; package-private so that a placement no API can make yet
+     * can be explained in-process).
+     */
+    static JsonObject explain(Snapshot snapshot, CoverageSet coverage, String host, String typeText, int qtype,
+            String clientText, byte[] source, String ecs) {
         PlatformSteering steering = null;
         for (PlatformSteering p : snapshot.platforms().values()) {
             if (p.platform().hostnames().contains(host)) {
@@ -67,7 +79,6 @@ public final class ExplainApi implements Routes {
                     + "platform hostnames (GET /v1/platforms lists them)");
         }
         ClientSubnet client = new ClientSubnet();
-        String ecs = ctx.queryParams().get("ecs");
         if (ecs != null) {
             Cidr c;
             try {
@@ -89,19 +100,25 @@ public final class ExplainApi implements Routes {
         int scope = steering.decide(qtype, client, sink, trace);
 
         JsonObject out = new JsonObject()
-                .put("name", host).put("type", typeText).put("client", ctx.queryParams().get("client"))
+                .put("name", host).put("type", typeText).put("client", clientText)
                 .put("platform", steering.platform().name())
                 .put("snapshotVersion", snapshot.generation());
         if (ecs != null) {
             out.put("ecs", ecs.strip());
         }
         JsonObject located = trace.located;
-        CoverageSet coverage = CoverageDataset.current(view.get());
         if (!coverage.isEmpty()) {
             CoverageSet.Match m = coverage.match(java.util.Arrays.copyOf(client.address(), client.addressLength()));
             if (m != null) {
                 located.put("coverageZone", new JsonObject().put("cidr", m.cidr()).put("site", m.site()));
             }
+        }
+        if (Located.Source.GEOIP_COARSE.wire().equals(located.getString("method"))) {
+            int max = steering.platform().effectiveGeoipMaxRadiusKm();
+            located.put("coarse", located.getString("city") == null
+                    ? "the GeoIP record has no city (a country-level guess): it places the client only in its country"
+                    : "the GeoIP record's accuracy radius of " + located.getInteger("accuracyRadiusKm") + " km is above "
+                            + "the platform's geoipMaxRadiusKm of " + max + ": it places the client only in its country");
         }
         out.put("located", located);
         out.put("sites", trace.sites);
@@ -122,7 +139,7 @@ public final class ExplainApi implements Routes {
         }
         answer.put("outcome", trace.outcome);
         out.put("answer", answer);
-        return RegistryApi.Reply.ok(out);
+        return out;
     }
 
     private static String required(RoutingContext ctx, String p) {
@@ -159,7 +176,7 @@ public final class ExplainApi implements Routes {
 
         @Override
         public void located(Located where, int family, int sourcePrefix, int affinityPrefix) {
-            located.put("by", where.source.name().toLowerCase(Locale.ROOT))
+            located.put("by", where.source.wire()).put("method", where.source.wire())
                     .put("family", family == 1 ? "IPv4" : "IPv6")
                     .put("sourcePrefix", sourcePrefix)
                     .put("affinityPrefix", affinityPrefix)
@@ -168,6 +185,30 @@ public final class ExplainApi implements Routes {
                 located.put("latitude", where.latitude).put("longitude", where.longitude);
             }
             located.put("country", where.country).put("subdivision", where.subdivision).put("city", where.city);
+            if (where.accuracyRadiusKm >= 0) {
+                located.put("accuracyRadiusKm", where.accuracyRadiusKm);
+            }
+            if (where.feedSites != null) {
+                located.put("feedSites", new JsonArray(java.util.List.of(where.feedSites)));
+            }
+        }
+
+        @Override
+        public void client(ClientClass who, String country, boolean served) {
+            located.put("client", who.wire()).put("countryServed", country == null ? null : served);
+        }
+
+        @Override
+        public void placedByFeed(FeedPlacement.Evidence e) {
+            if (e == null) {
+                return;
+            }
+            JsonObject route = new JsonObject().put("feed", e.feed()).put("prefix", e.prefix())
+                    .put("announcerAs", e.announcerAs() == 0 ? null : e.announcerAs())
+                    .put("announcerAddress", e.announcerAddress())
+                    .put("asPath", e.asPath() == null ? new JsonArray() : new JsonArray(e.asPath()))
+                    .put("sites", e.sites() == null ? new JsonArray() : new JsonArray(e.sites()));
+            located.put("route", route);
         }
 
         @Override

@@ -43,7 +43,7 @@ public final class RegistryJson {
     /** Whether {@code defaultSite} exists is {@link RegistryService#checkPlatform}'s to say. */
     public static Platform readPlatform(String name, JsonObject body) {
         Fields f = Fields.of(body, "hostnames", "ttl", "answers", "fallback", "defaultSite", "answerUnknown",
-                "spillAt", "affinityPrefixV4", "affinityPrefixV6");
+                "spillAt", "affinityPrefixV4", "affinityPrefixV6", "geoipMaxRadiusKm", "serveCountries", "answerUnlocated");
         Fields.name("platform", name);
         List<String> hostnames = new ArrayList<>();
         List<String> given = f.strings("hostnames", 1, 64, 253);
@@ -85,7 +85,53 @@ public final class RegistryJson {
         Boolean answerUnknown = f.optBoolean("answerUnknown");
         Double spillAt = f.has("spillAt") ? f.number("spillAt", 0, 1) : null;
         return new Platform(name, hostnames, ttl, answers, fallback, defaultSite, answerUnknown, spillAt,
-                f.optInteger("affinityPrefixV4", 0, 32), f.optInteger("affinityPrefixV6", 0, 128));
+                f.optInteger("affinityPrefixV4", 0, 32), f.optInteger("affinityPrefixV6", 0, 128),
+                f.optInteger("geoipMaxRadiusKm", 0, 20_000), serveCountries(f), answerUnlocated(f));
+    }
+
+    /** ISO 3166-1 alpha-2 codes, and XK (Kosovo), which GeoIP databases use although ISO has not assigned it. */
+    private static final java.util.Set<String> COUNTRIES;
+
+    static {
+        java.util.Set<String> c = new java.util.HashSet<>(java.util.Locale.getISOCountries(java.util.Locale.IsoCountryCode.PART1_ALPHA2));
+        c.add("XK");
+        COUNTRIES = java.util.Set.copyOf(c);
+    }
+
+    private static List<String> serveCountries(Fields f) {
+        if (!f.has("serveCountries")) {
+            return null;
+        }
+        List<String> given = f.strings("serveCountries", 1, 300, 2);
+        for (int i = 0; i < given.size(); i++) {
+            String c = given.get(i);
+            if (c.equals(Platform.EVERY_COUNTRY)) {
+                if (given.size() > 1) {
+                    throw ApiException.invalid("serveCountries[" + i + "]", "'*' serves every country and must be "
+                            + "alone: send [\"*\"], or list the countries without it");
+                }
+            } else if (!COUNTRIES.contains(c)) {
+                throw ApiException.invalid("serveCountries[" + i + "]", "'" + c + "' is not an ISO 3166-1 alpha-2 "
+                        + "country code: use upper-case codes such as \"PK\", or [\"*\"] for every country"
+                        + (COUNTRIES.contains(c.toUpperCase(java.util.Locale.ROOT)) ? " (did you mean \""
+                                + c.toUpperCase(java.util.Locale.ROOT) + "\"?)" : ""));
+            }
+        }
+        return given;
+    }
+
+    private static Platform.Unlocated answerUnlocated(Fields f) {
+        String v = f.optString("answerUnlocated", 16);
+        if (v == null) {
+            return null;
+        }
+        for (Platform.Unlocated u : Platform.Unlocated.values()) {
+            if (u.wire().equals(v)) {
+                return u;
+            }
+        }
+        throw ApiException.invalid("answerUnlocated", "'answerUnlocated' must be \"default\" (the defaultSite, "
+                + "else every node) or \"fallback\" (the platform's fallback), not '" + v + "'");
     }
 
     /** Whether the platforms exist is {@link RegistryService#checkPartner}'s to say. */

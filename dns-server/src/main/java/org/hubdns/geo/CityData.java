@@ -29,13 +29,15 @@ final class CityData {
     }
 
     // Boxed: a network may have a country but no coordinates, and a primitive cannot say "absent".
-    public record Location(Double latitude, Double longitude) {
+    public record Location(Double latitude, Double longitude, Integer accuracyRadius) {
         @MaxMindDbConstructor
         public Location(
                 @MaxMindDbParameter(name = "latitude") Double latitude,
-                @MaxMindDbParameter(name = "longitude") Double longitude) {
+                @MaxMindDbParameter(name = "longitude") Double longitude,
+                @MaxMindDbParameter(name = "accuracy_radius") Integer accuracyRadius) {
             this.latitude = latitude;
             this.longitude = longitude;
+            this.accuracyRadius = accuracyRadius;
         }
     }
 

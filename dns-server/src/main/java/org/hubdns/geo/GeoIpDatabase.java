@@ -216,6 +216,9 @@ public final class GeoIpDatabase implements AutoCloseable {
             out.latitude = loc.latitude();
             out.longitude = loc.longitude();
         }
+        if (loc != null && loc.accuracyRadius() != null) {
+            out.accuracyRadiusKm = loc.accuracyRadius();
+        }
         if (d.country() != null) {
             out.countryIso = d.country().isoCode();
         }

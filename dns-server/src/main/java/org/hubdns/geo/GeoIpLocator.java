@@ -72,16 +72,21 @@ public final class GeoIpLocator implements GeoLocator {
             c.lo[victim] = l;
         }
         out.prefixLength = r.prefixLength;
-        if (!r.hasLocation) {
+        if (!r.hasLocation && r.countryIso == null) {
             return false;
         }
-        out.source = Located.Source.GEOIP;
-        out.hasCoordinates = true;
+        // Without a city the point is the country's centroid (GeoLite2 gives it a 1,000 km radius): a
+        // guess that would pin the whole country's unknown networks on the site nearest the centroid.
+        // The point stays in out for explain, but the source says it places the client only in its
+        // country. A too-large radius is the platform's threshold, so steering judges that one.
+        out.source = r.hasLocation && r.city != null ? Located.Source.GEOIP : Located.Source.GEOIP_COARSE;
+        out.hasCoordinates = r.hasLocation;
         out.latitude = r.latitude;
         out.longitude = r.longitude;
         out.country = r.countryIso;
         out.subdivision = r.subdivisionIso;
         out.city = r.city;
+        out.accuracyRadiusKm = r.accuracyRadiusKm;
         return true;
     }
 

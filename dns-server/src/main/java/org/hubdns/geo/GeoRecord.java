@@ -12,8 +12,10 @@ public final class GeoRecord {
     public String countryIso;
     /** ISO 3166-2 code of the first (largest) subdivision without the country, e.g. "SD"; may be null. */
     public String subdivisionIso;
-    /** English city name; may be null. */
+    /** English city name; may be null (GeoLite2 then places the network only in its country, at its centroid). */
     public String city;
+    /** How far from the point the network's users may be, in km ({@code location.accuracy_radius}); -1 when absent. */
+    public int accuracyRadiusKm = -1;
     /**
      * Prefix length of the database network holding the address, in the family of the address
      * that was asked (0-32 for a 4-byte address, 0-128 for 16 bytes), so it can serve directly as
@@ -28,12 +30,14 @@ public final class GeoRecord {
         countryIso = null;
         subdivisionIso = null;
         city = null;
+        accuracyRadiusKm = -1;
         prefixLength = 0;
     }
 
     @Override
     public String toString() {
         return "GeoRecord[" + (hasLocation ? latitude + "," + longitude : "no location") + " " + countryIso + "/"
-                + subdivisionIso + " " + city + " /" + prefixLength + "]";
+                + subdivisionIso + " " + city + (accuracyRadiusKm >= 0 ? " ~" + accuracyRadiusKm + " km" : "") + " /"
+                + prefixLength + "]";
     }
 }

@@ -17,6 +17,7 @@ import org.hubdns.dns.zone.ZoneContent;
 import org.hubdns.dns.zone.ZoneLoadException;
 import org.hubdns.dns.zone.ZoneParser;
 import org.hubdns.cluster.coverage.CoverageDataset;
+import org.hubdns.cluster.feed.FeedPlacement;
 import org.hubdns.steering.GeoLocator;
 import org.hubdns.steering.Locator;
 import org.hubdns.steering.PlatformSteering;
@@ -42,6 +43,7 @@ public final class SnapshotBuilder {
     private final java.util.function.Supplier<RegistryView> latest;
     private final NodeStates states;
     private final org.hubdns.steering.SteeringCounters counters;
+    private final java.util.function.Supplier<FeedPlacement> feeds;
     /** Platforms answering with their fallback because none of their nodes can serve (for the log). */
     private final java.util.Set<String> fallingBack = new java.util.HashSet<>();
     private final AtomicLong generation = new AtomicLong();
@@ -57,7 +59,19 @@ public final class SnapshotBuilder {
             java.util.function.Function<RegistryView, GeoLocator> geo,
             java.util.function.Supplier<RegistryView> latest, NodeStates states,
             org.hubdns.steering.SteeringCounters counters) {
+        this(holder, extra, geo, latest, states, counters, () -> FeedPlacement.EMPTY);
+    }
+
+    /**
+     * @param feeds where the coverage feeds place clients now (read at every build; whoever changes
+     *     it calls {@link #rebuild()})
+     */
+    public SnapshotBuilder(SnapshotHolder holder, DynamicNames extra,
+            java.util.function.Function<RegistryView, GeoLocator> geo,
+            java.util.function.Supplier<RegistryView> latest, NodeStates states,
+            org.hubdns.steering.SteeringCounters counters, java.util.function.Supplier<FeedPlacement> feeds) {
         this.counters = counters;
+        this.feeds = feeds;
         this.holder = holder;
         this.extra = extra;
         this.geo = geo;
@@ -115,12 +129,15 @@ public final class SnapshotBuilder {
         for (CacheNode n : view.nodes().values()) {
             byPlatform.computeIfAbsent(n.platform(), k -> new ArrayList<>()).add(n);
         }
-        Locator locator = new Locator(CoverageDataset.current(view), view.sites(), geo.apply(view));
+        FeedPlacement placement = feeds.get();
+        Locator locator = new Locator(CoverageDataset.current(view), placement == null ? FeedPlacement.EMPTY : placement,
+                view.sites(), geo.apply(view));
         Map<String, PlatformSteering> steering = new HashMap<>();
         for (Platform p : view.platforms().values()) {
             try {
-                PlatformSteering a = new PlatformSteering(p, view.sites(), byPlatform.getOrDefault(p.name(), List.of()),
-                        nodeStates, locator, counters);
+                PlatformSteering a = PlatformSteering.builder(p).sites(view.sites())
+                        .nodes(byPlatform.getOrDefault(p.name(), List.of())).states(nodeStates).locator(locator)
+                        .counters(counters).build();
                 steering.put(p.name(), a);
                 for (String h : p.hostnames()) {
                     dynamic.put(Name.fromString(h + "."), a);

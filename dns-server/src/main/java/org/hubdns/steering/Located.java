@@ -1,20 +1,56 @@
 package org.hubdns.steering;
 
-/** Where a client is, as far as the coverage zones and the GeoIP database tell (mutable, per thread). */
+/**
+ * Where a client is, as far as the coverage zones, the coverage feeds and the GeoIP database tell
+ * (mutable, per thread).
+ */
 public final class Located {
-    public enum Source { COVERAGE, GEOIP, NONE }
+    /** How the client was placed, in the order of evidence; {@link #wire()} names it in explain and metrics. */
+    public enum Source {
+        /** An operator's coverage zone: the client is at its site. */
+        COVERAGE("coverage"),
+        /** A coverage feed's route (the exchange's BGP view): the client is at the announcing sites. */
+        BGP("bgp"),
+        /** A GeoIP record with a city and a small enough accuracy radius: a point. */
+        GEOIP("geoip"),
+        /** A GeoIP record without a city, or with a large accuracy radius: only a country. */
+        GEOIP_COARSE("geoip_coarse"),
+        /** Nothing places the client. */
+        NONE("none");
+
+        private final String wire;
+
+        Source(String wire) {
+            this.wire = wire;
+        }
+
+        public String wire() {
+            return wire;
+        }
+    }
 
     public Source source = Source.NONE;
-    /** The prefix length over which this location holds (coverage prefix, GeoIP network), or -1. */
+    /** The prefix length over which this location holds (coverage prefix, feed route, GeoIP network), or -1. */
     public int prefixLength = -1;
+    /**
+     * Whether latitude/longitude are set: the coverage site's, the first announcing site's, or the
+     * GeoIP record's (a coarse record's point is kept for explain but not used for distance).
+     */
     public boolean hasCoordinates;
     public double latitude;
     public double longitude;
+    /** ISO 3166-1 alpha-2; for a coverage zone or a feed, the site's country. */
     public String country;
     public String subdivision;
     public String city;
+    /** The GeoIP record's accuracy radius in km, or -1. */
+    public int accuracyRadiusKm = -1;
     /** The coverage zone's site, when located by one. */
     public String coverageSite;
+    /** The feed placement's index (of its site order), when located by a feed; else -1. */
+    public int feedOrder = -1;
+    /** The sites that announce the client's route, best first, when located by a feed (shared: never modify). */
+    public String[] feedSites;
     /** The GeoIP step's per-thread cache, kept here because this object lives as long as its event loop. */
     public Object geoCache;
 
@@ -27,6 +63,14 @@ public final class Located {
         country = null;
         subdivision = null;
         city = null;
+        accuracyRadiusKm = -1;
         coverageSite = null;
+        feedOrder = -1;
+        feedSites = null;
+    }
+
+    /** Whether the client has a point that distance can be measured from. */
+    boolean placedAtPoint() {
+        return hasCoordinates && source != Source.GEOIP_COARSE;
     }
 }

@@ -2,26 +2,64 @@ package org.hubdns.steering;
 
 import java.util.Map;
 import org.hubdns.cluster.coverage.CoverageSet;
+import org.hubdns.cluster.feed.FeedPlacement;
 import org.hubdns.cluster.model.Site;
 
 /**
- * Locates a client: the operator's coverage zones first (longest prefix), then the GeoIP database,
- * else nowhere. Immutable, shared by every platform of one snapshot.
+ * Locates a client, in the order of evidence: the operator's coverage zones (longest prefix), then
+ * the coverage feeds (the longest route over every live feed), then the GeoIP database, else
+ * nowhere. Immutable, shared by every platform of one snapshot.
  */
 public final class Locator {
     public static final Locator NONE = new Locator(CoverageSet.EMPTY, Map.of(), GeoLocator.NONE);
 
     final CoverageSet coverage;
     private final Site[] coverageSites; // by coverage site index
+    private final FeedPlacement feeds;
+    /** Per feed site order, the first announcing site the registry knows: the client's place and country. */
+    private final Site[] feedAnchors;
     private final GeoLocator geo;
 
     public Locator(CoverageSet coverage, Map<String, Site> sites, GeoLocator geo) {
+        this(coverage, FeedPlacement.EMPTY, sites, geo);
+    }
+
+    public Locator(CoverageSet coverage, FeedPlacement feeds, Map<String, Site> sites, GeoLocator geo) {
         this.coverage = coverage;
-        this.geo = geo;
+        this.feeds = feeds;
+        this.geo = geo == null ? GeoLocator.NONE : geo;
         this.coverageSites = new Site[coverage.sites().size()];
         for (int i = 0; i < coverageSites.length; i++) {
             coverageSites[i] = sites.get(coverage.site(i));
         }
+        int orders = feedOrders(feeds);
+        this.feedAnchors = new Site[orders];
+        for (int o = 0; o < orders; o++) {
+            for (String s : feeds.sites(o)) {
+                if (sites.containsKey(s)) {
+                    feedAnchors[o] = sites.get(s);
+                    break;
+                }
+            }
+        }
+    }
+
+    /** The number of distinct site orders of a placement (its match indexes are 0 to this - 1). */
+    static int feedOrders(FeedPlacement feeds) {
+        int n = 0;
+        while (true) {
+            try {
+                feeds.sites(n);
+            } catch (ArrayIndexOutOfBoundsException e) {
+                return n;
+            }
+            n++;
+        }
+    }
+
+    /** The feed placement this locator reads (explain asks it for the evidence). */
+    public FeedPlacement feeds() {
+        return feeds;
     }
 
     void locate(byte[] address, int length, Located out) {
@@ -31,13 +69,16 @@ public final class Locator {
             out.source = Located.Source.COVERAGE;
             out.prefixLength = coverage.matchPrefixLength(address, length);
             out.coverageSite = coverage.site(idx);
-            Site s = coverageSites[idx];
-            if (s != null) {
-                out.hasCoordinates = true;
-                out.latitude = s.lat();
-                out.longitude = s.lon();
-                out.country = s.country();
-            }
+            at(coverageSites[idx], out);
+            return;
+        }
+        int order = feeds.match(address, length);
+        if (order >= 0) {
+            out.source = Located.Source.BGP;
+            out.prefixLength = feeds.matchPrefixLength(address, length);
+            out.feedOrder = order;
+            out.feedSites = feeds.sites(order);
+            at(feedAnchors[order], out);
             return;
         }
         if (!geo.locate(address, length, out)) {
@@ -45,8 +86,25 @@ public final class Locator {
         }
     }
 
-    /** The ECS scope floor from coverage zones nested inside the client's block (RFC 7871 7.2.1). */
-    int nestedCoverage(byte[] address, int length, int prefix) {
-        return coverage.isEmpty() ? -1 : coverage.longestWithin(address, length, Math.max(0, prefix));
+    private static void at(Site s, Located out) {
+        if (s != null) {
+            out.hasCoordinates = true;
+            out.latitude = s.lat();
+            out.longitude = s.lon();
+            out.country = s.country();
+        }
+    }
+
+    /**
+     * The ECS scope floor from coverage zones, and (unless a coverage zone placed the client, which
+     * no feed route can then change) feed routes, nested inside the client's block (RFC 7871 7.2.1).
+     */
+    int nested(byte[] address, int length, int prefix, Located.Source source) {
+        int p = Math.max(0, prefix);
+        int zones = coverage.isEmpty() ? -1 : coverage.longestWithin(address, length, p);
+        if (source == Located.Source.COVERAGE) {
+            return zones;
+        }
+        return Math.max(zones, feeds.longestWithin(address, length, p));
     }
 }

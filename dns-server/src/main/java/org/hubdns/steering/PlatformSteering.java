@@ -1,20 +1,17 @@
 package org.hubdns.steering;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.hubdns.cluster.model.CacheNode;
 import org.hubdns.cluster.model.Health;
-import org.hubdns.cluster.model.NodeState;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
 import org.hubdns.dns.answer.AnswerSink;
 import org.hubdns.dns.answer.ClientSubnet;
 import org.hubdns.dns.answer.DynamicAnswers;
+import org.hubdns.dns.answer.ScratchSlot;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
@@ -57,8 +54,17 @@ public final class PlatformSteering implements DynamicAnswers {
     private final Family v4;
     private final Family v6;
     private final Name fallbackCname;
-    private final java.util.concurrent.atomic.LongAdder fellBackNoNodes;
-    private final java.util.concurrent.atomic.LongAdder fellBackUnavailable;
+    private final LongAdder fellBackNoNodes;
+    private final LongAdder fellBackUnavailable;
+    private final LongAdder fellBackForeign;
+    private final LongAdder fellBackUnlocated;
+    /** By {@link Located.Source} ordinal: answers by how the client was placed. */
+    private final LongAdder[] located;
+    /** By {@link ClientClass} ordinal, then {@link #LOCAL} or {@link #FALLBACK}. */
+    private final LongAdder[][] clients;
+    private final Countries countries;
+    private final int geoipMaxRadiusKm;
+    private final boolean unlocatedFallBack;
     private final byte[][] fallbackV4;
     private final byte[][] fallbackV6;
     private final long ttl;
@@ -66,8 +72,16 @@ public final class PlatformSteering implements DynamicAnswers {
     private final List<NodeStatus> statuses;
     private final boolean serving;
 
-    /** One family's candidate sites; {@code all} is every candidate node in one ranking. */
-    private record Family(SiteNodes[] sites, int defaultSite, Site defaultPlace, SiteNodes all, boolean registered) {
+    static final int LOCAL = 0;
+    static final int FALLBACK = 1;
+
+    /**
+     * One family's candidate sites; {@code all} is every candidate node in one ranking, {@code byCountry}
+     * the same per country (for clients placed only in a country); {@code feedPositions[o][i]} is the
+     * place of {@code sites[i]} in the feed placement's site order {@code o}, or -1.
+     */
+    record Family(SiteNodes[] sites, int defaultSite, Site defaultPlace, SiteNodes all,
+            Map<String, SiteNodes> byCountry, int[][] feedPositions, boolean registered) {
         /** Whether any site has a node that can take traffic (else this family answers the fallback). */
         boolean canServe() {
             for (SiteNodes s : sites) {
@@ -79,69 +93,42 @@ public final class PlatformSteering implements DynamicAnswers {
         }
     }
 
-    public PlatformSteering(Platform platform, Map<String, Site> sites, List<CacheNode> nodes,
-            Map<String, NodeState> states, Locator locator) {
-        this(platform, sites, nodes, states, locator, new SteeringCounters());
+    /**
+     * Everything one platform's answers read, computed by {@link PlatformSteeringBuilder} (counters
+     * already resolved, each site's answer counters set in its {@link SiteNodes}).
+     */
+    record Prepared(Platform platform, Locator locator, Family v4, Family v6, List<NodeStatus> statuses,
+            byte[][] fallbackV4, byte[][] fallbackV6, Name fallbackCname, Countries countries,
+            SteeringCounters.PlatformCounters counters) {
     }
 
-    /** @param counters where answers and fallbacks are counted (kept across snapshots) */
-    public PlatformSteering(Platform platform, Map<String, Site> sites, List<CacheNode> nodes,
-            Map<String, NodeState> states, Locator locator, SteeringCounters counters) {
-        this.platform = platform;
-        this.locator = locator;
+    /** Starts the steering of {@code platform} for one snapshot. */
+    public static PlatformSteeringBuilder builder(Platform platform) {
+        return new PlatformSteeringBuilder(platform);
+    }
+
+    PlatformSteering(Prepared p) {
+        this.platform = p.platform();
+        this.locator = p.locator();
         this.ttl = platform.ttl();
         this.answers = Math.max(1, Math.min(16, platform.answers())); // the API's range, whatever was stored
-        List<NodeStatus> st = new ArrayList<>();
-        this.v4 = family(4, platform, sites, nodes, states, st);
-        this.v6 = family(16, platform, sites, nodes, states, null);
-        st.sort(Comparator.comparing(NodeStatus::site).thenComparing(NodeStatus::id));
-        this.statuses = List.copyOf(st);
-        this.serving = st.stream().anyMatch(NodeStatus::inAnswers);
-        List<String> fb = platform.fallback().addresses() == null ? List.of() : platform.fallback().addresses();
-        this.fallbackV4 = literals(fb, 4);
-        this.fallbackV6 = literals(fb, 16);
-        Name cname = null;
-        if (platform.fallback().cname() != null) {
-            try {
-                cname = Name.fromString(platform.fallback().cname());
-            } catch (TextParseException e) {
-                throw new IllegalArgumentException("platform " + platform.name() + ": bad fallback cname", e);
-            }
-        }
-        this.fallbackCname = cname;
-        for (Family f : new Family[] {v4, v6}) {
-            for (SiteNodes sn : f.sites) {
-                count(sn, counters);
-            }
-            if (f.all != null) {
-                count(f.all, counters);
-            }
-        }
-        for (CacheNode n : nodes) {
-            if (sites.containsKey(n.site())) {
-                counters.answers(platform.name(), n.site()); // listed at 0 from the start
-            }
-        }
-        this.fellBackNoNodes = counters.fallbacks(platform.name(), SteeringCounters.NO_NODES);
-        this.fellBackUnavailable = counters.fallbacks(platform.name(), SteeringCounters.UNAVAILABLE);
-    }
-
-    private void count(SiteNodes sn, SteeringCounters counters) {
-        for (int i = 0; i < sn.answered.length; i++) {
-            sn.answered[i] = counters.answers(platform.name(), sn.nodeSites[i]);
-        }
-    }
-
-    private static byte[][] literals(List<String> addresses, int length) {
-        List<byte[]> out = new ArrayList<>();
-        java.util.Set<java.nio.ByteBuffer> taken = new java.util.HashSet<>();
-        for (String a : addresses) {
-            byte[] b = io.netty.util.NetUtil.createByteArrayFromIpAddressString(a);
-            if (b != null && b.length == length && taken.add(java.nio.ByteBuffer.wrap(b))) {
-                out.add(b);
-            }
-        }
-        return out.toArray(new byte[0][]);
+        this.v4 = p.v4();
+        this.v6 = p.v6();
+        this.statuses = p.statuses();
+        this.serving = statuses.stream().anyMatch(NodeStatus::inAnswers);
+        this.fallbackV4 = p.fallbackV4();
+        this.fallbackV6 = p.fallbackV6();
+        this.fallbackCname = p.fallbackCname();
+        SteeringCounters.PlatformCounters c = p.counters();
+        this.fellBackNoNodes = c.fallbacks(SteeringCounters.NO_NODES);
+        this.fellBackUnavailable = c.fallbacks(SteeringCounters.UNAVAILABLE);
+        this.fellBackForeign = c.fallbacks(SteeringCounters.FOREIGN);
+        this.fellBackUnlocated = c.fallbacks(SteeringCounters.UNLOCATED);
+        this.located = c.located();
+        this.clients = c.clients();
+        this.countries = p.countries();
+        this.geoipMaxRadiusKm = platform.effectiveGeoipMaxRadiusKm();
+        this.unlocatedFallBack = platform.effectiveAnswerUnlocated() == Platform.Unlocated.FALLBACK;
     }
 
     /** A node's weight as steering sees it: 0 when it cannot serve, lowered by load above spillAt. */
@@ -176,95 +163,6 @@ public final class PlatformSteering implements DynamicAnswers {
         return new Candidacy(kind, load, spillAt, eff, n.site());
     }
 
-    private static Family family(int length, Platform p, Map<String, Site> sites, List<CacheNode> nodes,
-            Map<String, NodeState> states, List<NodeStatus> statuses) {
-        Map<String, List<Candidate>> bySite = new LinkedHashMap<>();
-        Map<String, Double> fullBySite = new LinkedHashMap<>();
-        boolean registered = false;
-        List<CacheNode> sorted = new ArrayList<>(nodes);
-        sorted.sort(Comparator.comparing(CacheNode::id));
-        // an answer never carries one address twice: the registry refuses duplicates, but data stored
-        // before that rule (or two racing registrations) may hold them; the first serving node by id
-        // keeps the address. Done here, once per snapshot, not per query.
-        java.util.Set<java.nio.ByteBuffer> taken = new java.util.HashSet<>();
-        for (CacheNode n : sorted) {
-            NodeState s = states.get(n.id());
-            // no verdict yet is unknown; a node without checks is always up
-            Health health = !n.check().probed() ? Health.UP : s == null ? Health.UNKNOWN : s.health();
-            double load = s == null ? 0.0 : s.load();
-            Candidacy candidacy = candidacy(n, health, load, p, sites);
-            List<byte[]> mine = new ArrayList<>();
-            for (String a : n.addresses()) {
-                byte[] b = io.netty.util.NetUtil.createByteArrayFromIpAddressString(a);
-                if (b != null && b.length == length) {
-                    mine.add(b);
-                }
-            }
-            List<byte[]> answered = new ArrayList<>();
-            if (candidacy.kind().inAnswers()) {
-                for (byte[] b : mine) {
-                    if (taken.add(java.nio.ByteBuffer.wrap(b))) {
-                        answered.add(b);
-                    }
-                }
-                if (answered.isEmpty() && !mine.isEmpty()) {
-                    candidacy = candidacy.addressTaken();
-                }
-            }
-            if (statuses != null) {
-                statuses.add(new NodeStatus(n.id(), n.site(), n.admin(), health, n.weight(), candidacy));
-            }
-            if (mine.isEmpty()) {
-                continue;
-            }
-            registered = true;
-            if (candidacy.kind().countsInCapacity()) {
-                // a full node still counts in its site's capacity: that is what makes the site spill
-                fullBySite.merge(n.site(), (double) n.weight(), Double::sum);
-            }
-            if (candidacy.kind().inAnswers()) {
-                bySite.computeIfAbsent(n.site(), k -> new ArrayList<>()).add(new Candidate(n.id(), n.site(),
-                        answered.toArray(new byte[0][]), candidacy.effectiveWeight()));
-            }
-        }
-        List<SiteNodes> out = new ArrayList<>();
-        List<Candidate> every = new ArrayList<>();
-        double fullAll = 0;
-        for (Map.Entry<String, List<Candidate>> e : bySite.entrySet()) {
-            Site site = sites.get(e.getKey());
-            out.add(siteNodes(site, e.getValue(), fullBySite.getOrDefault(e.getKey(), 0.0)));
-            every.addAll(e.getValue());
-            fullAll += fullBySite.getOrDefault(e.getKey(), 0.0);
-        }
-        out.sort(Comparator.comparing(s -> s.site));
-        int def = -1;
-        for (int i = 0; i < out.size(); i++) {
-            if (out.get(i).site.equals(p.defaultSite())) {
-                def = i;
-            }
-        }
-        SiteNodes all = every.isEmpty() ? null
-                : siteNodes(new Site("*", null, null, 0, 0), every, fullAll);
-        // the default site places the unlocated even when none of its own nodes can serve
-        Site defaultPlace = p.defaultSite() == null ? null : sites.get(p.defaultSite());
-        return new Family(out.toArray(new SiteNodes[0]), def, defaultPlace, all, registered);
-    }
-
-    private static SiteNodes siteNodes(Site site, List<Candidate> nodes, double full) {
-        String[] ids = new String[nodes.size()];
-        String[] sites = new String[nodes.size()];
-        byte[][][] addrs = new byte[nodes.size()][][];
-        double[] w = new double[nodes.size()];
-        for (int i = 0; i < ids.length; i++) {
-            Candidate c = nodes.get(i);
-            ids[i] = c.id();
-            addrs[i] = c.addresses();
-            w[i] = c.weight();
-            sites[i] = c.site();
-        }
-        return new SiteNodes(site.name(), site.country(), site.lat(), site.lon(), ids, sites, addrs, w, full);
-    }
-
     public Platform platform() {
         return platform;
     }
@@ -284,6 +182,8 @@ public final class PlatformSteering implements DynamicAnswers {
     }
 
     /** Per-thread working memory, kept in the {@link ClientSubnet} of the event loop. */
+    private static final ScratchSlot<Scratch> SCRATCH = new ScratchSlot<>(Scratch::new);
+
     private static final class Scratch {
         final Located where = new Located();
         int[] order = new int[8];
@@ -296,39 +196,65 @@ public final class PlatformSteering implements DynamicAnswers {
     public int decide(int qtype, ClientSubnet client, AnswerSink sink, Trace trace) {
         Family fam = qtype == Type.AAAA ? v6 : v4;
         Family other = qtype == Type.AAAA ? v4 : v6;
+        Scratch s = SCRATCH.in(client);
+        byte[] address = client.address();
+        int length = client.addressLength();
+        int family = client.family();
+        int source = client.sourcePrefix();
+        Located where = s.where;
+        locator.locate(address, length, where);
+        if (where.source == Located.Source.GEOIP && where.accuracyRadiusKm > geoipMaxRadiusKm) {
+            where.source = Located.Source.GEOIP_COARSE; // a point this uncertain is only a country
+        }
+        ClientClass who = where.country == null ? ClientClass.UNLOCATED
+                : countries.home(where.country) ? ClientClass.IN_COUNTRY : ClientClass.FOREIGN;
+        if (trace != null) {
+            trace.located(where, family, source, platform.affinityPrefix(family));
+            trace.client(who, where.country, where.country == null || countries.serves(where.country));
+            if (where.source == Located.Source.BGP) {
+                trace.placedByFeed(locator.feeds().evidence(address, length));
+            }
+        }
+        if (where.country != null && !countries.serves(where.country)) {
+            return fallback(qtype, client, sink, trace, where, who, fellBackForeign,
+                    scope(where, family, source, false, address, length),
+                    trace == null ? null : "the client is in " + where.country
+                            + ", a country this platform does not serve (serveCountries)");
+        }
+        if (unlocatedFallBack && unlocated(where)) {
+            return fallback(qtype, client, sink, trace, where, who, fellBackUnlocated,
+                    scope(where, family, source, false, address, length),
+                    "the client cannot be placed and answerUnlocated is \"fallback\"");
+        }
         if (!fam.registered && other.registered) {
             if (fallbackCname != null && !other.canServe()) {
                 // the other type answers the fallback CNAME, and a CNAME is the only data at a name
-                return fallback(qtype, client, sink, trace);
+                return fallback(qtype, client, sink, trace, where, who, fellBackUnavailable, 0, UNAVAILABLE);
             }
             if (trace != null) {
                 trace.outcome("no node of this platform has an address of this family: NODATA", 0);
             }
             return USE_ZONE_DATA;
         }
-        Scratch s = client.scratch instanceof Scratch x ? x : (Scratch) (client.scratch = new Scratch());
-        byte[] address = client.address();
-        int length = client.addressLength();
-        int family = client.family();
-        int source = client.sourcePrefix();
         int affinity = Math.min(platform.affinityPrefix(family), source);
-        Located where = s.where;
-        locator.locate(address, length, where);
-        if (trace != null) {
-            trace.located(where, family, source, platform.affinityPrefix(family));
-        }
         long net = Hashing.network(address, length, affinity);
         boolean hashed = false;
         SiteNodes chosen = null;
         int n = fam.sites.length;
         if (n > 0) {
-            int count = order(fam, where, s, trace != null);
+            int count = order(fam, where, s);
             if (count == 0) {
-                chosen = fam.all; // nowhere to place the client and no default site: one ranking over all
+                // not placed at a point and no default site: one ranking over the sites of the client's
+                // country when it is known to be in one, else over all
+                SiteNodes home = where.country == null ? null : fam.byCountry.get(where.country);
+                chosen = home != null ? home : fam.all;
                 hashed = true;
                 if (trace != null && chosen != null) {
-                    trace.site("*", -1, false, 1.0, "the client cannot be placed and there is no defaultSite: "
-                            + "every candidate node in one ranking");
+                    trace.site(chosen.site, -1, home != null, 1.0, home != null
+                            ? "the client is placed only in " + where.country + " and there is no defaultSite: "
+                                    + "every candidate node of its country's sites in one ranking"
+                            : "the client cannot be placed and there is no defaultSite: every candidate node in "
+                                    + "one ranking");
                 }
             }
             SiteNodes firstWithCapacity = null;
@@ -336,7 +262,7 @@ public final class PlatformSteering implements DynamicAnswers {
             for (; i < count && chosen == null; i++) {
                 SiteNodes site = fam.sites[s.order[i]];
                 if (site.effectiveWeight <= 0) {
-                    traceSite(trace, site, s.distance[i], where, "no capacity");
+                    traceSite(trace, site, where, "no capacity");
                     continue;
                 }
                 if (firstWithCapacity == null) {
@@ -346,17 +272,18 @@ public final class PlatformSteering implements DynamicAnswers {
                     hashed = true;
                     double u = Hashing.unit(Hashing.mix(net ^ site.salt));
                     if (u >= site.keep) {
-                        traceSite(trace, site, s.distance[i], where, String.format(
-                                "spilled: the network's hash %.3f is at or above the share %.3f this site keeps", u,
-                                site.keep));
+                        if (trace != null) { // the text is for explain only: the DNS path allocates nothing
+                            traceSite(trace, site, where, String.format("spilled: the network's hash %.3f is at "
+                                    + "or above the share %.3f this site keeps", u, site.keep));
+                        }
                         continue;
                     }
                 }
-                traceSite(trace, site, s.distance[i], where, "chosen");
+                traceSite(trace, site, where, "chosen");
                 chosen = site;
             }
             for (; trace != null && i < count; i++) {
-                traceSite(trace, fam.sites[s.order[i]], s.distance[i], where, "not tried: an earlier site serves");
+                traceSite(trace, fam.sites[s.order[i]], where, "not tried: an earlier site serves");
             }
             if (chosen == null && firstWithCapacity != null) {
                 chosen = firstWithCapacity; // every site spilled: the nearest with capacity takes it
@@ -367,7 +294,8 @@ public final class PlatformSteering implements DynamicAnswers {
             }
         }
         if (chosen == null) {
-            return fallback(qtype, client, sink, trace);
+            return fallback(qtype, client, sink, trace, where, who,
+                    v4.registered || v6.registered ? fellBackUnavailable : fellBackNoNodes, 0, UNAVAILABLE);
         }
         int picked = rank(chosen, net, s, trace);
         if (chosen.size() > answers) {
@@ -383,9 +311,13 @@ public final class PlatformSteering implements DynamicAnswers {
             }
         }
         int scope = scope(where, family, source, hashed, address, length);
-        if (trace == null && picked > 0) {
-            chosen.answered[s.best[0]].increment();
-            client.site = chosen.nodeSites[s.best[0]];
+        if (trace == null) {
+            located[where.source.ordinal()].increment();
+            clients[who.ordinal()][LOCAL].increment();
+            if (picked > 0) {
+                chosen.answered[s.best[0]].increment();
+                client.site = chosen.nodeSites[s.best[0]];
+            }
         }
         if (trace != null) {
             trace.outcome("site " + chosen.site, scope);
@@ -393,9 +325,17 @@ public final class PlatformSteering implements DynamicAnswers {
         return scope;
     }
 
-    private void traceSite(Trace trace, SiteNodes site, double orderKey, Located where, String verdict) {
+    private static final String UNAVAILABLE = "no local node can serve";
+
+    /** Nothing places the client: neither at a point nor in a country. */
+    private static boolean unlocated(Located where) {
+        return where.country == null && !where.hasCoordinates;
+    }
+
+    private void traceSite(Trace trace, SiteNodes site, Located where, String verdict) {
         if (trace != null) {
-            double distance = where.hasCoordinates ? distanceKm(where.latitude, where.longitude, site.lat, site.lon) : -1;
+            double distance = where.placedAtPoint() ? distanceKm(where.latitude, where.longitude, site.lat, site.lon)
+                    : -1;
             trace.site(site.site, distance, where.country != null && where.country.equals(site.country), site.keep,
                     verdict);
         }
@@ -403,15 +343,20 @@ public final class PlatformSteering implements DynamicAnswers {
 
     /**
      * Fills {@code s.order} with site indexes in the order they are tried; 0 means "no order": the
-     * client cannot be placed and the platform has no default site.
+     * client is not placed at a point and the platform has no default site.
+     *
+     * <p>First the site the client is placed at: its coverage zone's site, or its route's announcing
+     * sites in the feed's order (each spills to the next). Then the others by distance from the
+     * client's point (for a feed, the first announcing site's), sites in the client's country first.
+     * A client not placed at a point (unlocated, or only in a country) starts from the default site.
      */
-    private int order(Family fam, Located where, Scratch s, boolean tracing) {
+    private int order(Family fam, Located where, Scratch s) {
         int n = fam.sites.length;
         if (s.order.length < n) {
             s.order = new int[n];
             s.distance = new double[n];
         }
-        boolean placed = where.hasCoordinates;
+        boolean placed = where.placedAtPoint();
         double lat0 = where.latitude;
         double lon0 = where.longitude;
         String country = where.country;
@@ -423,6 +368,8 @@ public final class PlatformSteering implements DynamicAnswers {
             lon0 = fam.defaultPlace.lon();
             country = fam.defaultPlace.country();
         }
+        int[] announced = where.feedOrder >= 0 && where.feedOrder < fam.feedPositions.length
+                ? fam.feedPositions[where.feedOrder] : null;
         int count = 0;
         double p1 = Math.toRadians(lat0);
         double cosP1 = Math.cos(p1);
@@ -433,7 +380,10 @@ public final class PlatformSteering implements DynamicAnswers {
             double sdp = Math.sin((site.latRad - p1) / 2);
             double sdl = Math.sin((site.lonRad - l1) / 2);
             double key = sdp * sdp + cosP1 * site.cosLat * sdl * sdl;
-            if (!placed && i == fam.defaultSite || where.coverageSite != null && where.coverageSite.equals(site.site)) {
+            if (announced != null && announced[i] >= 0) {
+                key = -1_000_000 + announced[i]; // the announcing sites first, in the feed's order
+            } else if (!placed && i == fam.defaultSite
+                    || where.coverageSite != null && where.coverageSite.equals(site.site)) {
                 key = -1; // the default site for the unplaced, the coverage site for the covered: first
             } else if (country != null && !country.equals(site.country)) {
                 key += 10; // foreign sites after every site in the client's own country (the term is at most 1)
@@ -498,20 +448,20 @@ public final class PlatformSteering implements DynamicAnswers {
     }
 
     /**
-     * The prefix length over which this answer holds: the location's prefix (coverage zone, GeoIP
-     * network), at least as long as any coverage zone nested inside the client's block, and at least
-     * the affinity prefix when the hash of the client's network chose.
+     * The prefix length over which this answer holds: the location's prefix (coverage zone, feed
+     * route, GeoIP network), at least as long as any coverage zone or feed route nested inside the
+     * client's block, and at least the affinity prefix when the hash of the client's network chose.
      */
     private int scope(Located where, int family, int source, boolean hashed, byte[] address, int length) {
         int max = family == 1 ? 32 : 128;
         int loc = where.prefixLength >= 0 ? where.prefixLength : source;
         int scope = loc;
-        int nested = locator.nestedCoverage(address, length, Math.min(loc, source));
+        int nested = locator.nested(address, length, Math.min(loc, source), where.source);
         if (nested > loc) {
             if (source > loc) {
                 // a more specific zone elsewhere in the client's zone does not matter to the client's own
                 // block: its source prefix holds unless a zone sits inside that block too
-                int inside = locator.nestedCoverage(address, length, source);
+                int inside = locator.nested(address, length, source, where.source);
                 scope = Math.max(source, inside);
             } else {
                 scope = nested;
@@ -523,21 +473,29 @@ public final class PlatformSteering implements DynamicAnswers {
         return Math.min(max, Math.max(0, scope));
     }
 
-    private int fallback(int qtype, ClientSubnet client, AnswerSink sink, Trace trace) {
+    /**
+     * Answers the platform's fallback, counted under {@code reason}. {@code scope} is 0 when no node
+     * can serve anyone, else the location's scope: a foreign client's fallback must not be cached
+     * for the country's own networks.
+     */
+    private int fallback(int qtype, ClientSubnet client, AnswerSink sink, Trace trace, Located where,
+            ClientClass who, LongAdder reason, int scope, String why) {
         if (trace == null) {
-            (v4.registered || v6.registered ? fellBackUnavailable : fellBackNoNodes).increment();
+            reason.increment();
+            located[where.source.ordinal()].increment();
+            clients[who.ordinal()][FALLBACK].increment();
             client.site = "fallback";
         }
         if (fallbackCname != null) {
             sink.alias(fallbackCname, ttl);
             if (trace != null) {
-                trace.outcome("fallback: no local node can serve; CNAME to " + fallbackCname, 0);
+                trace.outcome("fallback: " + why + "; CNAME to " + fallbackCname, scope);
             }
-            return 0;
+            return scope;
         }
         byte[][] fb = qtype == Type.AAAA ? fallbackV6 : fallbackV4;
         if (trace != null) {
-            trace.outcome("fallback: no local node can serve; the platform's fixed addresses", 0);
+            trace.outcome("fallback: " + why + "; the platform's fixed addresses", scope);
         }
         if (fb.length == 0) {
             return USE_ZONE_DATA;
@@ -545,6 +503,6 @@ public final class PlatformSteering implements DynamicAnswers {
         for (byte[] a : fb) {
             sink.address(a, ttl);
         }
-        return 0;
+        return scope;
     }
 }

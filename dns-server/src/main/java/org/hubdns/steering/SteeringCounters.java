@@ -7,18 +7,65 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Steering's counters, kept across snapshots (each snapshot's {@link PlatformSteering} holds the
- * adders it increments, found here when it is built): answers per platform and site, fallbacks per
- * platform and reason. Exported as {@code hubdns_steering_answers_total{platform,site}} and
- * {@code hubdns_steering_fallbacks_total{platform,reason}}.
+ * adders it increments, resolved when it is built): answers per platform and site, fallbacks per
+ * platform and reason, answers per platform by how the client was placed and by whose client it
+ * was. Exported as {@code hubdns_steering_answers_total{platform,site}},
+ * {@code hubdns_steering_fallbacks_total{platform,reason}},
+ * {@code hubdns_steering_located_total{platform,method}} and
+ * {@code hubdns_steering_clients_total{platform,client,answer}}.
  */
 public final class SteeringCounters {
     /** The platform has no node of any family registered. */
     public static final String NO_NODES = "no_nodes";
     /** Nodes are registered, but none can serve (down, draining, full). */
     public static final String UNAVAILABLE = "unavailable";
+    /** The client is placed in a country the platform does not serve ({@code serveCountries}). */
+    public static final String FOREIGN = "foreign";
+    /** Nothing places the client and the platform's {@code answerUnlocated} is {@code fallback}. */
+    public static final String UNLOCATED = "unlocated";
+    private static final String[] REASONS = {NO_NODES, UNAVAILABLE, FOREIGN, UNLOCATED};
+    /** The {@code answer} label, by {@link PlatformSteering#LOCAL} and {@link PlatformSteering#FALLBACK}. */
+    public static final String[] ANSWERS = {"local", "fallback"};
 
     private final Map<String, Map<String, LongAdder>> answers = new ConcurrentHashMap<>();
     private final Map<String, Map<String, LongAdder>> fallbacks = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder[]> located = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder[][]> clients = new ConcurrentHashMap<>();
+
+    /** One platform's adders, every label value listed (at 0) from now on. */
+    PlatformCounters platform(String platform) {
+        for (String r : REASONS) {
+            fallbacks(platform, r);
+        }
+        LongAdder[] byMethod = located.computeIfAbsent(platform, k -> adders(Located.Source.values().length));
+        LongAdder[][] byClient = clients.computeIfAbsent(platform, k -> {
+            LongAdder[][] a = new LongAdder[ClientClass.values().length][];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = adders(ANSWERS.length);
+            }
+            return a;
+        });
+        return new PlatformCounters(platform, this, byMethod, byClient);
+    }
+
+    /** What a {@link PlatformSteering} increments; resolved once per snapshot, off the query path. */
+    record PlatformCounters(String platform, SteeringCounters all, LongAdder[] located, LongAdder[][] clients) {
+        LongAdder fallbacks(String reason) {
+            return all.fallbacks(platform, reason);
+        }
+
+        LongAdder answers(String site) {
+            return all.answers(platform, site);
+        }
+    }
+
+    private static LongAdder[] adders(int n) {
+        LongAdder[] a = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new LongAdder();
+        }
+        return a;
+    }
 
     LongAdder answers(String platform, String site) {
         return answers.computeIfAbsent(platform, k -> new ConcurrentHashMap<>()).computeIfAbsent(site,
@@ -35,9 +82,39 @@ public final class SteeringCounters {
         return copy(answers);
     }
 
-    /** platform -> reason -> fallbacks so far (both reasons listed for every platform). */
+    /** platform -> reason -> fallbacks so far (every reason listed for every platform). */
     public Map<String, Map<String, Long>> fallbacks() {
         return copy(fallbacks);
+    }
+
+    /** platform -> method ({@link Located.Source#wire()}) -> answers so far (every method listed). */
+    public Map<String, Map<String, Long>> located() {
+        Map<String, Map<String, Long>> out = new TreeMap<>();
+        located.forEach((p, byMethod) -> {
+            Map<String, Long> inner = new TreeMap<>();
+            for (Located.Source s : Located.Source.values()) {
+                inner.put(s.wire(), byMethod[s.ordinal()].sum());
+            }
+            out.put(p, inner);
+        });
+        return out;
+    }
+
+    /** platform -> client ({@link ClientClass#wire()}) -> answer ({@code local}, {@code fallback}) -> answers so far. */
+    public Map<String, Map<String, Map<String, Long>>> clients() {
+        Map<String, Map<String, Map<String, Long>>> out = new TreeMap<>();
+        clients.forEach((p, byClient) -> {
+            Map<String, Map<String, Long>> inner = new TreeMap<>();
+            for (ClientClass c : ClientClass.values()) {
+                Map<String, Long> byAnswer = new TreeMap<>();
+                for (int a = 0; a < ANSWERS.length; a++) {
+                    byAnswer.put(ANSWERS[a], byClient[c.ordinal()][a].sum());
+                }
+                inner.put(c.wire(), byAnswer);
+            }
+            out.put(p, inner);
+        });
+        return out;
     }
 
     private static Map<String, Map<String, Long>> copy(Map<String, Map<String, LongAdder>> m) {

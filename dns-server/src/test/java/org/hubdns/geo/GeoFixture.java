@@ -107,7 +107,8 @@ final class GeoFixture {
 
     // ---------------------------------------------------------------- DNS
 
-    record Answer(int rcode, List<String> addresses, int scope, int source) {
+    /** @param cname the answer's CNAME target (the platform's fallback), or null */
+    record Answer(int rcode, List<String> addresses, int scope, int source, String cname) {
     }
 
     static Answer ask(int dnsPort, String ecsCidr, boolean tcp) throws IOException {
@@ -129,7 +130,9 @@ final class GeoFixture {
                 source = ((ClientSubnetOption) o).getSourcePrefixLength();
             }
         }
-        return new Answer(m.getRcode(), a, scope, source);
+        String cname = m.getSection(Section.ANSWER).stream().filter(org.xbill.DNS.CNAMERecord.class::isInstance)
+                .map(x -> ((org.xbill.DNS.CNAMERecord) x).getTarget().toString()).findFirst().orElse(null);
+        return new Answer(m.getRcode(), a, scope, source, cname);
     }
 
     static List<String> addresses(int dnsPort, String ecsCidr) {

@@ -63,9 +63,13 @@ class GeoSteeringTest {
         expect(m, "198.51.100.0/24", LHE, dbPrefix(v1, "198.51.100.0"));
         assertThat(dbPrefix(v1, "2001:db8:1::")).isEqualTo(48);
         expect(m, "2001:db8:1::/48", ISB, dbPrefix(v1, "2001:db8:1::"));
-        // foreign clients go by distance: Delhi is nearest Lahore, Berlin nearest Islamabad
-        expect(m, "192.0.2.128/25", LHE, dbPrefix(v1, "192.0.2.128"));
-        expect(m, "192.0.2.0/25", ISB, dbPrefix(v1, "192.0.2.0"));
+        // foreign clients (the demo serves Pakistan, its sites' country) get the platform's fallback,
+        // scoped to their GeoIP network so that no resolver hands it to a Pakistani network
+        for (String foreign : new String[] {"192.0.2.128/25", "192.0.2.0/25"}) {
+            GeoFixture.Answer a = m.ask(foreign, false);
+            assertThat(a.cname()).as(foreign).isEqualTo("video.origin.example.");
+            assertThat(a.scope()).as(foreign).isEqualTo(25);
+        }
         // outside the database: the platform's defaultSite; the scope is the empty network's size
         int empty = dbPrefix(v1, "100.64.1.0");
         assertThat(empty).isBetween(0, 24);
@@ -93,9 +97,11 @@ class GeoSteeringTest {
         assertThat(berlin.at("/located/by").asText()).isEqualTo("geoip");
         assertThat(berlin.at("/located/city").asText()).isEqualTo("Berlin");
         assertThat(berlin.at("/located/country").asText()).isEqualTo("DE");
-        assertThat(berlin.at("/sites/0/site").asText()).isEqualTo("isb");
-        assertThat(berlin.at("/sites/0/sameCountry").asBoolean()).isFalse();
-        assertThat(berlin.at("/sites/0/distanceKm").asDouble()).isBetween(4_900.0, 5_300.0);
+        assertThat(berlin.at("/located/client").asText()).isEqualTo("foreign");
+        assertThat(berlin.at("/located/countryServed").asBoolean()).isFalse();
+        assertThat(berlin.at("/answer/records")).extracting(JsonNode::asText)
+                .containsExactly("CNAME video.origin.example.");
+        assertThat(berlin.at("/answer/outcome").asText()).contains("DE").contains("serveCountries");
 
         JsonNode v6 = json(explain(m, admin, "2001:db8:1::/48", 200));
         assertThat(v6.at("/located/by").asText()).isEqualTo("geoip");

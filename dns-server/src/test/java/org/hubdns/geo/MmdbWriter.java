@@ -37,6 +37,12 @@ public final class MmdbWriter {
     public MmdbWriter buildEpoch(long seconds) { this.buildEpoch = seconds; return this; }
 
     public MmdbWriter add(String cidr, double lat, double lon, String countryIso, String subdivisionIso, String cityName) {
+        return add(cidr, lat, lon, countryIso, subdivisionIso, cityName, -1);
+    }
+
+    /** As GeoLite2 writes it: {@code location.accuracy_radius} in km (a uint16); negative leaves it out. */
+    public MmdbWriter add(String cidr, double lat, double lon, String countryIso, String subdivisionIso, String cityName,
+            int accuracyRadiusKm) {
         String[] parts = cidr.split("/");
         byte[] ip;
         try {
@@ -49,7 +55,9 @@ public final class MmdbWriter {
         Map<String, Object> data = new LinkedHashMap<>();
         if (cityName != null) data.put("city", Map.of("names", Map.of("en", cityName)));
         if (countryIso != null) data.put("country", Map.of("iso_code", countryIso));
-        data.put("location", new LinkedHashMap<>(Map.of("latitude", lat, "longitude", lon)));
+        Map<String, Object> location = new LinkedHashMap<>(Map.of("latitude", lat, "longitude", lon));
+        if (accuracyRadiusKm >= 0) location.put("accuracy_radius", new U16(accuracyRadiusKm));
+        data.put("location", location);
         if (subdivisionIso != null) data.put("subdivisions", List.of(Map.of("iso_code", subdivisionIso)));
         entries.add(new Entry(bits, Integer.parseInt(parts[1]) + (ip.length == 4 ? 96 : 0), data));
         return this;

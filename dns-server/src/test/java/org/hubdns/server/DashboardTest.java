@@ -194,8 +194,13 @@ class DashboardTest {
                 .doesNotContain("sha256");
     }
 
+    /**
+     * "Kept in the country" is the in-country clients' answers from local nodes over all their
+     * answers (issue 15): foreign clients, whether answered locally (serveCountries ["*"]) or with
+     * the fallback, are shown beside it and never move it.
+     */
     @Test
-    void localShareIsAnswersToNodesOverAllAnswers() throws Exception {
+    void localShareCountsInCountryClientsOnlyWithForeignBesideIt() throws Exception {
         DashboardApi api = server.server().dashboard();
         JsonObject zero = new JsonObject().put("qps", 0.0).put("latencyMs", new JsonObject().put("p50", 0.0)
                 .put("p99", 0.0)).put("queries", 0L).put("rcodes", new JsonObject()).put("answers", new JsonObject())
@@ -205,15 +210,29 @@ class DashboardTest {
         assertThat(none.getLong("answered")).isZero();
 
         JsonObject traffic = new JsonObject().put("qps", 12.5)
-                .put("latencyMs", new JsonObject().put("p50", 0.05).put("p99", 0.4)).put("queries", 100L)
-                .put("rcodes", new JsonObject().put("NOERROR", 100L))
+                .put("latencyMs", new JsonObject().put("p50", 0.05).put("p99", 0.4)).put("queries", 160L)
+                .put("rcodes", new JsonObject().put("NOERROR", 160L))
                 .put("answers", new JsonObject().put("video", new JsonObject().put("isb", 60L).put("khi", 30L)))
-                .put("fallbacks", new JsonObject().put("video", 10L));
+                .put("fallbacks", new JsonObject().put("video", 70L))
+                .put("clients", new JsonObject().put("video", new JsonObject()
+                        .put("in_country", new JsonObject().put("local", 80L).put("fallback", 20L))
+                        .put("foreign", new JsonObject().put("local", 5L).put("fallback", 50L))
+                        .put("unlocated", new JsonObject().put("local", 5L).put("fallback", 0L))))
+                .put("located", new JsonObject().put("video", new JsonObject().put("coverage", 10L).put("bgp", 60L)
+                        .put("geoip", 50L).put("geoip_coarse", 35L).put("none", 5L)));
         JsonObject d = api.build(() -> traffic);
         JsonObject video = platform(d, "video");
-        assertThat(video.getDouble("localShare")).isEqualTo(0.9);
+        assertThat(video.getDouble("localShare")).as("80 of the 100 in-country answers").isEqualTo(0.8);
+        assertThat(video.getJsonObject("clients").getJsonObject("foreign"))
+                .isEqualTo(new JsonObject().put("answers", 55L).put("local", 5L));
+        assertThat(video.getJsonObject("clients").getJsonObject("inCountry"))
+                .isEqualTo(new JsonObject().put("answers", 100L).put("local", 80L));
+        assertThat(video.getJsonObject("located").getJsonObject("bgp"))
+                .isEqualTo(new JsonObject().put("answers", 60L).put("share", 60 / 160.0));
+        assertThat(video.getJsonObject("located").fieldNames()).containsExactlyInAnyOrder("coverage", "bgp", "geoip",
+                "geoip_coarse", "none");
         assertThat(video.getLong("answered")).isEqualTo(90L);
-        assertThat(video.getLong("fallbacks")).isEqualTo(10L);
+        assertThat(video.getLong("fallbacks")).isEqualTo(70L);
         assertThat(video.getJsonObject("answers")).isEqualTo(new JsonObject().put("isb", 60L).put("khi", 30L));
         assertThat(d.getJsonObject("traffic").getDouble("qps")).isEqualTo(12.5);
         Map<String, Long> perSite = new HashMap<>();
@@ -221,7 +240,12 @@ class DashboardTest {
                 ((JsonObject) s).getLong("answers")));
         assertThat(perSite).containsEntry("isb", 60L).containsEntry("khi", 30L).containsEntry("lhe", 0L);
 
-        JsonObject allFallback = platform(api.build(() -> traffic.copy().put("answers", new JsonObject())), "video");
+        // only foreign clients: nothing in-country to keep, so no share (not 0 %, not 100 %)
+        JsonObject foreignOnly = platform(api.build(() -> traffic.copy().put("clients", new JsonObject().put("video",
+                new JsonObject().put("foreign", new JsonObject().put("local", 0L).put("fallback", 50L))))), "video");
+        assertThat(foreignOnly.getValue("localShare")).isNull();
+        JsonObject allFallback = platform(api.build(() -> traffic.copy().put("clients", new JsonObject().put("video",
+                new JsonObject().put("in_country", new JsonObject().put("local", 0L).put("fallback", 9L))))), "video");
         assertThat(allFallback.getDouble("localShare")).isEqualTo(0.0);
     }
 

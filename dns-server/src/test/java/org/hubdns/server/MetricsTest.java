@@ -85,6 +85,8 @@ class MetricsTest {
                 .containsEntry("hubdns_dns_request_duration_seconds", "histogram")
                 .containsEntry("hubdns_steering_answers_total", "counter")
                 .containsEntry("hubdns_steering_fallbacks_total", "counter")
+                .containsEntry("hubdns_steering_located_total", "counter")
+                .containsEntry("hubdns_steering_clients_total", "counter")
                 .containsEntry("hubdns_ecs_queries_total", "counter")
                 .containsEntry("hubdns_node_health", "gauge")
                 .containsEntry("hubdns_health_probes_total", "counter")
@@ -106,8 +108,18 @@ class MetricsTest {
             assertThat(e.samples).containsKey(Exposition.key("hubdns_steering_answers_total", "platform", "video",
                     "site", site));
         }
-        for (String reason : new String[] {"no_nodes", "unavailable"}) {
+        for (String reason : new String[] {"no_nodes", "unavailable", "foreign", "unlocated"}) {
             assertThat(e.value("hubdns_steering_fallbacks_total", "platform", "video", "reason", reason)).isZero();
+        }
+        for (String method : new String[] {"coverage", "bgp", "geoip", "geoip_coarse", "none"}) {
+            assertThat(e.samples).containsKey(Exposition.key("hubdns_steering_located_total", "platform", "video",
+                    "method", method));
+        }
+        for (String client : new String[] {"in_country", "foreign", "unlocated"}) {
+            for (String answer : new String[] {"local", "fallback"}) {
+                assertThat(e.samples).containsKey(Exposition.key("hubdns_steering_clients_total", "platform", "video",
+                        "client", client, "answer", answer));
+            }
         }
         assertThat(e.value("hubdns_ecs_queries_total", "family", "ipv6")).isGreaterThanOrEqualTo(0);
         for (String result : new String[] {"ok", "failed", "timeout"}) {

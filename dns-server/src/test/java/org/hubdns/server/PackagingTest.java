@@ -26,8 +26,8 @@ import picocli.CommandLine;
 class PackagingTest {
     /** The families hubdns exports; histograms also as _bucket, _sum and _count. */
     static final Set<String> FAMILIES = Set.of("hubdns_dns_queries_total", "hubdns_dns_request_duration_seconds",
-            "hubdns_steering_answers_total", "hubdns_steering_fallbacks_total", "hubdns_ecs_queries_total",
-            "hubdns_node_health", "hubdns_node_health_dropped", "hubdns_health_probes_total",
+            "hubdns_steering_answers_total", "hubdns_steering_fallbacks_total", "hubdns_steering_located_total",
+            "hubdns_steering_clients_total", "hubdns_ecs_queries_total", "hubdns_node_health", "hubdns_node_health_dropped", "hubdns_health_probes_total",
             "hubdns_health_probe_duration_seconds", "hubdns_cluster_members", "hubdns_snapshot_age_seconds",
             "hubdns_snapshot_version", "hubdns_geoip_database_build_timestamp_seconds", "hubdns_dns_dropped_total",
             "hubdns_dns_errors_total", "hubdns_health_changes_total", "hubdns_query_log_dropped_total");
@@ -66,8 +66,8 @@ class PackagingTest {
             assertThat(unknownFamilies(e)).as(e).isEmpty();
         }
         for (String family : List.of("hubdns_dns_queries_total", "hubdns_dns_request_duration_seconds_bucket",
-                "hubdns_steering_answers_total", "hubdns_steering_fallbacks_total", "hubdns_node_health",
-                "hubdns_health_probes_total", "hubdns_cluster_members", "hubdns_snapshot_age_seconds")) {
+                "hubdns_steering_answers_total", "hubdns_steering_fallbacks_total", "hubdns_steering_clients_total",
+                "hubdns_steering_located_total", "hubdns_node_health", "hubdns_health_probes_total", "hubdns_cluster_members", "hubdns_snapshot_age_seconds")) {
             assertThat(all).as("a panel on " + family).contains(family);
         }
     }
@@ -84,7 +84,32 @@ class PackagingTest {
             }
         }
         assertThat(alerts).contains("HubdnsNodeDown", "HubdnsPlatformAllNodesDown", "HubdnsMemberLost",
-                "HubdnsSnapshotStale");
+                "HubdnsSnapshotStale", "HubdnsLocalShareLow");
+    }
+
+    /** The alert, the Grafana panels and the README agree: in-country clients only (issue 15). */
+    @Test
+    void theLocalShareCountsInCountryClientsEverywhere() throws Exception {
+        String inCountry = "hubdns_steering_clients_total{client=\"in_country\"";
+        for (JsonNode group : YAML.readTree(Files.readString(DIR.resolve("prometheus-alerts.yml"))).path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                if (rule.path("alert").asText().equals("HubdnsLocalShareLow")) {
+                    assertThat(rule.path("expr").asText()).contains(inCountry).doesNotContain("answers_total");
+                }
+            }
+        }
+        int panels = 0;
+        for (JsonNode p : new ObjectMapper().readTree(Files.readString(DIR.resolve("grafana-dashboard.json")))
+                .path("panels")) {
+            if (p.path("title").asText().equals("Kept in the country")) {
+                panels++;
+                assertThat(p.path("targets").get(0).path("expr").asText()).contains(inCountry)
+                        .doesNotContain("answers_total");
+            }
+        }
+        assertThat(panels).isEqualTo(2);
+        assertThat(Files.readString(Path.of("..", "README.md"))).contains(
+                "hubdns_steering_clients_total{client=\"in_country\",answer=\"local\"}");
     }
 
     @Test

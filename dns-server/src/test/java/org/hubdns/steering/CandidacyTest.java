@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.hubdns.cluster.coverage.CoverageSet;
 import org.hubdns.cluster.model.CacheNode;
 import org.hubdns.cluster.model.Fallback;
 import org.hubdns.cluster.model.Health;
@@ -91,10 +90,10 @@ class CandidacyTest {
     @Test
     void aNodeWhoseAddressesAnotherAnswersIsOutAndTheOtherIn() {
         // a node without checks is up; a (stale) duplicate address goes to the first node by id
-        PlatformSteering s = new PlatformSteering(platform(null, null), SITES,
-                List.of(node("b", "isb", CacheNode.ACTIVE, "10.0.0.1"), node("a", "isb", CacheNode.ACTIVE, "10.0.0.1"),
-                        node("c", "isb", CacheNode.ACTIVE, "10.0.0.3")),
-                Map.of("c", new NodeState(Health.UP, 0.9, 0)), new Locator(CoverageSet.EMPTY, SITES, null));
+        PlatformSteering s = PlatformSteering.builder(platform(null, null)).sites(SITES)
+                .nodes(List.of(node("b", "isb", CacheNode.ACTIVE, "10.0.0.1"), node("a", "isb", CacheNode.ACTIVE,
+                        "10.0.0.1"), node("c", "isb", CacheNode.ACTIVE, "10.0.0.3")))
+                .states(Map.of("c", new NodeState(Health.UP, 0.9, 0))).build();
         assertThat(s.statuses()).extracting(st -> st.id() + " " + st.candidacy().text() + " / "
                 + st.candidacy().reason()).containsExactly(
                         "a in / in",
@@ -108,9 +107,9 @@ class CandidacyTest {
 
     @Test
     void aPlatformWhoseNodesAreAllOutIsNotServing() {
-        PlatformSteering s = new PlatformSteering(platform(null, null), SITES,
-                List.of(node("a", "isb", CacheNode.DRAINING, "10.0.0.1"), node("b", "gone", CacheNode.ACTIVE,
-                        "10.0.0.2")), Map.of(), new Locator(CoverageSet.EMPTY, SITES, null));
+        PlatformSteering s = PlatformSteering.builder(platform(null, null)).sites(SITES)
+                .nodes(List.of(node("a", "isb", CacheNode.DRAINING, "10.0.0.1"), node("b", "gone", CacheNode.ACTIVE,
+                        "10.0.0.2"))).build();
         assertThat(s.statuses()).extracting(st -> st.candidacy().kind()).containsExactly(Kind.NO_SITE,
                 Kind.DRAINING); // sorted by site, then id
         assertThat(s.serving()).isFalse();

@@ -98,9 +98,13 @@ class PlatformSteeringTest {
         }
     }
 
+    /**
+     * Serves every country: these tests are about ordering and hashing, and their random networks
+     * land in countries where all nodes' sites are not (the country rules have their own tests).
+     */
     static Platform platform(int answers, String defaultSite) {
         return new Platform("p", List.of("p.pk-hub.example"), 30, answers, new Fallback("origin.example.", null),
-                defaultSite, null, null, null, null);
+                defaultSite, null, null, null, null).withCountries(List.of(Platform.EVERY_COUNTRY), null);
     }
 
     static CacheNode node(String id, String site, int weight, String address) {
@@ -123,7 +127,8 @@ class PlatformSteeringTest {
 
     static PlatformSteering steering(Platform p, List<CacheNode> nodes, Map<String, NodeState> states,
             CoverageSet coverage) {
-        return new PlatformSteering(p, SITES, nodes, states, new Locator(coverage, SITES, FAKE_GEO));
+        return PlatformSteering.builder(p).sites(SITES).nodes(nodes).states(states)
+                .locator(new Locator(coverage, SITES, FAKE_GEO)).build();
     }
 
     static final class Result {

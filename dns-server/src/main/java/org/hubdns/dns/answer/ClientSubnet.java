@@ -9,8 +9,8 @@ public final class ClientSubnet {
     int family;
     int sourcePrefix;
     boolean fromEcs;
-    /** Per-thread working memory of whoever answers (steering), kept across queries to avoid allocating. */
-    public Object scratch;
+    /** Per-thread working memory of whoever answers, by {@link ScratchSlot}: kept across queries to avoid allocating. */
+    Object[] scratch = new Object[1];
     /** The site steering answered from ({@code "fallback"} for the origin), for counting and the query log. */
     public String site;
 

@@ -98,6 +98,19 @@ final class HubDnsCollector implements MultiCollector {
         s.steering().fallbacks().forEach((platform, byReason) -> byReason.forEach((reason, n) ->
                 fallbacks.dataPoint(counter(n, "platform", platform, "reason", reason))));
         out.metricSnapshot(fallbacks.build());
+        CounterSnapshot.Builder located = CounterSnapshot.builder().name("hubdns_steering_located")
+                .help("Steering answers (local or fallback) by platform and how the client was placed: "
+                        + "coverage, bgp (a coverage feed), geoip, geoip_coarse (only a country), none");
+        s.steering().located().forEach((platform, byMethod) -> byMethod.forEach((method, n) ->
+                located.dataPoint(counter(n, "platform", platform, "method", method))));
+        out.metricSnapshot(located.build());
+        CounterSnapshot.Builder clients = CounterSnapshot.builder().name("hubdns_steering_clients")
+                .help("Steering answers by platform, whose client (in_country: in a country of the platform's "
+                        + "sites, foreign, unlocated) and answer (local node or fallback)");
+        s.steering().clients().forEach((platform, byClient) -> byClient.forEach((client, byAnswer) ->
+                byAnswer.forEach((answer, n) -> clients.dataPoint(counter(n, "platform", platform, "client", client,
+                        "answer", answer)))));
+        out.metricSnapshot(clients.build());
 
         health(out);
 

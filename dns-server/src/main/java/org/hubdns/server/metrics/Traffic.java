@@ -70,9 +70,26 @@ public final class Traffic {
         JsonObject fallbacks = new JsonObject();
         steering.fallbacks().forEach((p, byReason) ->
                 fallbacks.put(p, byReason.values().stream().mapToLong(Long::longValue).sum()));
+        JsonObject located = new JsonObject();
+        steering.located().forEach((p, byMethod) -> {
+            JsonObject o = new JsonObject();
+            byMethod.forEach(o::put);
+            located.put(p, o);
+        });
+        JsonObject clients = new JsonObject();
+        steering.clients().forEach((p, byClient) -> {
+            JsonObject o = new JsonObject();
+            byClient.forEach((c, byAnswer) -> {
+                JsonObject a = new JsonObject();
+                byAnswer.forEach(a::put);
+                o.put(c, a);
+            });
+            clients.put(p, o);
+        });
         return new JsonObject().put("qps", round(qps)).put("latencyMs",
                         new JsonObject().put("p50", round(p50)).put("p99", round(p99)))
-                .put("queries", t.total()).put("rcodes", rcodes).put("answers", answers).put("fallbacks", fallbacks);
+                .put("queries", t.total()).put("rcodes", rcodes).put("answers", answers).put("fallbacks", fallbacks)
+                .put("located", located).put("clients", clients);
     }
 
     /** The q-quantile of bucketed counts, interpolated within its bucket, in milliseconds. */
