@@ -114,7 +114,7 @@ public final class HubDnsServer {
         this.sources = new ZoneSources(config.zonesDir(), config.demo());
         this.snapshotBuilder = new SnapshotBuilder(snapshots, dynamicNames, GeoIpDataset::locator,
                 () -> registry == null ? null : registry.view(), () -> health == null ? Map.of() : health.current(),
-                steering);
+                steering, feedPlacement);
         this.geoIp = new GeoIpDataset(() -> hostPort(config.bind().get(0), httpPort()));
     }
 

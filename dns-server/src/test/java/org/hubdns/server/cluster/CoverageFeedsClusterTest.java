@@ -146,6 +146,39 @@ class CoverageFeedsClusterTest {
         return meta != null && "routes".equals(meta.info().get("format"));
     }
 
+    /**
+     * The site of the first node the demo's video platform answers for a client in {@code ip}'s /24
+     * (ECS, real UDP): the demo's nodes are 10.10.x at isb, 10.20.x at khi, 10.30.x at lhe; a client
+     * no feed places goes to the platform's defaultSite, isb (the fixture has no GeoIP database).
+     */
+    static String dnsSite(Member m, String ip) {
+        try {
+            org.xbill.DNS.SimpleResolver r = new org.xbill.DNS.SimpleResolver(new java.net.InetSocketAddress(
+                    ClusterFixture.LOOPBACK, m.dnsPort));
+            byte[] net = Cidr.parseAddress(ip);
+            net[3] = 0;
+            r.setEDNS(0, 1232, 0, List.of(new org.xbill.DNS.ClientSubnetOption(24,
+                    java.net.InetAddress.getByAddress(net))));
+            r.setTimeout(Duration.ofSeconds(2));
+            List<String> a = ClusterFixture.addresses(r.send(org.xbill.DNS.Message.newQuery(org.xbill.DNS.Record
+                    .newRecord(org.xbill.DNS.Name.fromString("video.pk-hub.example."), org.xbill.DNS.Type.A, 1))));
+            if (a.isEmpty()) {
+                return "none";
+            }
+            return a.get(0).startsWith("10.10.") ? "isb" : a.get(0).startsWith("10.20.") ? "khi"
+                    : a.get(0).startsWith("10.30.") ? "lhe" : a.get(0);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    void awaitDns(String ip, String site) throws Exception {
+        for (Member m : cluster.members()) {
+            await(CONVERGE, m + " answers a client in " + ip + " from " + site, () -> dnsSite(m, ip).equals(site),
+                    () -> dnsSite(m, ip));
+        }
+    }
+
     JsonNode feedOn(Member m, String name) throws Exception {
         HttpResponse<String> r = m.get(FEEDS + "/" + name, admin);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -234,6 +267,10 @@ class CoverageFeedsClusterTest {
         // two sites for one prefix: the announcer that originates it first
         awaitSites("pk", "58.65.130.1", List.of("lhe", "khi"));
         awaitSites("pk", "10.1.1.1", List.of()); // private space places nobody
+        // and every member's DNS answers follow
+        awaitDns("110.37.0.1", "khi");
+        awaitDns("58.65.130.1", "lhe");
+        awaitDns("39.40.1.1", "isb");
         for (Member m : cluster.members()) {
             JsonNode f = feedOn(m, "pk");
             assertThat(f.get("routes").get("ipv4").asInt()).isEqualTo(5);
@@ -286,6 +323,7 @@ class CoverageFeedsClusterTest {
         assertThat(json(r).get("skipped").asInt()).isEqualTo(2);
         awaitSites("pk", "101.50.1.1", List.of("khi"));
         awaitSites("pk", "103.31.81.1", List.of("lhe")); // by its address, though its AS is unmapped
+        awaitDns("101.50.1.1", "khi");
         r = postUpdates(m2, "pk", announce("198.51.100.1", "101.50.0.0/16", 17557));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         awaitSites("pk", "101.50.1.1", List.of("isb"));
@@ -337,11 +375,13 @@ class CoverageFeedsClusterTest {
         assertThat(postUpdates(m2, "short", announce("198.51.100.2", "111.68.96.0/19", 9541)).statusCode())
                 .isEqualTo(200);
         awaitSites("short", "111.68.100.1", List.of("khi"));
+        awaitDns("111.68.100.1", "khi");
         for (Member m : cluster.members()) {
             await(Duration.ofSeconds(10), m + " calls the feed stale", () -> feedOn(m, "short").get("stale")
                     .asBoolean(), () -> feedOn(m, "short"));
         }
         awaitSites("short", "111.68.100.1", List.of());
+        awaitDns("111.68.100.1", "isb"); // the platform's defaultSite, as without the feed
         String metrics = m2.get("/metrics", null).body();
         assertThat(metrics).contains("hubdns_coverage_feed_stale{feed=\"short\"} 1.0")
                 .contains("hubdns_coverage_feed_routes{family=\"ipv4\",feed=\"short\"} 1.0")
@@ -373,6 +413,8 @@ class CoverageFeedsClusterTest {
         cluster.m(2).start();
         awaitSites("pk", "182.180.1.1", List.of("khi")); // live
         awaitSites("pk", "42.83.1.1", List.of("khi")); // dump
+        awaitDns("182.180.1.1", "khi");
+        awaitDns("42.83.1.1", "khi");
         awaitSites("pk", "39.40.1.1", List.of("isb"));
         awaitSites("pk", "101.50.1.1", List.of());
         // the log goes on above what the restart brought back
