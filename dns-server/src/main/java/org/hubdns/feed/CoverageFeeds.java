@@ -156,15 +156,6 @@ public final class CoverageFeeds implements AutoCloseable {
         return states;
     }
 
-    /** Waits until every task queued so far has run (tests, and a writer that wants its change applied here). */
-    public void settle(long timeoutMs) {
-        try {
-            thread.submit(() -> { }).get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.debug("feed thread busy: {}", e.toString());
-        }
-    }
-
     private void run(Runnable task) {
         if (closed) {
             return;

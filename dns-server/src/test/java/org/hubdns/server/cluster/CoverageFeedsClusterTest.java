@@ -271,6 +271,16 @@ class CoverageFeedsClusterTest {
         awaitDns("110.37.0.1", "khi");
         awaitDns("58.65.130.1", "lhe");
         awaitDns("39.40.1.1", "isb");
+        // explain names the feed, the route and its announcer
+        for (Member m : cluster.members()) {
+            HttpResponse<String> ex = m.get("/v1/explain?name=video.pk-hub.example&client=110.37.0.1", admin);
+            assertThat(ex.statusCode()).as(ex.body()).isEqualTo(200);
+            JsonNode located = json(ex).get("located");
+            assertThat(located.get("method").asText()).as(ex.body()).isEqualTo("bgp");
+            assertThat(located.get("route").get("feed").asText()).as(ex.body()).isEqualTo("pk");
+            assertThat(located.get("route").get("prefix").asText()).as(ex.body()).isEqualTo("110.36.0.0/14");
+            assertThat(located.get("route").get("announcerAs").asLong()).as(ex.body()).isEqualTo(9541);
+        }
         for (Member m : cluster.members()) {
             JsonNode f = feedOn(m, "pk");
             assertThat(f.get("routes").get("ipv4").asInt()).isEqualTo(5);
