@@ -177,8 +177,8 @@ public final class FeedPlacements {
         int[] orderSlots = new int[64];
         final int[] scratch;
 
-        // the output: prefix -> order id
-        final FeedPlacement.Raw out = new FeedPlacement.Raw();
+        // the output: prefix -> order id (sized in run())
+        FeedPlacement.Raw out;
 
         Builder(List<Feed> feeds, String[] siteNames) {
             this.feeds = feeds;
@@ -246,6 +246,13 @@ public final class FeedPlacements {
 
         FeedPlacement run() {
             prepare();
+            int rows4 = 0;
+            int rows6 = 0;
+            for (FeedRoutes r : routes) {
+                rows6 += r.prefixCount6();
+                rows4 += r.prefixCount() - r.prefixCount6();
+            }
+            out = new FeedPlacement.Raw(rows4, rows6);
             for (int f = 0; f < routes.length; f++) {
                 FeedRoutes r = routes[f];
                 int rows = r.prefixCount();
