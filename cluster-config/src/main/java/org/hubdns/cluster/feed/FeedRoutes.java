@@ -28,7 +28,14 @@ import org.hubdns.cluster.coverage.Cidr;
  * references in a paged {@code int} arena: a route costs 4 bytes. Lists grow in place at the
  * arena's tail (a table dump arrives grouped by prefix, so a dump fills the arena without a hole)
  * and move to the tail otherwise; the holes, empty prefixes and attributes no route uses any more
- * are reclaimed by a compaction once they make up a quarter of the table.
+ * are reclaimed by a compaction (in place) once they make up a quarter of the table, and by
+ * {@link #trim()}, which the store calls after loading a dump. Measured (FeedScaleTest): 20 full
+ * tables, 24 M routes on 1.2 M prefixes, take about 153 MB after trim() and load in about 2.4 s of
+ * CPU; one full table (1 M routes) about 50 MB.
+ *
+ * <p><b>Changes.</b> {@link #changes()} moves with every change (a store can skip rebuilding after
+ * a batch that changed nothing), and the table records which prefixes changed so that
+ * {@link FeedPlacements.Updater} patches the placement instead of ranking every route again.
  *
  * <p><b>Threading.</b> Every public method is {@code synchronized} on the table: meant for one
  * writer thread (the feed's store applying uploads and updates) with occasional readers on other
