@@ -10,7 +10,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Sends the queue's lines to the API in order: a batch closes when it holds {@code batchRoutes}
- * route changes or when its first line has waited {@code batchMillis}; a batch the API does not
+ * route changes, when its first line has waited {@code batchMillis}, or when no line came for
+ * 100 ms; a batch the API does not
  * take is sent again, unchanged, after a growing pause (0.5 s doubling to 30 s), so nothing is lost
  * or reordered (a batch applied twice in a row leaves what it left once: announcements and
  * withdrawals set, a session-down clears). While a BGP session is up and nothing was posted for
@@ -36,6 +37,7 @@ final class FeedForwarder {
     }
 
     private static final long MIN_BACKOFF_MS = 500;
+    private static final long IDLE_NANOS = 100_000_000L;
     private static final long MAX_BACKOFF_MS = 30_000;
 
     private final LineQueue queue;
@@ -80,7 +82,8 @@ final class FeedForwarder {
             int routes = first.routes();
             long deadline = first.readNanos() + batchNanos;
             while (routes < batchRoutes) {
-                LineQueue.Line next = queue.poll(deadline - System.nanoTime());
+                // a pause in the input closes the batch early: a lone change need not wait the whole second
+                LineQueue.Line next = queue.poll(Math.min(deadline - System.nanoTime(), IDLE_NANOS));
                 if (next == null) {
                     break;
                 }

@@ -311,14 +311,28 @@ public final class FeedPlacement {
      * last entry for a prefix wins). Package-private: {@link FeedPlacements} fills it directly.
      */
     static final class Raw {
-        private long[] k4 = new long[64]; // length << 58 | address << 26 | entry number (keeps the sort stable)
-        private int[] o4 = new int[64];
+        private long[] k4; // length << 58 | address << 26 | entry number (keeps the sort stable)
+        private int[] o4;
         private int n4;
-        private long[] hi6 = new long[16];
-        private long[] lo6 = new long[16];
-        private byte[] len6 = new byte[16];
-        private int[] o6 = new int[16];
+        private long[] hi6;
+        private long[] lo6;
+        private byte[] len6;
+        private int[] o6;
         private int n6;
+
+        Raw() {
+            this(64, 16);
+        }
+
+        /** Sized for about {@code v4} and {@code v6} entries (a full build knows: no doubling). */
+        Raw(int v4, int v6) {
+            k4 = new long[Math.max(16, v4)];
+            o4 = new int[k4.length];
+            hi6 = new long[Math.max(16, v6)];
+            lo6 = new long[hi6.length];
+            len6 = new byte[hi6.length];
+            o6 = new int[hi6.length];
+        }
 
         void add4(int address, int length, int order) {
             if (n4 == k4.length) {
