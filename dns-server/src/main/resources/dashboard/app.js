@@ -263,6 +263,21 @@
         el("td", { class: "muted", text: ago(c.at) }))))));
   }
 
+  function renderFeeds(d) {
+    const feeds = d.feeds || [];
+    if (!feeds.length) return replace("feeds", el("div", { class: "empty", text: "no coverage feeds (PUT /v1/coverage-feeds/{name})" }));
+    replace("feeds", el("table", null,
+      el("thead", null, el("tr", null, ["feed", "IPv4 routes", "IPv6 routes", "peers at a site", "last news", "state"].map((t) => el("th", { text: t })))),
+      el("tbody", null, feeds.map((f) => el("tr", null,
+        el("td", { class: "mono", text: f.name }),
+        el("td", { text: f.loading ? "\u2014" : fmtInt(f.routesV4) }),
+        el("td", { text: f.loading ? "\u2014" : fmtInt(f.routesV6) }),
+        el("td", { text: f.loading ? "\u2014" : fmtInt(f.peersPlaced) + " of " + fmtInt(f.peers) }),
+        el("td", { text: f.ageSeconds === null || f.ageSeconds === undefined ? "never" : fmtDuration(f.ageSeconds) + " ago" }),
+        el("td", null, f.loading ? pill("unknown", "loading") : f.stale
+          ? pill("down", "stale (> " + fmtDuration(f.staleAfterS) + ")") : pill("up", "current")))))));
+  }
+
   function renderMembers(d) {
     const members = d.members || [];
     replace("members", el("table", null,
@@ -293,6 +308,7 @@
     renderPlatforms(d);
     renderSites(d);
     renderChanges(d);
+    renderFeeds(d);
     renderMembers(d);
   }
 

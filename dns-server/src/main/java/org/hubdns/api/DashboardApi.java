@@ -64,6 +64,7 @@ public final class DashboardApi implements Routes {
     private final Supplier<HealthChecker> health;
     private final Supplier<JsonObject> traffic;
     private final Map<String, Buffer> assets = new HashMap<>();
+    private volatile Supplier<Map<String, org.hubdns.feed.FeedState>> feeds = Map::of;
 
     /**
      * @param registry the joined registry, null while this member joins
@@ -87,6 +88,12 @@ public final class DashboardApi implements Routes {
                 LOG.warn("dashboard resource {} unreadable: {}", e.getValue()[0], ex.toString());
             }
         }
+    }
+
+    /** Shows the coverage feeds as this member serves them. */
+    public DashboardApi withFeeds(Supplier<Map<String, org.hubdns.feed.FeedState>> feeds) {
+        this.feeds = feeds;
+        return this;
     }
 
     @Override
@@ -154,7 +161,7 @@ public final class DashboardApi implements Routes {
         }
         if (registry == null || health == null || notReady != null) {
             return out.put("members", new JsonArray()).put("platforms", new JsonArray()).put("sites", new JsonArray())
-                    .put("traffic", new JsonObject()).put("changes", new JsonArray());
+                    .put("traffic", new JsonObject()).put("changes", new JsonArray()).put("feeds", new JsonArray());
         }
         RegistryView view = registry.view();
         JsonObject traffic = trafficSource.get();
@@ -165,11 +172,33 @@ public final class DashboardApi implements Routes {
         out.put("platforms", platforms(view, snapshot, traffic));
         out.put("sites", sites(view, snapshot, health, traffic));
         out.put("changes", changes(health));
+        out.put("feeds", feeds(registry));
         ProbeStats st = health.stats();
         out.put("probing", new JsonObject().put("probersPerNode", health.probersPerNode())
                 .put("localDuties", health.localDuties())
                 .put("probes", new JsonObject().put("ok", st.ok()).put("failed", st.failed())
                         .put("timedOut", st.timedOut())));
+        return out;
+    }
+
+    /** Each coverage feed: its routes, announcers (seen and placed at a site), age and whether it is stale. */
+    private JsonArray feeds(Registry registry) {
+        JsonArray out = new JsonArray();
+        Map<String, org.hubdns.feed.FeedState> states = feeds.get();
+        long now = System.currentTimeMillis();
+        new TreeMap<>(registry.feeds()).forEach((name, f) -> {
+            org.hubdns.feed.FeedState st = states.get(name);
+            JsonObject o = new JsonObject().put("name", name).put("staleAfterS", f.config().staleAfterS());
+            if (st == null) {
+                out.add(o.put("loading", true));
+                return;
+            }
+            out.add(o.put("routesV4", st.routesV4()).put("routesV6", st.routesV6())
+                    .put("peers", st.peers().size())
+                    .put("peersPlaced", st.peers().stream().filter(p -> p.site() != null).count())
+                    .put("ageSeconds", st.lastUpdateMillis() == 0 ? null : Math.max(0, (now - st.lastUpdateMillis()) / 1000))
+                    .put("stale", st.stale()).put("skippedLines", st.skippedLines()));
+        });
         return out;
     }
 

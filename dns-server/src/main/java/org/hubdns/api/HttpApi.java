@@ -16,8 +16,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import org.hubdns.cluster.feed.ExaBgpJson;
 import org.hubdns.cluster.model.StoredZone;
 import org.hubdns.cluster.store.Registry;
+import org.hubdns.feed.CoverageFeeds;
 import org.hubdns.snapshot.Snapshot;
 import org.hubdns.dns.zone.ZoneContent;
 import org.hubdns.health.HealthChecker;
@@ -45,13 +47,14 @@ public final class HttpApi {
     /**
      * @param registry the joined registry, null while this member joins
      * @param health the health checker, null while this member joins
+     * @param feeds this member's coverage feeds, null while this member joins
      * @param traffic this member's traffic figures for the dashboard
      * @param metrics the Prometheus exposition (blocking; run on a worker)
      * @param probeMinIntervalMs the shortest probe interval ({@code --probe-min-interval}) node health reports
      */
     public HttpApi(Vertx vertx, MemberStatus status, Supplier<Snapshot> snapshot, Supplier<Registry> registry,
-            Supplier<HealthChecker> health, Supplier<JsonObject> traffic, Callable<String> metrics, ZoneReload reload,
-            int probeMinIntervalMs) {
+            Supplier<HealthChecker> health, Supplier<CoverageFeeds> feeds, Supplier<JsonObject> traffic,
+            Callable<String> metrics, ZoneReload reload, int probeMinIntervalMs) {
         this.vertx = vertx;
         this.status = status;
         this.snapshot = snapshot;
@@ -62,8 +65,11 @@ public final class HttpApi {
         this.nodeHealthApi = new NodeHealthApi(health, registry, snapshot, probeMinIntervalMs);
         // mounted in this order, before the registry's routes
         this.more = List.of(new ExplainApi(snapshot, () -> registry.get().view()),
-                new DashboardApi(vertx, status, snapshot, registry, health, traffic), new GeoIpApi(registry),
-                nodeHealthApi);
+                new DashboardApi(vertx, status, snapshot, registry, health, traffic)
+                        .withFeeds(() -> feeds.get() == null ? Map.of() : feeds.get().states()),
+                new GeoIpApi(registry), nodeHealthApi,
+                new CoverageFeedApi(vertx, registry, feeds, (line, sink) -> ExaBgpJson.apply(line, sink)
+                        instanceof ExaBgpJson.Malformed m ? m.reason() : null));
         this.router = build();
     }
 

@@ -61,6 +61,12 @@ public final class RegistryService {
             throw ApiException.conflict("site '" + name + "' is the target of coverage zones; upload the coverage "
                     + "zones without it first (PUT /v1/coverage-zones)");
         }
+        for (var f : registry.feeds().values()) {
+            if (f.config().peers().containsValue(name)) {
+                throw ApiException.conflict("site '" + name + "' is where peers of coverage feed '" + f.config().name()
+                        + "' connect; change the feed's peers first (PUT /v1/coverage-feeds/" + f.config().name() + ")");
+            }
+        }
         for (Platform p : view.platforms().values()) {
             if (name.equals(p.defaultSite())) {
                 throw ApiException.conflict("site '" + name + "' is the defaultSite of platform '" + p.name()

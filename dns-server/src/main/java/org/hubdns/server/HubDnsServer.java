@@ -90,6 +90,10 @@ public final class HubDnsServer {
     private volatile Registry registry;
     private volatile RegistryService service;
     private volatile HealthChecker health;
+    private volatile org.hubdns.feed.CoverageFeeds feeds;
+    /** What steering places clients by from the coverage feeds (empty until the feeds are loaded). */
+    private final java.util.function.Supplier<org.hubdns.cluster.feed.FeedPlacement> feedPlacement =
+            () -> feeds == null ? org.hubdns.cluster.feed.FeedPlacement.EMPTY : feeds.current();
     private final Metrics metrics = new Metrics();
     private final StatsRegistry queryStats = new StatsRegistry();
     private final SteeringCounters steering = new SteeringCounters();
@@ -106,7 +110,7 @@ public final class HubDnsServer {
         this.rateLimiter = new ResponseRateLimiter(config.rrl());
         this.snapshotBuilder = new SnapshotBuilder(snapshots, dynamicNames, GeoIpDataset::locator,
                 () -> registry == null ? null : registry.view(), () -> health == null ? Map.of() : health.current(),
-                steering);
+                steering, feedPlacement);
         this.geoIp = new GeoIpDataset(() -> hostPort(config.bind().get(0), httpPort()));
     }
 
@@ -183,6 +187,7 @@ public final class HubDnsServer {
                 geoIp.publish(view);
             });
             health.onChange(snapshotBuilder::rebuild);
+            feeds.onChange(snapshotBuilder::rebuild);
             return snapshotBuilder.build(registry.freshView());
         });
         phase(Phase.FIRST_VERDICTS, () -> {
@@ -235,7 +240,8 @@ public final class HubDnsServer {
         metrics.register(new MetricSources(queryStats, steering, () -> health,
                 () -> registry == null ? null : registry.view(), () -> registry == null ? 0 : registry.view().members(),
                 () -> snapshots.current().generation(), this::snapshotAgeSeconds, this::geoIpBuildEpoch,
-                queryErrors::get, () -> queryLog == null ? 0 : queryLog.dropped()));
+                queryErrors::get, () -> queryLog == null ? 0 : queryLog.dropped(),
+                () -> feeds == null ? Map.of() : feeds.states()));
         metrics.register(rateLimiter);
         vertx = Vertx.builder()
                 .with(new VertxOptions().setEventLoopPoolSize(config.threads()).setPreferNativeTransport(true)
@@ -327,6 +333,7 @@ public final class HubDnsServer {
             DemoData.seed(service, config.dataDir());
         }
         geoIp.attach(registry);
+        feeds = new org.hubdns.feed.CoverageFeeds(registry, System::currentTimeMillis).start();
         if (config.geoip() != null) {
             try {
                 geoIp.seed(config.geoip());
@@ -401,8 +408,8 @@ public final class HubDnsServer {
                 return snapshotBuilder.lastBuildMicros();
             }
         };
-        return new HttpApi(vertx, status, snapshots::current, () -> registry, () -> health, traffic::dashboard,
-                metrics::scrape, this::reload, config.probing().policy().minIntervalMs());
+        return new HttpApi(vertx, status, snapshots::current, () -> registry, () -> health, () -> feeds,
+                traffic::dashboard, metrics::scrape, this::reload, config.probing().policy().minIntervalMs());
     }
 
     private ClusterSettings clusterSettings() throws StartupException {
@@ -472,6 +479,9 @@ public final class HubDnsServer {
     }
 
     private void closeRegistry() {
+        if (feeds != null) {
+            feeds.close();
+        }
         if (health != null) {
             health.close(); // withdraws this member's verdicts at once
         }

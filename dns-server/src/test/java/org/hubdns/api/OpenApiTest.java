@@ -143,7 +143,7 @@ class OpenApiTest {
                     return 0;
                 }
             };
-            return new TreeSet<>(new HttpApi(vertx, status, () -> null, () -> null, () -> null, JsonObject::new,
+            return new TreeSet<>(new HttpApi(vertx, status, () -> null, () -> null, () -> null, () -> null, JsonObject::new,
                     () -> "", () -> null, 0).routes());
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -4,6 +4,9 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.map.IMap;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -31,6 +34,8 @@ final class Datasets {
     private static final int PUT_BATCH = 8;
     /** How long members still fetching a replaced upload have before its chunks go. */
     private static final long DROP_AFTER_SECONDS = 30;
+    /** In a dataset's info: kept as a file on every member, never read whole into the heap. */
+    static final String STREAMED = "streamed";
 
     /** Writes the meta entry by compare-and-set (the registry's); returns what was written. */
     interface MetaWriter {
@@ -123,6 +128,35 @@ final class Datasets {
     DatasetMeta put(String name, byte[] bytes, Map<String, Object> info, Long expectedUpload) throws Conflict {
         DatasetMeta meta = describe(name, clock.next(0), bytes, info);
         putChunks(meta, bytes);
+        // one loading path for every dataset, on the registry thread (so files are written in the
+        // order uploads won), handed the bytes so it need not fetch them back
+        return switchTo(meta, expectedUpload, w -> load(name, w, bytes, null));
+    }
+
+    /**
+     * As {@link #put}, for a dataset too large for the heap (a feed's table dump): read from
+     * {@code file} a chunk at a time, never whole; the file is copied, the caller keeps it. Members
+     * load it as a file of their data dir ({@link DatasetFile#bytes()} is null).
+     */
+    DatasetMeta putFile(String name, Path file, Map<String, Object> info, Long expectedUpload)
+            throws Conflict, IOException {
+        long size = Files.size(file);
+        Map<String, Object> inf = new HashMap<>(info);
+        inf.put(STREAMED, true);
+        DatasetMeta meta = new DatasetMeta(name, clock.next(0), chunkCount(size), size, LocalStore.sha256(file), inf);
+        putChunks(meta, file);
+        return switchTo(meta, expectedUpload, w -> load(name, w, null, file));
+    }
+
+    /** Whether members keep this dataset as a file only (never as bytes in the heap). */
+    static boolean streamed(DatasetMeta meta) {
+        return Boolean.TRUE.equals(meta.info().get(STREAMED));
+    }
+
+    /** Writes the meta entry (its chunks are in), loads it here and waits for that; drops the old upload's chunks later. */
+    private DatasetMeta switchTo(DatasetMeta meta, Long expectedUpload, java.util.function.Consumer<Stored> loadHere)
+            throws Conflict {
+        String name = meta.name();
         DatasetMeta[] previous = {null};
         Stored written;
         try {
@@ -138,17 +172,34 @@ final class Datasets {
             dropChunks(meta);
             throw e;
         }
-        // one loading path for every dataset, on the registry thread (so files are written in the
-        // order uploads won), handed the bytes so it need not fetch them back; wait so the caller sees it
         Stored w = written;
-        mirror.execute(() -> load(name, w, bytes));
-        mirror.drain(120);
+        mirror.execute(() -> loadHere.accept(w));
+        mirror.drain(120); // wait so the caller sees it
         if (previous[0] != null) {
             DatasetMeta old = previous[0];
             // members still fetching the old upload get a few seconds; then its chunks go
             mirror.execute(() -> dropChunksLater(old));
         }
         return meta;
+    }
+
+    /** Deletes the dataset (a tombstone): every member drops it and its file; its chunks go a little later. */
+    void delete(String name) throws Conflict {
+        DatasetMeta[] previous = {null};
+        Stored written = metaWriter.write(name, true, cur -> {
+            if (cur == null || cur.deleted()) {
+                return null;
+            }
+            previous[0] = Json.read(cur.body(), DatasetMeta.class);
+            return new Stored(clock.next(cur.version()), true, cur.body());
+        });
+        if (previous[0] != null) {
+            Stored w = written;
+            DatasetMeta old = previous[0];
+            mirror.execute(() -> load(name, w));
+            mirror.execute(() -> dropChunksLater(old));
+            mirror.drain(30);
+        }
     }
 
     /**
@@ -158,6 +209,14 @@ final class Datasets {
     boolean restoreChunks(String name, Stored meta) {
         DatasetMeta m = Json.read(meta.body(), DatasetMeta.class);
         try {
+            if (streamed(m)) {
+                if (!local.hasDataset(m)) {
+                    LOG.warn("dataset '{}' in the data dir does not match its checksum; not restored from here", name);
+                    return false;
+                }
+                putChunks(m, local.datasetFile(name));
+                return true;
+            }
             byte[] bytes = local.readDataset(m);
             if (bytes == null) {
                 LOG.warn("dataset '{}' in the data dir does not match its checksum; not restored from here", name);
@@ -178,6 +237,21 @@ final class Datasets {
             if (batch.size() == PUT_BATCH) {
                 chunks.putAll(batch);
                 batch.clear();
+            }
+        }
+        chunks.putAll(batch);
+    }
+
+    /** The chunks of a file, read one at a time. */
+    private void putChunks(DatasetMeta meta, Path file) throws IOException {
+        Map<String, byte[]> batch = new HashMap<>();
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int i = 0; i < meta.chunks(); i++) {
+                batch.put(meta.chunkKey(i), in.readNBytes(CHUNK_BYTES));
+                if (batch.size() == PUT_BATCH) {
+                    chunks.putAll(batch);
+                    batch.clear();
+                }
             }
         }
         chunks.putAll(batch);
@@ -215,10 +289,10 @@ final class Datasets {
 
     /** Runs on the registry thread: the local file when it matches, else the cluster's chunks. */
     void load(String name, Stored value) {
-        load(name, value, null);
+        load(name, value, null, null);
     }
 
-    private void load(String name, Stored value, byte[] given) {
+    private void load(String name, Stored value, byte[] given, Path givenFile) {
         if (closed.getAsBoolean()) {
             return;
         }
@@ -229,6 +303,11 @@ final class Datasets {
         if (value.deleted()) {
             mirror.datasetRemoved(name);
             local.persist(Kind.DATASETS, name, value);
+            try {
+                local.deleteDataset(name);
+            } catch (IOException e) {
+                LOG.warn("dataset '{}' deleted, but its file stays in the data dir: {}", name, e.toString());
+            }
             return;
         }
         DatasetMeta meta = Json.read(value.body(), DatasetMeta.class);
@@ -237,25 +316,81 @@ final class Datasets {
             return;
         }
         try {
-            byte[] bytes = given != null && LocalStore.sha256(given).equals(meta.sha256()) ? null
-                    : local.readDataset(meta);
-            Path file = local.datasetFile(name);
-            if (given != null && bytes == null) {
-                bytes = given;
-                file = local.writeDataset(meta, bytes);
-            } else if (bytes == null) {
-                bytes = fetch(meta);
-                if (bytes == null) {
-                    return;
+            if (streamed(meta)) {
+                Path file = local.datasetFile(name);
+                if (!local.hasDataset(meta)) {
+                    file = givenFile != null ? copyIn(meta, givenFile) : fetchToFile(meta);
+                    if (file == null) {
+                        return;
+                    }
                 }
-                file = local.writeDataset(meta, bytes);
+                mirror.datasetLoaded(meta, null, file);
+            } else {
+                byte[] bytes = given != null && LocalStore.sha256(given).equals(meta.sha256()) ? null
+                        : local.readDataset(meta);
+                Path file = local.datasetFile(name);
+                if (given != null && bytes == null) {
+                    bytes = given;
+                    file = local.writeDataset(meta, bytes);
+                } else if (bytes == null) {
+                    bytes = fetch(meta);
+                    if (bytes == null) {
+                        return;
+                    }
+                    file = local.writeDataset(meta, bytes);
+                }
+                mirror.datasetLoaded(meta, bytes, file);
             }
-            mirror.datasetLoaded(meta, bytes, file);
             local.persist(Kind.DATASETS, name, value);
             local.commit();
         } catch (IOException | RuntimeException e) {
             LOG.error("dataset '{}' upload {} could not be loaded ({}); the previous one keeps serving", name,
                     meta.upload(), e.toString());
+        }
+    }
+
+    private Path copyIn(DatasetMeta meta, Path given) throws IOException {
+        Path tmp = local.tempDatasetFile(meta.name());
+        try {
+            Files.copy(given, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return local.adoptDataset(meta.name(), tmp);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The chunks written one by one into a file of the data dir, verified; null when a chunk is gone or wrong. */
+    private Path fetchToFile(DatasetMeta meta) throws IOException {
+        Path tmp = local.tempDatasetFile(meta.name());
+        try {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            long at = 0;
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                for (int i = 0; i < meta.chunks(); i++) {
+                    byte[] c = chunks.get(meta.chunkKey(i));
+                    if (c == null) {
+                        LOG.info("dataset '{}' upload {} was replaced before this member fetched it", meta.name(),
+                                meta.upload());
+                        return null;
+                    }
+                    at += c.length;
+                    if (at > meta.bytes()) {
+                        break;
+                    }
+                    d.update(c);
+                    out.write(c);
+                }
+            }
+            if (at != meta.bytes() || !java.util.HexFormat.of().formatHex(d.digest()).equals(meta.sha256())) {
+                LOG.error("dataset '{}' upload {} fails its checksum in the cluster; ignored", meta.name(),
+                        meta.upload());
+                return null;
+            }
+            return local.adoptDataset(meta.name(), tmp);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

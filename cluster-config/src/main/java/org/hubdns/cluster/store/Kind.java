@@ -1,5 +1,6 @@
 package org.hubdns.cluster.store;
 
+import org.hubdns.cluster.feed.StoredFeed;
 import org.hubdns.cluster.model.CacheNode;
 import org.hubdns.cluster.model.Partner;
 import org.hubdns.cluster.model.Platform;
@@ -14,7 +15,9 @@ public enum Kind {
     PARTNERS("partners", Partner.class, true),
     NODES("nodes", CacheNode.class, true),
     SECRETS("secrets", Secret.class, true),
-    DATASETS("datasets", DatasetMeta.class, true);
+    DATASETS("datasets", DatasetMeta.class, true),
+    /** Coverage feeds' configuration (their routes travel as a dataset and a log: {@link FeedLog}). */
+    FEEDS("coverage-feeds", StoredFeed.class, true);
 
     final String mapName;
     final Class<?> type;

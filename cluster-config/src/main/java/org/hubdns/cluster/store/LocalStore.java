@@ -22,6 +22,8 @@ public final class LocalStore implements AutoCloseable {
     private final MVStore store;
     private final Path datasetDir;
     private final Map<Kind, MVMap<String, String>> maps = new HashMap<>();
+    /** Coverage feeds' live updates as applied here, by "logId/seq" (seq zero-padded, so keys sort by it). */
+    private final MVMap<String, byte[]> feedLog;
 
     private LocalStore(MVStore store, Path datasetDir) {
         this.store = store;
@@ -31,6 +33,7 @@ public final class LocalStore implements AutoCloseable {
                 maps.put(k, store.openMap(k.mapName));
             }
         }
+        feedLog = store.openMap("feed-log");
     }
 
     public static LocalStore open(Path dataDir) throws IOException {
@@ -105,8 +108,96 @@ public final class LocalStore implements AutoCloseable {
         return sha256(bytes).equals(meta.sha256()) ? bytes : null;
     }
 
+    /**
+     * Whether the file on disk is exactly the one {@code meta} describes (read as a stream: a feed's
+     * dump may be hundreds of MiB).
+     */
+    public boolean hasDataset(DatasetMeta meta) throws IOException {
+        Path f = datasetFile(meta.name());
+        return Files.exists(f) && Files.size(f) == meta.bytes() && sha256(f).equals(meta.sha256());
+    }
+
+    /** A new temporary file beside the datasets, for one to be written as a stream and then {@link #adoptDataset}ed. */
+    public Path tempDatasetFile(String name) throws IOException {
+        return Files.createTempFile(datasetDir, name, ".tmp");
+    }
+
+    /** Renames a complete temporary file to the dataset's name (never an overwrite in place). */
+    public Path adoptDataset(String name, Path tmp) throws IOException {
+        Path file = datasetFile(name);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return file;
+    }
+
+    public void deleteDataset(String name) throws IOException {
+        Files.deleteIfExists(datasetFile(name));
+    }
+
     public Path datasetFile(String name) {
         return datasetDir.resolve(name + ".bin");
+    }
+
+    public static String sha256(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                d.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(d.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- coverage feeds' live updates ----
+
+    private static String logKey(String log, long seq) {
+        return log + "/" + String.format("%019d", seq);
+    }
+
+    /** Keeps one applied batch of a feed's log (committed with the next automatic commit, within a second). */
+    public void putLogEntry(String log, long seq, byte[] batch) {
+        feedLog.put(logKey(log, seq), batch);
+    }
+
+    /** The batches of {@code log} after {@code afterSeq}, in sequence order. */
+    public java.util.SortedMap<Long, byte[]> logEntries(String log, long afterSeq) {
+        java.util.SortedMap<Long, byte[]> out = new java.util.TreeMap<>();
+        String prefix = log + "/";
+        var c = feedLog.cursor(logKey(log, afterSeq + 1));
+        while (c.hasNext()) {
+            String k = c.next();
+            if (!k.startsWith(prefix)) {
+                break;
+            }
+            out.put(Long.parseLong(k.substring(prefix.length())), c.getValue());
+        }
+        return out;
+    }
+
+    /** The logs that have batches here. */
+    public java.util.Set<String> logs() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (String k : feedLog.keySet()) {
+            out.add(k.substring(0, k.lastIndexOf('/')));
+        }
+        return out;
+    }
+
+    /** Drops the batches of {@code log} up to {@code upToSeq} (all of them for Long.MAX_VALUE). */
+    public void dropLogEntries(String log, long upToSeq) {
+        String prefix = log + "/";
+        java.util.List<String> gone = new java.util.ArrayList<>();
+        var c = feedLog.cursor(prefix);
+        while (c.hasNext()) {
+            String k = c.next();
+            if (!k.startsWith(prefix) || Long.parseLong(k.substring(prefix.length())) > upToSeq) {
+                break;
+            }
+            gone.add(k);
+        }
+        gone.forEach(feedLog::remove);
     }
 
     public static String sha256(byte[] bytes) {

@@ -59,6 +59,7 @@ final class MemberConfig {
             c.addMapConfig(m);
         }
         Datasets.configure(c);
+        FeedLog.configure(c);
         return c;
     }
 

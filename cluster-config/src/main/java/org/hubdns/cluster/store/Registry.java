@@ -45,6 +45,7 @@ public final class Registry implements AutoCloseable {
     private final HybridClock clock = new HybridClock();
     private final Map<Kind, IMap<String, String>> maps = new EnumMap<>(Kind.class);
     private final Datasets datasets;
+    private final FeedLog feedLog;
     private volatile boolean closed;
 
     private Registry(HazelcastInstance hz, LocalStore local, RegistryMirror mirror) {
@@ -56,6 +57,7 @@ public final class Registry implements AutoCloseable {
         }
         datasets = new Datasets(hz.getMap(Datasets.CHUNK_MAP), local, mirror, clock,
                 (name, retry, step) -> cas(Kind.DATASETS, name, retry, step), () -> closed);
+        feedLog = new FeedLog(hz.getMap(FeedLog.MAP), local, () -> closed);
     }
 
     /**
@@ -87,6 +89,9 @@ public final class Registry implements AutoCloseable {
         try {
             r.attach();
             r.restore();
+            r.feedLog.restore(r.feeds().values().stream().map(org.hubdns.cluster.feed.StoredFeed::logId)
+                    .collect(java.util.stream.Collectors.toSet()));
+            r.feedLog.attach();
         } catch (RuntimeException e) {
             r.close();
             throw new IOException("cannot restore the registry: " + rootMessage(e), e);
@@ -580,6 +585,33 @@ public final class Registry implements AutoCloseable {
     public DatasetMeta putDataset(String name, byte[] bytes, Map<String, Object> info, Long expectedUpload)
             throws Conflict {
         return datasets.put(name, bytes, info, expectedUpload);
+    }
+
+    /** As {@link #putDataset}, read from a file a chunk at a time (a feed's table dump: never whole in the heap). */
+    public DatasetMeta putDatasetFile(String name, java.nio.file.Path file, Map<String, Object> info,
+            Long expectedUpload) throws Conflict, IOException {
+        return datasets.putFile(name, file, info, expectedUpload);
+    }
+
+    /** Deletes a dataset on every member (its file in every data dir too). */
+    public void deleteDataset(String name) {
+        try {
+            datasets.delete(name);
+        } catch (Conflict e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    // ---- coverage feeds ----
+
+    /** The coverage feeds as this member has them now, by name (not part of {@link RegistryView}). */
+    public Map<String, org.hubdns.cluster.feed.StoredFeed> feeds() {
+        return mirror.liveValues(Kind.FEEDS);
+    }
+
+    /** The feeds' live-update logs. */
+    public FeedLog feedLog() {
+        return feedLog;
     }
 
     /** Saves everything to the data dir and leaves the cluster gracefully (partitions migrate first). */

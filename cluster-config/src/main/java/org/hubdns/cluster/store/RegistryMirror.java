@@ -92,6 +92,11 @@ final class RegistryMirror {
         return e == null ? null : e.stored;
     }
 
+    /** The live values of {@code kind} as this member has them now (for kinds the view does not carry). */
+    <T> Map<String, T> liveValues(Kind kind) {
+        return live(kind);
+    }
+
     Map<String, Stored> all(Kind kind) {
         Map<String, Stored> out = new HashMap<>();
         entries.get(kind).forEach((k, e) -> out.put(k, e.stored));
@@ -101,7 +106,9 @@ final class RegistryMirror {
     /** A dataset decoded and verified on this member: into the next view. */
     void datasetLoaded(DatasetMeta meta, byte[] bytes, java.nio.file.Path file) {
         Function<DatasetFile, Object> decoder = decoders.get(meta.name());
-        Object value = decoder == null ? bytes : decoder.apply(new DatasetFile(meta, bytes, file));
+        // a streamed dataset (a feed's dump) without a decoder is its file: its reader parses it off this thread
+        Object value = decoder != null ? decoder.apply(new DatasetFile(meta, bytes, file))
+                : bytes == null ? new DatasetFile(meta, null, file) : bytes;
         datasets.put(meta.name(), value);
         datasetMetas.put(meta.name(), meta);
         changed();

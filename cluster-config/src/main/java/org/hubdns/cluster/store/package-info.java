@@ -7,8 +7,10 @@
  * before acknowledging it, and copies every other member's writes there from entry events. At start
  * it merges the data dir into the cluster key by key (last writer wins; zones by SOA serial), so a
  * full restart loses nothing and an old data dir resurrects nothing. Large values (coverage zones,
- * the GeoIP database) travel as chunked datasets ({@link org.hubdns.cluster.store.Datasets}: chunking, checksum,
- * loading on each member). {@link org.hubdns.cluster.store.RegistryMirror} turns the
+ * the GeoIP database, a coverage feed's table dump, which is streamed through files and never held
+ * whole) travel as chunked datasets ({@link org.hubdns.cluster.store.Datasets}: chunking, checksum,
+ * loading on each member). Coverage feeds' live updates travel as ordered logs
+ * ({@link org.hubdns.cluster.store.FeedLog}: sequence by putIfAbsent, kept in every data dir). {@link org.hubdns.cluster.store.RegistryMirror} turns the
  * events into immutable {@link org.hubdns.cluster.store.RegistryView}s, at most every 20 ms, off the
  * event loops. Hazelcast is reached only here: what other packages need of the cluster are narrow
  * types: {@link org.hubdns.cluster.store.LiveMap} (a map of live state with change listeners, for

@@ -125,6 +125,7 @@ final class HubDnsCollector implements MultiCollector {
             out.metricSnapshot(gauge("hubdns_geoip_database_build_timestamp_seconds",
                     "Build time of the GeoIP database this member serves (Unix seconds)", geo));
         }
+        feeds(out);
         out.metricSnapshot(CounterSnapshot.builder().name("hubdns_query_log_dropped")
                 .help("Query log lines dropped because the writer fell behind")
                 .dataPoint(counter(s.queryLogDropped().getAsLong())).build());
@@ -179,6 +180,29 @@ final class HubDnsCollector implements MultiCollector {
         out.metricSnapshot(CounterSnapshot.builder().name("hubdns_health_changes")
                 .help("Changes of a node's health seen by this member")
                 .dataPoint(counter(st == null ? 0 : st.stateChanges())).build());
+    }
+
+    private void feeds(MetricSnapshots.Builder out) {
+        GaugeSnapshot.Builder routes = GaugeSnapshot.builder().name("hubdns_coverage_feed_routes")
+                .help("Routes in each coverage feed's table on this member, by address family (every path counts)");
+        GaugeSnapshot.Builder age = GaugeSnapshot.builder().name("hubdns_coverage_feed_age_seconds")
+                .help("Seconds since each coverage feed's last change, table dump or heartbeat");
+        GaugeSnapshot.Builder stale = GaugeSnapshot.builder().name("hubdns_coverage_feed_stale")
+                .help("1 while a coverage feed is stale (older than its staleAfterS) and places no clients, else 0");
+        long now = System.currentTimeMillis();
+        s.feeds().get().forEach((name, f) -> {
+            routes.dataPoint(GaugeDataPointSnapshot.builder().value(f.routesV4())
+                    .labels(Labels.of("family", "ipv4", "feed", name)).build());
+            routes.dataPoint(GaugeDataPointSnapshot.builder().value(f.routesV6())
+                    .labels(Labels.of("family", "ipv6", "feed", name)).build());
+            age.dataPoint(GaugeDataPointSnapshot.builder().value(Math.max(0, now - f.lastUpdateMillis()) / 1000.0)
+                    .labels(Labels.of("feed", name)).build());
+            stale.dataPoint(GaugeDataPointSnapshot.builder().value(f.stale() ? 1 : 0)
+                    .labels(Labels.of("feed", name)).build());
+        });
+        out.metricSnapshot(routes.build());
+        out.metricSnapshot(age.build());
+        out.metricSnapshot(stale.build());
     }
 
     private static CounterDataPointSnapshot counter(long value, String... labels) {

@@ -15,9 +15,10 @@ import org.hubdns.steering.SteeringCounters;
  * @param health null until the member has joined
  * @param view the registry view (null until joined): nodes' platform and site for node health
  * @param geoipBuildEpochSeconds the build time of the GeoIP database this member serves, or null
+ * @param feeds the coverage feeds as this member serves them, by name (empty until joined)
  */
 public record MetricSources(StatsRegistry queries, SteeringCounters steering, Supplier<HealthChecker> health,
         Supplier<RegistryView> view, IntSupplier members, LongSupplier snapshotVersion,
         DoubleSupplier snapshotAgeSeconds, Supplier<Long> geoipBuildEpochSeconds, LongSupplier udpErrors,
-        LongSupplier queryLogDropped) {
+        LongSupplier queryLogDropped, Supplier<java.util.Map<String, org.hubdns.feed.FeedState>> feeds) {
 }
