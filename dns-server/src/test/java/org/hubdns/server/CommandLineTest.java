@@ -88,7 +88,10 @@ class CommandLineTest {
         String ready = p.awaitStdout(l -> READY.matcher(l).find(), START_DEADLINE);
         Matcher m = READY.matcher(ready);
         assertThat(m.find()).isTrue();
-        assertThat(Long.parseLong(m.group(1))).as("the server's own start-up time, ms").isLessThan(8_000);
+        // the ready line carries the member's own start-up time; speed is measured elsewhere, so this
+        // only checks that the figure is a sane one (it took 17 s on a machine loaded to 10x its cores)
+        assertThat(Long.parseLong(m.group(1))).as("the server's own start-up time, ms").isPositive()
+                .isLessThan(START_DEADLINE.toMillis());
 
         // one line per listener, each with its address:port, all before "ready"
         List<String> out = p.stdout();
