@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,10 +33,7 @@ class AdminTokensTest {
     }
 
     private Registry member(String name) throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
-            port = s.getLocalPort();
-        }
+        int port = org.hubdns.testsupport.FreePorts.tcp();
         List<String> others = firstPort == 0 ? List.of() : List.of("127.0.0.1:" + firstPort);
         if (firstPort == 0) {
             firstPort = port;
