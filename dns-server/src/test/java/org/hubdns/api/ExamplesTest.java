@@ -83,6 +83,35 @@ class ExamplesTest extends DemoMemberTest {
         }
     }
 
+    /**
+     * The README's feed example: the feed as the README configures it, then the example's ExaBGP
+     * lines; every prefix is placed where the README says, 111.88.0.0/16 at the ISP's own site first.
+     */
+    @Test
+    void theExampleExaBgpLinesPlaceTheReadmesPrefixes() throws Exception {
+        HttpResponse<String> feed = api.send("PUT", "/v1/coverage-feeds/ixp", api.admin, "application/json",
+                "{\"peers\":{\"AS17557\":\"isb\",\"AS9541\":\"khi\",\"192.0.2.7\":\"lhe\"},\"staleAfterS\":7200}");
+        assertThat(feed.statusCode()).as(feed.body()).isIn(200, 201);
+        HttpResponse<String> r = api.send("POST", "/v1/coverage-feeds/ixp/updates", api.admin, "application/x-ndjson",
+                Files.readString(ROOT.resolve("examples/ixp-updates.ndjson")));
+        JsonObject applied = json(r, 200);
+        assertThat(applied.getInteger("applied")).isEqualTo(4);
+        assertThat(applied.getInteger("skipped")).isZero();
+        try {
+            for (String[] c : new String[][] {{"39.40.1.1", "39.32.0.0/11", "[\"isb\"]"},
+                {"182.185.1.7", "182.184.0.0/14", "[\"khi\"]"}, {"111.88.1.1", "111.88.0.0/16", "[\"isb\",\"lhe\"]"}}) {
+                Api.await(c[0] + " placed by the example feed", () -> {
+                    JsonObject match = json(api.get("/v1/coverage-feeds/ixp/lookup?ip=" + c[0], api.admin), 200)
+                            .getJsonObject("match");
+                    return match != null && match.getString("prefix").equals(c[1])
+                            && match.getJsonArray("sites").encode().equals(c[2]);
+                });
+            }
+        } finally {
+            api.send("DELETE", "/v1/coverage-feeds/ixp", api.admin, null, null);
+        }
+    }
+
     /** Only the header says how large the body is: the member answers before reading any of it. */
     @Test
     void aGeoIpUploadOverItsLimitIsToldItsOwnLimit() throws Exception {
