@@ -94,11 +94,11 @@ public final class CoverageSetBuilder {
     private CoverageSetBuilder add(Cidr c, int siteId, int line) {
         byte[] a = c.address();
         if (a.length == 4) {
-            add4(CoverageSet.readInt(a, 0), c.prefix(), siteId, line);
-        } else if (c.prefix() >= 96 && CoverageSet.isMapped(a)) {
-            add4(CoverageSet.readInt(a, 12), c.prefix() - 96, siteId, line);
+            add4(PrefixTable.readInt(a, 0), c.prefix(), siteId, line);
+        } else if (c.prefix() >= 96 && PrefixTable.isMapped(a)) {
+            add4(PrefixTable.readInt(a, 12), c.prefix() - 96, siteId, line);
         } else {
-            add6(CoverageSet.readLong(a, 0), CoverageSet.readLong(a, 8), c.prefix(), siteId, line);
+            add6(PrefixTable.readLong(a, 0), PrefixTable.readLong(a, 8), c.prefix(), siteId, line);
         }
         return this;
     }
@@ -288,10 +288,10 @@ public final class CoverageSetBuilder {
 
     private String cidrOf(int entry) {
         if (entry >= 0) {
-            return CoverageSet.format4(k4[entry], len4[entry]);
+            return PrefixTable.format4(k4[entry], len4[entry]);
         }
         int e = ~entry;
-        return CoverageSet.format6(hi6[e], lo6[e], len6[e] & 0xff);
+        return PrefixTable.format6(hi6[e], lo6[e], len6[e] & 0xff);
     }
 
     public CoverageSet build() {
