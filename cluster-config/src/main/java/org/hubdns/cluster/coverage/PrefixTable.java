@@ -1,6 +1,7 @@
 package org.hubdns.cluster.coverage;
 
 import java.util.Arrays;
+import java.util.function.IntBinaryOperator;
 
 /**
  * The keys of an immutable longest-prefix-match table: which prefixes there are, not what they map
@@ -371,6 +372,106 @@ public final class PrefixTable {
             b[8 + i] = (byte) (lo >>> (56 - 8 * i));
         }
         return Cidr.format(b, l);
+    }
+
+    // ---------------------------------------------------------------- building (sorting entry numbers)
+
+    public static void prefixSums(int[] start) {
+        for (int i = 1; i < start.length; i++) {
+            start[i] += start[i - 1];
+        }
+    }
+
+    /**
+     * The IPv6 keys of a table from entries in parallel arrays ({@code hi} and {@code lo} not
+     * flipped, {@code len} as unsigned bytes) taken in {@code order[0..n)}, which is sorted by
+     * length, then unsigned address, one entry per prefix: fills {@code start} (130 zeroes, made
+     * the group bounds) and returns the stored high keys and low halves as {@code {hi, lo}}.
+     */
+    public static long[][] keys6(int[] order, int n, long[] hi, long[] lo, byte[] len, int[] start) {
+        long[] keysHi = new long[n];
+        for (int i = 0; i < n; i++) {
+            int e = order[i];
+            keysHi[i] = hi[e] ^ Long.MIN_VALUE;
+            start[(len[e] & 0xff) + 1]++;
+        }
+        prefixSums(start);
+        int base = start[65]; // first entry longer than /64
+        long[] keysLo = new long[n - base];
+        for (int i = base; i < n; i++) {
+            keysLo[i - base] = lo[order[i]] ^ Long.MIN_VALUE;
+        }
+        return new long[][] {keysHi, keysLo};
+    }
+
+    public static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+
+    /** Compacts a sorted order to the last element of each run of equal keys; returns the new length. */
+    public static int keepLast(int[] order, IntBinaryOperator cmp) {
+        int out = 0;
+        for (int i = 0; i < order.length; i++) {
+            if (i + 1 < order.length && cmp.applyAsInt(order[i], order[i + 1]) == 0) {
+                continue;
+            }
+            order[out++] = order[i];
+        }
+        return out;
+    }
+
+    /**
+     * Bottom-up merge sort of indices: stable, O(n log n) worst case, and no boxing (an
+     * {@code Integer[]} with a Comparator would cost 16+ bytes per entry).
+     */
+    public static void stableSort(int[] a, IntBinaryOperator cmp) {
+        int n = a.length;
+        final int run = 32;
+        for (int lo = 0; lo < n; lo += run) { // insertion sort of short runs first: cheaper than merging them
+            int hi = Math.min(lo + run, n);
+            for (int i = lo + 1; i < hi; i++) {
+                int x = a[i];
+                int j = i - 1;
+                while (j >= lo && cmp.applyAsInt(a[j], x) > 0) {
+                    a[j + 1] = a[j];
+                    j--;
+                }
+                a[j + 1] = x;
+            }
+        }
+        if (n <= run) {
+            return;
+        }
+        int[] src = a;
+        int[] dst = new int[n];
+        for (int width = run; width < n; width <<= 1) {
+            for (int lo = 0; lo < n; lo += 2 * width) {
+                int mid = Math.min(lo + width, n);
+                int hi = Math.min(lo + 2 * width, n);
+                int i = lo;
+                int j = mid;
+                int k = lo;
+                while (i < mid && j < hi) {
+                    dst[k++] = cmp.applyAsInt(src[j], src[i]) < 0 ? src[j++] : src[i++];
+                }
+                while (i < mid) {
+                    dst[k++] = src[i++];
+                }
+                while (j < hi) {
+                    dst[k++] = src[j++];
+                }
+            }
+            int[] t = src;
+            src = dst;
+            dst = t;
+        }
+        if (src != a) {
+            System.arraycopy(src, 0, a, 0, n);
+        }
     }
 
     // ---------------------------------------------------------------- identity

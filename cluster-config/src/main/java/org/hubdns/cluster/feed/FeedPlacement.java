@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntBinaryOperator;
 import org.hubdns.cluster.coverage.Cidr;
 import org.hubdns.cluster.coverage.PrefixTable;
 
@@ -299,39 +300,22 @@ public final class FeedPlacement {
                 orders4[i] = o4[(int) (k & ((1 << 26) - 1))];
                 start4[(int) (k >>> 58) + 1]++;
             }
-            prefixSums(start4);
+            PrefixTable.prefixSums(start4);
 
-            int[] idx = new int[n6];
-            for (int i = 0; i < n6; i++) {
-                idx[i] = i;
-            }
-            mergeSort6(idx);
-            int u6 = 0;
-            for (int i = 0; i < n6; i++) {
-                if (i + 1 < n6 && compare6(idx[i], idx[i + 1]) == 0) {
-                    continue;
-                }
-                idx[u6++] = idx[i];
-            }
-            long[] keysHi = new long[u6];
-            int[] orders6 = new int[u6];
+            int[] idx = PrefixTable.identity(n6);
+            IntBinaryOperator cmp6 = this::compare6;
+            PrefixTable.stableSort(idx, cmp6);
+            int u6 = PrefixTable.keepLast(idx, cmp6);
             int[] start6 = new int[130];
+            long[][] keys6 = PrefixTable.keys6(idx, u6, hi6, lo6, len6, start6);
+            int[] orders6 = new int[u6];
             for (int i = 0; i < u6; i++) {
-                int e = idx[i];
-                keysHi[i] = hi6[e] ^ Long.MIN_VALUE;
-                orders6[i] = o6[e];
-                start6[(len6[e] & 0xff) + 1]++;
+                orders6[i] = o6[idx[i]];
             }
-            prefixSums(start6);
-            int base = start6[65];
-            long[] keysLo = new long[u6 - base];
-            for (int i = base; i < u6; i++) {
-                keysLo[i - base] = lo6[idx[i]] ^ Long.MIN_VALUE;
-            }
-            return new Sorted(keys4, orders4, start4, keysHi, keysLo, orders6, start6);
+            return new Sorted(keys4, orders4, start4, keys6[0], keys6[1], orders6, start6);
         }
 
-        /** By (length, unsigned address), then by entry number: equal prefixes end with the last added. */
+        /** By (length, unsigned address); the stable sort keeps equal prefixes in the order added, so the last added ends their run. */
         private int compare6(int a, int b) {
             int c = Integer.compare(len6[a] & 0xff, len6[b] & 0xff);
             if (c == 0) {
@@ -341,43 +325,6 @@ public final class FeedPlacement {
                 c = Long.compareUnsigned(lo6[a], lo6[b]);
             }
             return c;
-        }
-
-        /** Stable bottom-up merge sort of entry numbers by {@link #compare6}: no boxing. */
-        private void mergeSort6(int[] a) {
-            int n = a.length;
-            int[] src = a;
-            int[] dst = new int[n];
-            for (int width = 1; width < n; width <<= 1) {
-                for (int lo = 0; lo < n; lo += 2 * width) {
-                    int mid = Math.min(lo + width, n);
-                    int hi = Math.min(lo + 2 * width, n);
-                    int i = lo;
-                    int j = mid;
-                    int k = lo;
-                    while (i < mid && j < hi) {
-                        dst[k++] = compare6(src[j], src[i]) < 0 ? src[j++] : src[i++];
-                    }
-                    while (i < mid) {
-                        dst[k++] = src[i++];
-                    }
-                    while (j < hi) {
-                        dst[k++] = src[j++];
-                    }
-                }
-                int[] t = src;
-                src = dst;
-                dst = t;
-            }
-            if (src != a) {
-                System.arraycopy(src, 0, a, 0, n);
-            }
-        }
-
-        private static void prefixSums(int[] start) {
-            for (int i = 1; i < start.length; i++) {
-                start[i] += start[i - 1];
-            }
         }
     }
 
