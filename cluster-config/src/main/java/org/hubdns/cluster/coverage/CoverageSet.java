@@ -8,19 +8,10 @@ import java.util.function.BiConsumer;
 import java.util.zip.CRC32;
 
 /**
- * An immutable longest-prefix-match table from address prefixes to site names.
- *
- * <p>Layout: per family, the prefixes are grouped by prefix length; each group is a sorted run in
- * one flat primitive array of masked keys, with a parallel {@code char[]} of site indices. A
- * lookup masks the address for each present length, longest first, and binary-searches that
- * group. Flat primitive arrays rather than a trie because a million prefixes must cost a few bytes
- * each (an IPv4 prefix is an int plus a char: 6 bytes; an IPv6 prefix up to /64 is a long plus a
- * char, a longer one adds a second long) and because a lookup must not allocate. Keys are stored
- * with the sign bit flipped so that {@link Arrays#binarySearch} (signed) orders them as unsigned.
- *
- * <p>IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are looked up as IPv4, and the builder stores
- * mapped prefixes (::ffff:0:0/96 and longer) as IPv4. A consequence worth knowing: an IPv6 prefix
- * shorter than /96 that spans the mapped range (::/0, for instance) never matches a mapped address.
+ * An immutable longest-prefix-match table from address prefixes to site names: a
+ * {@link PrefixTable} (which holds the layout, the lookups and the reasons for both) with a
+ * parallel {@code char[]} of site indices, so an IPv4 prefix costs an int plus a char (6 bytes)
+ * and an IPv6 prefix up to /64 a long plus a char.
  *
  * <p>At most 65,536 distinct sites (the index is a {@code char}), kept in sorted order so that two
  * sets with the same entries are equal and encode to the same bytes whatever order they were built in.
@@ -42,56 +33,22 @@ public final class CoverageSet {
 
     private final String[] sites;
     private final List<String> siteList;
-
-    // IPv4: keys are (masked address ^ MIN_VALUE); group of length L is [v4Start[L], v4Start[L+1]).
-    private final int[] v4Keys;
-    private final char[] v4Sites;
-    private final int[] v4Start;
-    private final int[] v4Lengths; // present lengths, longest first
-
-    // IPv6: high 64 bits of every key in v6Hi; groups longer than /64 sit at the end (groups are in
-    // length order), so only they have a low half, stored in v6Lo at (position - v6Start[65]).
-    private final long[] v6Hi;
-    private final long[] v6Lo;
-    private final char[] v6Sites;
-    private final int[] v6Start;
-    private final int[] v6Lengths;
+    private final PrefixTable table;
+    private final char[] siteIndex; // by table position: IPv4 entries, then IPv6 ones
 
     /** Trusts its arguments: the builder and {@link #decode} produce them sorted, unique and canonical. */
     CoverageSet(String[] sites, int[] v4Keys, char[] v4Sites, int[] v4Start,
                 long[] v6Hi, long[] v6Lo, char[] v6Sites, int[] v6Start) {
         this.sites = sites;
         this.siteList = List.of(sites);
-        this.v4Keys = v4Keys;
-        this.v4Sites = v4Sites;
-        this.v4Start = v4Start;
-        this.v4Lengths = presentLengths(v4Start);
-        this.v6Hi = v6Hi;
-        this.v6Lo = v6Lo;
-        this.v6Sites = v6Sites;
-        this.v6Start = v6Start;
-        this.v6Lengths = presentLengths(v6Start);
-    }
-
-    private static int[] presentLengths(int[] start) {
-        int n = 0;
-        for (int l = 0; l + 1 < start.length; l++) {
-            if (start[l + 1] > start[l]) {
-                n++;
-            }
-        }
-        int[] out = new int[n];
-        for (int l = start.length - 2, i = 0; l >= 0; l--) {
-            if (start[l + 1] > start[l]) {
-                out[i++] = l;
-            }
-        }
-        return out;
+        this.table = new PrefixTable(v4Keys, v4Start, v6Hi, v6Lo, v6Start);
+        this.siteIndex = Arrays.copyOf(v4Sites, v4Sites.length + v6Sites.length);
+        System.arraycopy(v6Sites, 0, siteIndex, v4Sites.length, v6Sites.length);
     }
 
     /** Number of prefixes (after duplicates were resolved). */
     public int size() {
-        return v4Keys.length + v6Hi.length;
+        return table.size();
     }
 
     public boolean isEmpty() {
@@ -99,11 +56,11 @@ public final class CoverageSet {
     }
 
     public int ipv4Size() {
-        return v4Keys.length;
+        return table.ipv4Size();
     }
 
     public int ipv6Size() {
-        return v6Hi.length;
+        return table.ipv6Size();
     }
 
     /** The distinct site names the prefixes refer to, sorted; {@link #matchSiteIndex} indexes this list. */
@@ -121,8 +78,7 @@ public final class CoverageSet {
      * "bytes per prefix" budgets are measured against.
      */
     public long estimatedBytes() {
-        long b = 4L * v4Keys.length + 2L * v4Sites.length + 8L * v6Hi.length + 8L * v6Lo.length
-                + 2L * v6Sites.length + 4L * (v4Start.length + v6Start.length);
+        long b = table.estimatedBytes() + 2L * siteIndex.length;
         for (String s : sites) {
             b += s.length() + 40;
         }
@@ -134,23 +90,8 @@ public final class CoverageSet {
      * only the returned match.
      */
     public Match match(byte[] address) {
-        int len = checkedLength(address, address == null ? 0 : address.length);
-        if (len == 4 || isMapped(address)) {
-            int off = len == 4 ? 0 : 12;
-            int pos = find4(readInt(address, off));
-            if (pos < 0) {
-                return null;
-            }
-            int l = groupOf(v4Start, v4Lengths, pos);
-            return new Match(format4(v4Keys[pos] ^ Integer.MIN_VALUE, l), sites[v4Sites[pos]]);
-        }
-        int pos = find6(readLong(address, 0), readLong(address, 8));
-        if (pos < 0) {
-            return null;
-        }
-        int l = groupOf(v6Start, v6Lengths, pos);
-        long lo = l > 64 ? v6Lo[pos - v6Start[65]] ^ Long.MIN_VALUE : 0;
-        return new Match(format6(v6Hi[pos] ^ Long.MIN_VALUE, lo, l), sites[v6Sites[pos]]);
+        int pos = table.find(address, address == null ? 0 : address.length);
+        return pos < 0 ? null : new Match(table.cidrAt(pos), sites[siteIndex[pos]]);
     }
 
     /**
@@ -158,112 +99,18 @@ public final class CoverageSet {
      * Reads the first {@code length} bytes (4 or 16) of {@code address}, so a reused buffer works.
      */
     public int matchSiteIndex(byte[] address, int length) {
-        checkedLength(address, length);
-        if (length == 4 || isMapped(address)) {
-            int pos = find4(readInt(address, length == 4 ? 0 : 12));
-            return pos < 0 ? -1 : v4Sites[pos];
-        }
-        int pos = find6(readLong(address, 0), readLong(address, 8));
-        return pos < 0 ? -1 : v6Sites[pos];
+        int pos = table.find(address, length);
+        return pos < 0 ? -1 : siteIndex[pos];
     }
 
-    /**
-     * The length of the longest covering prefix, or -1 (for an IPv4-mapped address, the IPv4
-     * length: that is what matched). Useful for an ECS scope prefix length.
-     */
+    /** As {@link PrefixTable#matchPrefixLength}. */
     public int matchPrefixLength(byte[] address, int length) {
-        checkedLength(address, length);
-        if (length == 4 || isMapped(address)) {
-            int pos = find4(readInt(address, length == 4 ? 0 : 12));
-            return pos < 0 ? -1 : groupOf(v4Start, v4Lengths, pos);
-        }
-        int pos = find6(readLong(address, 0), readLong(address, 8));
-        return pos < 0 ? -1 : groupOf(v6Start, v6Lengths, pos);
+        return table.matchPrefixLength(address, length);
     }
 
-    /**
-     * The longest prefix length, above {@code prefix}, of any entry lying inside
-     * {@code address/prefix}, or -1: a client known only to that block may get another answer
-     * than its neighbours, so an ECS scope must be at least this long (RFC 7871 7.2.1).
-     * {@code prefix} is in the address's own family (IPv4 lengths for 4-byte or mapped addresses).
-     */
+    /** As {@link PrefixTable#longestWithin}. */
     public int longestWithin(byte[] address, int length, int prefix) {
-        checkedLength(address, length);
-        if (length == 4 || isMapped(address)) {
-            int a = readInt(address, length == 4 ? 0 : 12);
-            int low = a & mask32(prefix);
-            int high = low | ~mask32(prefix);
-            for (int l : v4Lengths) {
-                if (l <= prefix) {
-                    break;
-                }
-                int from = v4Start[l];
-                int to = v4Start[l + 1];
-                int pos = lowerBound(v4Keys, from, to, low ^ Integer.MIN_VALUE);
-                if (pos < to && v4Keys[pos] <= (high ^ Integer.MIN_VALUE)) {
-                    return l;
-                }
-            }
-            return -1;
-        }
-        long hi = readLong(address, 0);
-        long lo = readLong(address, 8);
-        for (int l : v6Lengths) {
-            if (l <= prefix) {
-                break;
-            }
-            int from = v6Start[l];
-            int to = v6Start[l + 1];
-            if (prefix < 64) {
-                long lowHi = hi & hiMask(prefix);
-                long highHi = lowHi | ~hiMask(prefix);
-                int pos = lowerBound(v6Hi, from, to, lowHi ^ Long.MIN_VALUE);
-                if (pos < to && v6Hi[pos] <= (highHi ^ Long.MIN_VALUE)) {
-                    return l;
-                }
-            } else {
-                // inside the block: the same high half, a low half between these two
-                long lowLo = lo & loMask(prefix);
-                long highLo = lowLo | ~loMask(prefix);
-                int base = v6Start[65];
-                long h = hi ^ Long.MIN_VALUE;
-                for (int p = lowerBound(v6Hi, from, to, h); p < to && v6Hi[p] == h; p++) {
-                    long entryLo = v6Lo[p - base] ^ Long.MIN_VALUE;
-                    if (Long.compareUnsigned(entryLo, lowLo) >= 0 && Long.compareUnsigned(entryLo, highLo) <= 0) {
-                        return l;
-                    }
-                }
-            }
-        }
-        return -1;
-    }
-
-    private static int lowerBound(int[] a, int from, int to, int key) {
-        int lo = from;
-        int hi = to;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (a[mid] < key) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    private static int lowerBound(long[] a, int from, int to, long key) {
-        int lo = from;
-        int hi = to;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (a[mid] < key) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+        return table.longestWithin(address, length, prefix);
     }
 
     /**
@@ -282,18 +129,9 @@ public final class CoverageSet {
         if (from < 0 || to > size() || from > to) {
             throw new IndexOutOfBoundsException("entries " + from + " to " + to + " of " + size());
         }
-        for (int l = 0; l <= 32; l++) { // within a family the positions run in (length, address) order
-            for (int p = Math.max(from, v4Start[l]); p < Math.min(to, v4Start[l + 1]); p++) {
-                cidrAndSite.accept(format4(v4Keys[p] ^ Integer.MIN_VALUE, l), sites[v4Sites[p]]);
-            }
-        }
-        int base = v4Keys.length;
-        for (int l = 0; l <= 128; l++) {
-            for (int p = Math.max(from - base, v6Start[l]); p < Math.min(to - base, v6Start[l + 1]); p++) {
-                long lo = l > 64 ? v6Lo[p - v6Start[65]] ^ Long.MIN_VALUE : 0;
-                cidrAndSite.accept(format6(v6Hi[p] ^ Long.MIN_VALUE, lo, l), sites[v6Sites[p]]);
-            }
-        }
+        table.forEach(from, to,
+                (p, key, l) -> cidrAndSite.accept(PrefixTable.format4(key, l), sites[siteIndex[p]]),
+                (p, hi, lo, l) -> cidrAndSite.accept(PrefixTable.format6(hi, lo, l), sites[siteIndex[p]]));
     }
 
     /**
@@ -313,20 +151,11 @@ public final class CoverageSet {
     }
 
     void forEachRaw4(RawEntry4 sink) {
-        for (int l = 0; l <= 32; l++) {
-            for (int p = v4Start[l]; p < v4Start[l + 1]; p++) {
-                sink.accept(v4Keys[p] ^ Integer.MIN_VALUE, l, v4Sites[p]);
-            }
-        }
+        table.forEach(0, ipv4Size(), (p, key, l) -> sink.accept(key, l, siteIndex[p]), null);
     }
 
     void forEachRaw6(RawEntry6 sink) {
-        for (int l = 0; l <= 128; l++) {
-            for (int p = v6Start[l]; p < v6Start[l + 1]; p++) {
-                long lo = l > 64 ? v6Lo[p - v6Start[65]] ^ Long.MIN_VALUE : 0;
-                sink.accept(v6Hi[p] ^ Long.MIN_VALUE, lo, l, v6Sites[p]);
-            }
-        }
+        table.forEach(ipv4Size(), size(), null, (p, hi, lo, l) -> sink.accept(hi, lo, l, siteIndex[p]));
     }
 
     @FunctionalInterface
@@ -337,125 +166,6 @@ public final class CoverageSet {
     @FunctionalInterface
     interface RawEntry6 {
         void accept(long hi, long lo, int length, int site);
-    }
-
-    // ---------------------------------------------------------------- lookup
-
-    private int find4(int a) {
-        for (int l : v4Lengths) {
-            int key = (a & mask32(l)) ^ Integer.MIN_VALUE;
-            int pos = Arrays.binarySearch(v4Keys, v4Start[l], v4Start[l + 1], key);
-            if (pos >= 0) {
-                return pos;
-            }
-        }
-        return -1;
-    }
-
-    private int find6(long hi, long lo) {
-        for (int l : v6Lengths) {
-            long h = (hi & hiMask(l)) ^ Long.MIN_VALUE;
-            int from = v6Start[l];
-            int to = v6Start[l + 1];
-            int pos;
-            if (l <= 64) {
-                pos = Arrays.binarySearch(v6Hi, from, to, h);
-            } else {
-                pos = search128(from, to, h, (lo & loMask(l)) ^ Long.MIN_VALUE);
-            }
-            if (pos >= 0) {
-                return pos;
-            }
-        }
-        return -1;
-    }
-
-    private int search128(int from, int to, long h, long l) {
-        int base = v6Start[65];
-        int lowIdx = from;
-        int high = to - 1;
-        while (lowIdx <= high) {
-            int mid = (lowIdx + high) >>> 1;
-            long mh = v6Hi[mid];
-            int c = Long.compare(mh, h);
-            if (c == 0) {
-                c = Long.compare(v6Lo[mid - base], l);
-            }
-            if (c < 0) {
-                lowIdx = mid + 1;
-            } else if (c > 0) {
-                high = mid - 1;
-            } else {
-                return mid;
-            }
-        }
-        return -1;
-    }
-
-    private static int groupOf(int[] start, int[] lengths, int pos) {
-        for (int l : lengths) {
-            if (pos >= start[l] && pos < start[l + 1]) {
-                return l;
-            }
-        }
-        throw new IllegalStateException("position " + pos + " in no group");
-    }
-
-    private static int checkedLength(byte[] address, int length) {
-        if (address == null) {
-            throw new IllegalArgumentException("address is missing");
-        }
-        if ((length != 4 && length != 16) || address.length < length) {
-            throw new IllegalArgumentException("address must be 4 or 16 bytes, got " + length
-                    + " (array of " + address.length + ")");
-        }
-        return length;
-    }
-
-    static boolean isMapped(byte[] a) {
-        for (int i = 0; i < 10; i++) {
-            if (a[i] != 0) {
-                return false;
-            }
-        }
-        return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
-    }
-
-    static int mask32(int l) {
-        return l == 0 ? 0 : -1 << (32 - l); // a shift by 32 is a no-op in Java, hence the special case
-    }
-
-    static long hiMask(int l) {
-        return l == 0 ? 0 : l >= 64 ? -1L : -1L << (64 - l);
-    }
-
-    static long loMask(int l) {
-        return l <= 64 ? 0 : -1L << (128 - l);
-    }
-
-    static int readInt(byte[] a, int off) {
-        return (a[off] & 0xff) << 24 | (a[off + 1] & 0xff) << 16 | (a[off + 2] & 0xff) << 8 | (a[off + 3] & 0xff);
-    }
-
-    static long readLong(byte[] a, int off) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = v << 8 | (a[off + i] & 0xff);
-        }
-        return v;
-    }
-
-    static String format4(int key, int l) {
-        return (key >>> 24) + "." + (key >>> 16 & 0xff) + "." + (key >>> 8 & 0xff) + "." + (key & 0xff) + "/" + l;
-    }
-
-    static String format6(long hi, long lo, int l) {
-        byte[] b = new byte[16];
-        for (int i = 0; i < 8; i++) {
-            b[i] = (byte) (hi >>> (56 - 8 * i));
-            b[8 + i] = (byte) (lo >>> (56 - 8 * i));
-        }
-        return Cidr.format(b, l);
     }
 
     // ---------------------------------------------------------------- encoding
@@ -485,11 +195,11 @@ public final class CoverageSet {
             writeVarint(out, b.length);
             out.writeBytes(b);
         }
-        writeVarint(out, v4Keys.length);
-        writeVarint(out, v4Lengths.length);
+        writeVarint(out, table.ipv4Size());
+        writeVarint(out, table.ipv4Groups());
         for (int l = 0; l <= 32; l++) {
-            int from = v4Start[l];
-            int to = v4Start[l + 1];
+            int from = table.start4(l);
+            int to = table.start4(l + 1);
             if (from == to) {
                 continue;
             }
@@ -497,17 +207,17 @@ public final class CoverageSet {
             writeVarint(out, to - from);
             long prev = 0;
             for (int p = from; p < to; p++) {
-                long k = l == 0 ? 0 : Integer.toUnsignedLong(v4Keys[p] ^ Integer.MIN_VALUE) >>> (32 - l);
+                long k = l == 0 ? 0 : Integer.toUnsignedLong(table.key4(p) ^ Integer.MIN_VALUE) >>> (32 - l);
                 writeVarint(out, p == from ? k : k - prev);
-                writeVarint(out, v4Sites[p]);
+                writeVarint(out, siteIndex[p]);
                 prev = k;
             }
         }
-        writeVarint(out, v6Hi.length);
-        writeVarint(out, v6Lengths.length);
+        writeVarint(out, table.ipv6Size());
+        writeVarint(out, table.ipv6Groups());
         for (int l = 0; l <= 128; l++) {
-            int from = v6Start[l];
-            int to = v6Start[l + 1];
+            int from = table.start6(l);
+            int to = table.start6(l + 1);
             if (from == to) {
                 continue;
             }
@@ -516,13 +226,13 @@ public final class CoverageSet {
             long prevHi = 0;
             long prevLo = 0;
             for (int p = from; p < to; p++) {
-                long hi = v6Hi[p] ^ Long.MIN_VALUE;
+                long hi = table.hi6(p) ^ Long.MIN_VALUE;
                 if (l <= 64) {
                     long k = l == 0 ? 0 : hi >>> (64 - l);
                     writeVarint(out, p == from ? k : k - prevHi);
                     prevHi = k;
                 } else {
-                    long lo = (v6Lo[p - v6Start[65]] ^ Long.MIN_VALUE) >>> (128 - l);
+                    long lo = (table.lo6(p) ^ Long.MIN_VALUE) >>> (128 - l);
                     if (p == from) {
                         writeVarint(out, hi);
                         writeVarint(out, lo);
@@ -533,7 +243,7 @@ public final class CoverageSet {
                     prevHi = hi;
                     prevLo = lo;
                 }
-                writeVarint(out, v6Sites[p]);
+                writeVarint(out, siteIndex[table.ipv4Size() + p]);
             }
         }
         CRC32 crc = new CRC32();
@@ -570,7 +280,7 @@ public final class CoverageSet {
         int end = data.length - 4;
         CRC32 crc = new CRC32();
         crc.update(data, 0, end);
-        if ((int) crc.getValue() != readInt(data, end)) {
+        if ((int) crc.getValue() != PrefixTable.readInt(data, end)) {
             throw new IllegalArgumentException("coverage set encoding is corrupt (CRC mismatch)");
         }
         return new Decoder(data, 5, end).decode();
@@ -817,24 +527,19 @@ public final class CoverageSet {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CoverageSet c && Arrays.equals(sites, c.sites)
-                && Arrays.equals(v4Keys, c.v4Keys) && Arrays.equals(v4Sites, c.v4Sites) && Arrays.equals(v4Start, c.v4Start)
-                && Arrays.equals(v6Hi, c.v6Hi) && Arrays.equals(v6Lo, c.v6Lo) && Arrays.equals(v6Sites, c.v6Sites)
-                && Arrays.equals(v6Start, c.v6Start);
+        return o instanceof CoverageSet c && Arrays.equals(sites, c.sites) && table.equals(c.table)
+                && Arrays.equals(siteIndex, c.siteIndex);
     }
 
     @Override
     public int hashCode() {
         int h = Arrays.hashCode(sites);
-        h = 31 * h + Arrays.hashCode(v4Keys);
-        h = 31 * h + Arrays.hashCode(v4Sites);
-        h = 31 * h + Arrays.hashCode(v6Hi);
-        h = 31 * h + Arrays.hashCode(v6Lo);
-        return 31 * h + Arrays.hashCode(v6Sites);
+        h = 31 * h + table.hashCode();
+        return 31 * h + Arrays.hashCode(siteIndex);
     }
 
     @Override
     public String toString() {
-        return "CoverageSet[ipv4=" + v4Keys.length + ", ipv6=" + v6Hi.length + ", sites=" + sites.length + "]";
+        return "CoverageSet[ipv4=" + ipv4Size() + ", ipv6=" + ipv6Size() + ", sites=" + sites.length + "]";
     }
 }

@@ -94,11 +94,11 @@ public final class CoverageSetBuilder {
     private CoverageSetBuilder add(Cidr c, int siteId, int line) {
         byte[] a = c.address();
         if (a.length == 4) {
-            add4(CoverageSet.readInt(a, 0), c.prefix(), siteId, line);
-        } else if (c.prefix() >= 96 && CoverageSet.isMapped(a)) {
-            add4(CoverageSet.readInt(a, 12), c.prefix() - 96, siteId, line);
+            add4(PrefixTable.readInt(a, 0), c.prefix(), siteId, line);
+        } else if (c.prefix() >= 96 && PrefixTable.isMapped(a)) {
+            add4(PrefixTable.readInt(a, 12), c.prefix() - 96, siteId, line);
         } else {
-            add6(CoverageSet.readLong(a, 0), CoverageSet.readLong(a, 8), c.prefix(), siteId, line);
+            add6(PrefixTable.readLong(a, 0), PrefixTable.readLong(a, 8), c.prefix(), siteId, line);
         }
         return this;
     }
@@ -208,16 +208,16 @@ public final class CoverageSetBuilder {
     /** The entries in (length, address) order; a stable sort keeps repeats in the order they were added. */
     private int[] sorted4() {
         if (sorted4 == null) {
-            sorted4 = identity(n4);
-            stableSort(sorted4, cmp4());
+            sorted4 = PrefixTable.identity(n4);
+            PrefixTable.stableSort(sorted4, cmp4());
         }
         return sorted4;
     }
 
     private int[] sorted6() {
         if (sorted6 == null) {
-            sorted6 = identity(n6);
-            stableSort(sorted6, cmp6());
+            sorted6 = PrefixTable.identity(n6);
+            PrefixTable.stableSort(sorted6, cmp6());
         }
         return sorted6;
     }
@@ -288,19 +288,19 @@ public final class CoverageSetBuilder {
 
     private String cidrOf(int entry) {
         if (entry >= 0) {
-            return CoverageSet.format4(k4[entry], len4[entry]);
+            return PrefixTable.format4(k4[entry], len4[entry]);
         }
         int e = ~entry;
-        return CoverageSet.format6(hi6[e], lo6[e], len6[e] & 0xff);
+        return PrefixTable.format6(hi6[e], lo6[e], len6[e] & 0xff);
     }
 
     public CoverageSet build() {
         // order by (length, unsigned key); the sort is stable, so the last of each run of repeats is
         // the one added last. keepLast compacts in place: work on a copy of the kept sort.
         int[] order4 = sorted4().clone();
-        int u4 = keepLast(order4, cmp4());
+        int u4 = PrefixTable.keepLast(order4, cmp4());
         int[] order6 = sorted6().clone();
-        int u6 = keepLast(order6, cmp6());
+        int u6 = PrefixTable.keepLast(order6, cmp6());
 
         // Replaced entries may leave sites unreferenced; the set lists only the ones in use, sorted.
         boolean[] used = new boolean[siteNames.size()];
@@ -332,99 +332,14 @@ public final class CoverageSetBuilder {
             sites4[i] = remap[site4[e]];
             start4[len4[e] + 1]++;
         }
-        prefixSums(start4);
+        PrefixTable.prefixSums(start4);
 
-        long[] keysHi = new long[u6];
-        char[] sites6 = new char[u6];
         int[] start6 = new int[130];
+        long[][] keys6 = PrefixTable.keys6(order6, u6, hi6, lo6, len6, start6);
+        char[] sites6 = new char[u6];
         for (int i = 0; i < u6; i++) {
-            int e = order6[i];
-            keysHi[i] = hi6[e] ^ Long.MIN_VALUE;
-            sites6[i] = remap[site6[e]];
-            start6[(len6[e] & 0xff) + 1]++;
+            sites6[i] = remap[site6[order6[i]]];
         }
-        prefixSums(start6);
-        int base = start6[65]; // first entry longer than /64
-        long[] keysLo = new long[u6 - base];
-        for (int i = base; i < u6; i++) {
-            keysLo[i - base] = lo6[order6[i]] ^ Long.MIN_VALUE;
-        }
-        return new CoverageSet(sites, keys4, sites4, start4, keysHi, keysLo, sites6, start6);
-    }
-
-    private static void prefixSums(int[] start) {
-        for (int i = 1; i < start.length; i++) {
-            start[i] += start[i - 1];
-        }
-    }
-
-    private static int[] identity(int n) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        return a;
-    }
-
-    /** Compacts a sorted order to the last element of each run of equal keys; returns the new length. */
-    private static int keepLast(int[] order, IntBinaryOperator cmp) {
-        int out = 0;
-        for (int i = 0; i < order.length; i++) {
-            if (i + 1 < order.length && cmp.applyAsInt(order[i], order[i + 1]) == 0) {
-                continue;
-            }
-            order[out++] = order[i];
-        }
-        return out;
-    }
-
-    /**
-     * Bottom-up merge sort of indices: stable, O(n log n) worst case, and no boxing (an
-     * {@code Integer[]} with a Comparator would cost 16+ bytes per entry).
-     */
-    static void stableSort(int[] a, IntBinaryOperator cmp) {
-        int n = a.length;
-        final int run = 32;
-        for (int lo = 0; lo < n; lo += run) { // insertion sort of short runs first: cheaper than merging them
-            int hi = Math.min(lo + run, n);
-            for (int i = lo + 1; i < hi; i++) {
-                int x = a[i];
-                int j = i - 1;
-                while (j >= lo && cmp.applyAsInt(a[j], x) > 0) {
-                    a[j + 1] = a[j];
-                    j--;
-                }
-                a[j + 1] = x;
-            }
-        }
-        if (n <= run) {
-            return;
-        }
-        int[] src = a;
-        int[] dst = new int[n];
-        for (int width = run; width < n; width <<= 1) {
-            for (int lo = 0; lo < n; lo += 2 * width) {
-                int mid = Math.min(lo + width, n);
-                int hi = Math.min(lo + 2 * width, n);
-                int i = lo;
-                int j = mid;
-                int k = lo;
-                while (i < mid && j < hi) {
-                    dst[k++] = cmp.applyAsInt(src[j], src[i]) < 0 ? src[j++] : src[i++];
-                }
-                while (i < mid) {
-                    dst[k++] = src[i++];
-                }
-                while (j < hi) {
-                    dst[k++] = src[j++];
-                }
-            }
-            int[] t = src;
-            src = dst;
-            dst = t;
-        }
-        if (src != a) {
-            System.arraycopy(src, 0, a, 0, n);
-        }
+        return new CoverageSet(sites, keys4, sites4, start4, keys6[0], keys6[1], sites6, start6);
     }
 }

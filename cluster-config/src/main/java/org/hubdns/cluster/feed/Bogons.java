@@ -1,6 +1,7 @@
 package org.hubdns.cluster.feed;
 
 import java.util.List;
+import org.hubdns.cluster.coverage.PrefixTable;
 import org.hubdns.cluster.model.SpecialAddresses;
 
 /**
@@ -42,8 +43,8 @@ final class Bogons {
                 V4_LEN[i4] = b.cidr().prefix();
                 V4_SPECIAL[i4++] = special;
             } else {
-                V6_HI[i6] = FeedRoutes.readLong(a, 0);
-                V6_LO[i6] = FeedRoutes.readLong(a, 8);
+                V6_HI[i6] = PrefixTable.readLong(a, 0);
+                V6_LO[i6] = PrefixTable.readLong(a, 8);
                 V6_LEN[i6] = b.cidr().prefix();
                 V6_SPECIAL[i6++] = special;
             }
@@ -61,7 +62,7 @@ final class Bogons {
             int a = (int) hi;
             for (int i = 0; i < V4_KEY.length; i++) {
                 int l = V4_LEN[i];
-                if (l <= len && l > bestLen && (a & mask32(l)) == V4_KEY[i]) {
+                if (l <= len && l > bestLen && (a & PrefixTable.mask32(l)) == V4_KEY[i]) {
                     best = i;
                     bestLen = l;
                 }
@@ -70,23 +71,11 @@ final class Bogons {
         }
         for (int i = 0; i < V6_HI.length; i++) {
             int l = V6_LEN[i];
-            if (l <= len && l > bestLen && (hi & hiMask(l)) == V6_HI[i] && (lo & loMask(l)) == V6_LO[i]) {
+            if (l <= len && l > bestLen && (hi & PrefixTable.hiMask(l)) == V6_HI[i] && (lo & PrefixTable.loMask(l)) == V6_LO[i]) {
                 best = i;
                 bestLen = l;
             }
         }
         return best >= 0 && V6_SPECIAL[best];
-    }
-
-    static int mask32(int l) {
-        return l == 0 ? 0 : -1 << (32 - l);
-    }
-
-    static long hiMask(int l) {
-        return l == 0 ? 0 : l >= 64 ? -1L : -1L << (64 - l);
-    }
-
-    static long loMask(int l) {
-        return l <= 64 ? 0 : -1L << (128 - l);
     }
 }

@@ -5,7 +5,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntBinaryOperator;
 import org.hubdns.cluster.coverage.Cidr;
+import org.hubdns.cluster.coverage.PrefixTable;
 
 /**
  * Where the exchange's BGP routes place client networks, as steering reads it: the longest route
@@ -14,12 +16,12 @@ import org.hubdns.cluster.coverage.Cidr;
  * query path from the feeds' route tables ({@link FeedPlacements#build}); immutable; a lookup
  * allocates nothing.
  *
- * <p>The table has the layout of a {@link org.hubdns.cluster.coverage.CoverageSet} (per family,
- * prefixes grouped by length in sorted runs of flat primitive keys, binary-searched longest length
- * first) but maps each prefix to an {@code int}: the index of its site order. Orders are few (the
- * orders of a handful of sites), yet with many sites they may exceed a coverage set's 65,536 site
- * indices, and the table is built straight from sorted primitive arrays: a million prefixes take
- * about 8 bytes each and are built in a fraction of a second.
+ * <p>The table is a {@link PrefixTable} (the layout of a
+ * {@link org.hubdns.cluster.coverage.CoverageSet}, whose lookups it shares) with a parallel
+ * {@code int[]}: each prefix maps to the index of its site order. Orders are few (the orders of a
+ * handful of sites), yet with many sites they may exceed a coverage set's 65,536 site indices, and
+ * the table is built straight from sorted primitive arrays: a million prefixes take about 8 bytes
+ * each and are built in a fraction of a second.
  *
  * <p>IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are looked up as IPv4.
  */
@@ -37,32 +39,16 @@ public final class FeedPlacement {
         Evidence explain(byte[] address, int length);
     }
 
-    // IPv4: keys are (masked address ^ MIN_VALUE); group of length L is [v4Start[L], v4Start[L+1]).
-    private final int[] v4Keys;
-    private final int[] v4Orders;
-    private final int[] v4Start;
-    private final int[] v4Lengths; // present lengths, longest first
-    // IPv6: high halves of every key; groups longer than /64 sit at the end and have a low half in
-    // v6Lo at (position - v6Start[65]).
-    private final long[] v6Hi;
-    private final long[] v6Lo;
-    private final int[] v6Orders;
-    private final int[] v6Start;
-    private final int[] v6Lengths;
+    private final PrefixTable table;
+    private final int[] orderIndex; // by table position: IPv4 entries, then IPv6 ones
     private final String[][] orders;
     private final EvidenceSource evidence;
 
     private FeedPlacement(int[] v4Keys, int[] v4Orders, int[] v4Start, long[] v6Hi, long[] v6Lo, int[] v6Orders,
             int[] v6Start, String[][] orders, EvidenceSource evidence) {
-        this.v4Keys = v4Keys;
-        this.v4Orders = v4Orders;
-        this.v4Start = v4Start;
-        this.v4Lengths = presentLengths(v4Start);
-        this.v6Hi = v6Hi;
-        this.v6Lo = v6Lo;
-        this.v6Orders = v6Orders;
-        this.v6Start = v6Start;
-        this.v6Lengths = presentLengths(v6Start);
+        this.table = new PrefixTable(v4Keys, v4Start, v6Hi, v6Lo, v6Start);
+        this.orderIndex = Arrays.copyOf(v4Orders, v4Orders.length + v6Orders.length);
+        System.arraycopy(v6Orders, 0, orderIndex, v4Orders.length, v6Orders.length);
         this.orders = orders;
         this.evidence = evidence;
     }
@@ -77,7 +63,7 @@ public final class FeedPlacement {
 
     /** Placed prefixes (IPv4 and IPv6). */
     public int size() {
-        return v4Keys.length + v6Hi.length;
+        return table.size();
     }
 
     /** Hot path: the index of the sites that announce the longest matching prefix, or -1. */
@@ -85,27 +71,13 @@ public final class FeedPlacement {
         if (isEmpty()) {
             return -1;
         }
-        checkedLength(address, length);
-        if (length == 4 || isMapped(address)) {
-            int pos = find4(FeedRoutes.readInt(address, length == 4 ? 0 : 12));
-            return pos < 0 ? -1 : v4Orders[pos];
-        }
-        int pos = find6(FeedRoutes.readLong(address, 0), FeedRoutes.readLong(address, 8));
-        return pos < 0 ? -1 : v6Orders[pos];
+        int pos = table.find(address, length);
+        return pos < 0 ? -1 : orderIndex[pos];
     }
 
     /** The matching prefix's length, or -1 (the ECS scope of a feed placement; IPv4 length for a mapped address). */
     public int matchPrefixLength(byte[] address, int length) {
-        if (isEmpty()) {
-            return -1;
-        }
-        checkedLength(address, length);
-        if (length == 4 || isMapped(address)) {
-            int pos = find4(FeedRoutes.readInt(address, length == 4 ? 0 : 12));
-            return pos < 0 ? -1 : groupOf(v4Start, v4Lengths, pos);
-        }
-        int pos = find6(FeedRoutes.readLong(address, 0), FeedRoutes.readLong(address, 8));
-        return pos < 0 ? -1 : groupOf(v6Start, v6Lengths, pos);
+        return isEmpty() ? -1 : table.matchPrefixLength(address, length);
     }
 
     /** The sites for a {@link #match} index, best first. Shared: never modify it. */
@@ -119,55 +91,7 @@ public final class FeedPlacement {
      * floor from routes nested in the client's block, RFC 7871 7.2.1).
      */
     public int longestWithin(byte[] address, int length, int prefix) {
-        if (isEmpty()) {
-            return -1;
-        }
-        checkedLength(address, length);
-        if (length == 4 || isMapped(address)) {
-            int a = FeedRoutes.readInt(address, length == 4 ? 0 : 12);
-            int low = a & Bogons.mask32(prefix);
-            int high = low | ~Bogons.mask32(prefix);
-            for (int l : v4Lengths) {
-                if (l <= prefix) {
-                    break;
-                }
-                int to = v4Start[l + 1];
-                int pos = lowerBound(v4Keys, v4Start[l], to, low ^ Integer.MIN_VALUE);
-                if (pos < to && v4Keys[pos] <= (high ^ Integer.MIN_VALUE)) {
-                    return l;
-                }
-            }
-            return -1;
-        }
-        long hi = FeedRoutes.readLong(address, 0);
-        long lo = FeedRoutes.readLong(address, 8);
-        for (int l : v6Lengths) {
-            if (l <= prefix) {
-                break;
-            }
-            int from = v6Start[l];
-            int to = v6Start[l + 1];
-            if (prefix < 64) {
-                long lowHi = hi & Bogons.hiMask(prefix);
-                long highHi = lowHi | ~Bogons.hiMask(prefix);
-                int pos = lowerBound(v6Hi, from, to, lowHi ^ Long.MIN_VALUE);
-                if (pos < to && v6Hi[pos] <= (highHi ^ Long.MIN_VALUE)) {
-                    return l;
-                }
-            } else {
-                long lowLo = lo & Bogons.loMask(prefix);
-                long highLo = lowLo | ~Bogons.loMask(prefix);
-                int base = v6Start[65];
-                long h = hi ^ Long.MIN_VALUE;
-                for (int p = lowerBound(v6Hi, from, to, h); p < to && v6Hi[p] == h; p++) {
-                    long entryLo = v6Lo[p - base] ^ Long.MIN_VALUE;
-                    if (Long.compareUnsigned(entryLo, lowLo) >= 0 && Long.compareUnsigned(entryLo, highLo) <= 0) {
-                        return l;
-                    }
-                }
-            }
-        }
-        return -1;
+        return isEmpty() ? -1 : table.longestWithin(address, length, prefix);
     }
 
     /** The route evidence for {@code address}, or null when no feed places it. */
@@ -177,131 +101,12 @@ public final class FeedPlacement {
 
     /** Approximate heap of the lookup arrays and the site orders. */
     public long estimatedBytes() {
-        long b = 8L * v4Keys.length + 16L * v6Hi.length + 8L * v6Lo.length + 4L * (v4Start.length + v6Start.length);
+        // the figure reported before PrefixTable: 16 bytes counted per IPv6 high key and its order (12 in the arrays)
+        long b = table.estimatedBytes() + 4L * orderIndex.length + 4L * table.ipv6Size();
         for (String[] o : orders) {
             b += 16 + 4L * o.length;
         }
         return b;
-    }
-
-    // ---------------------------------------------------------------- lookup
-
-    private int find4(int a) {
-        for (int l : v4Lengths) {
-            int key = (a & Bogons.mask32(l)) ^ Integer.MIN_VALUE;
-            int pos = Arrays.binarySearch(v4Keys, v4Start[l], v4Start[l + 1], key);
-            if (pos >= 0) {
-                return pos;
-            }
-        }
-        return -1;
-    }
-
-    private int find6(long hi, long lo) {
-        for (int l : v6Lengths) {
-            long h = (hi & Bogons.hiMask(l)) ^ Long.MIN_VALUE;
-            int from = v6Start[l];
-            int to = v6Start[l + 1];
-            int pos = l <= 64 ? Arrays.binarySearch(v6Hi, from, to, h)
-                    : search128(from, to, h, (lo & Bogons.loMask(l)) ^ Long.MIN_VALUE);
-            if (pos >= 0) {
-                return pos;
-            }
-        }
-        return -1;
-    }
-
-    private int search128(int from, int to, long h, long l) {
-        int base = v6Start[65];
-        int low = from;
-        int high = to - 1;
-        while (low <= high) {
-            int mid = (low + high) >>> 1;
-            int c = Long.compare(v6Hi[mid], h);
-            if (c == 0) {
-                c = Long.compare(v6Lo[mid - base], l);
-            }
-            if (c < 0) {
-                low = mid + 1;
-            } else if (c > 0) {
-                high = mid - 1;
-            } else {
-                return mid;
-            }
-        }
-        return -1;
-    }
-
-    private static int lowerBound(int[] a, int from, int to, int key) {
-        int lo = from;
-        int hi = to;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (a[mid] < key) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    private static int lowerBound(long[] a, int from, int to, long key) {
-        int lo = from;
-        int hi = to;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (a[mid] < key) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    private static int groupOf(int[] start, int[] lengths, int pos) {
-        for (int l : lengths) {
-            if (pos >= start[l] && pos < start[l + 1]) {
-                return l;
-            }
-        }
-        throw new IllegalStateException("position " + pos + " in no group");
-    }
-
-    private static int[] presentLengths(int[] start) {
-        int n = 0;
-        for (int l = 0; l + 1 < start.length; l++) {
-            if (start[l + 1] > start[l]) {
-                n++;
-            }
-        }
-        int[] out = new int[n];
-        for (int l = start.length - 2, i = 0; l >= 0; l--) {
-            if (start[l + 1] > start[l]) {
-                out[i++] = l;
-            }
-        }
-        return out;
-    }
-
-    private static void checkedLength(byte[] address, int length) {
-        if (address == null) {
-            throw new IllegalArgumentException("address is missing");
-        }
-        if ((length != 4 && length != 16) || address.length < length) {
-            throw new IllegalArgumentException("address must be 4 or 16 bytes, got " + length
-                    + " (array of " + address.length + ")");
-        }
-    }
-
-    static boolean isMapped(byte[] a) {
-        for (int i = 0; i < 10; i++) {
-            if (a[i] != 0) {
-                return false;
-            }
-        }
-        return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
     }
 
     // ---------------------------------------------------------------- building
@@ -363,11 +168,11 @@ public final class FeedPlacement {
         void add(Cidr prefix, int order) {
             byte[] a = prefix.address();
             if (a.length == 4) {
-                add4(FeedRoutes.readInt(a, 0), prefix.prefix(), order);
-            } else if (prefix.prefix() >= 96 && isMapped(a)) {
-                add4(FeedRoutes.readInt(a, 12), prefix.prefix() - 96, order);
+                add4(PrefixTable.readInt(a, 0), prefix.prefix(), order);
+            } else if (prefix.prefix() >= 96 && PrefixTable.isMapped(a)) {
+                add4(PrefixTable.readInt(a, 12), prefix.prefix() - 96, order);
             } else {
-                add6(FeedRoutes.readLong(a, 0), FeedRoutes.readLong(a, 8), prefix.prefix(), order);
+                add6(PrefixTable.readLong(a, 0), PrefixTable.readLong(a, 8), prefix.prefix(), order);
             }
         }
 
@@ -384,21 +189,23 @@ public final class FeedPlacement {
          */
         FeedPlacement patch(FeedPlacement base, String[][] orders, EvidenceSource evidence) {
             Sorted t = sort();
+            PrefixTable bt = base.table;
+            int bn4 = bt.ipv4Size();
             // IPv4: merge each length's run of the base with the changes of that length
-            int[] keys = new int[base.v4Keys.length + t.keys4.length];
+            int[] keys = new int[bn4 + t.keys4.length];
             int[] ords = new int[keys.length];
             int[] start = new int[34];
             int n = 0;
             int ci = 0;
             for (int l = 0; l <= 32; l++) {
-                int p = base.v4Start[l];
-                int end = base.v4Start[l + 1];
+                int p = bt.start4(l);
+                int end = bt.start4(l + 1);
                 int cend = t.start4[l + 1];
                 while (p < end || ci < cend) {
-                    int c = p >= end ? 1 : ci >= cend ? -1 : Integer.compare(base.v4Keys[p], t.keys4[ci]);
+                    int c = p >= end ? 1 : ci >= cend ? -1 : Integer.compare(bt.key4(p), t.keys4[ci]);
                     if (c < 0) {
-                        keys[n] = base.v4Keys[p];
-                        ords[n++] = base.v4Orders[p++];
+                        keys[n] = bt.key4(p);
+                        ords[n++] = base.orderIndex[p++];
                     } else {
                         if (t.orders4[ci] >= 0) {
                             keys[n] = t.keys4[ci];
@@ -416,18 +223,17 @@ public final class FeedPlacement {
             int[] orders4 = Arrays.copyOf(ords, n);
 
             // IPv6: the same, comparing the low halves beyond /64
-            long[] hi = new long[base.v6Hi.length + t.hi6.length];
-            long[] lo = new long[base.v6Lo.length + t.lo6.length];
+            long[] hi = new long[bt.ipv6Size() + t.hi6.length];
+            long[] lo = new long[bt.ipv6LowHalves() + t.lo6.length];
             int[] ords6 = new int[hi.length];
             int[] start6 = new int[130];
-            int bBase = base.v6Start[65];
             int tBase = t.start6[65];
             n = 0;
             int nLo = 0;
             ci = 0;
             for (int l = 0; l <= 128; l++) {
-                int p = base.v6Start[l];
-                int end = base.v6Start[l + 1];
+                int p = bt.start6(l);
+                int end = bt.start6(l + 1);
                 int cend = t.start6[l + 1];
                 while (p < end || ci < cend) {
                     int c;
@@ -436,17 +242,17 @@ public final class FeedPlacement {
                     } else if (ci >= cend) {
                         c = -1;
                     } else {
-                        c = Long.compare(base.v6Hi[p], t.hi6[ci]);
+                        c = Long.compare(bt.hi6(p), t.hi6[ci]);
                         if (c == 0 && l > 64) {
-                            c = Long.compare(base.v6Lo[p - bBase], t.lo6[ci - tBase]);
+                            c = Long.compare(bt.lo6(p), t.lo6[ci - tBase]);
                         }
                     }
                     if (c < 0) {
-                        hi[n] = base.v6Hi[p];
+                        hi[n] = bt.hi6(p);
                         if (l > 64) {
-                            lo[nLo++] = base.v6Lo[p - bBase];
+                            lo[nLo++] = bt.lo6(p);
                         }
-                        ords6[n++] = base.v6Orders[p++];
+                        ords6[n++] = base.orderIndex[bn4 + p++];
                     } else {
                         if (t.orders6[ci] >= 0) {
                             hi[n] = t.hi6[ci];
@@ -494,39 +300,22 @@ public final class FeedPlacement {
                 orders4[i] = o4[(int) (k & ((1 << 26) - 1))];
                 start4[(int) (k >>> 58) + 1]++;
             }
-            prefixSums(start4);
+            PrefixTable.prefixSums(start4);
 
-            int[] idx = new int[n6];
-            for (int i = 0; i < n6; i++) {
-                idx[i] = i;
-            }
-            mergeSort6(idx);
-            int u6 = 0;
-            for (int i = 0; i < n6; i++) {
-                if (i + 1 < n6 && compare6(idx[i], idx[i + 1]) == 0) {
-                    continue;
-                }
-                idx[u6++] = idx[i];
-            }
-            long[] keysHi = new long[u6];
-            int[] orders6 = new int[u6];
+            int[] idx = PrefixTable.identity(n6);
+            IntBinaryOperator cmp6 = this::compare6;
+            PrefixTable.stableSort(idx, cmp6);
+            int u6 = PrefixTable.keepLast(idx, cmp6);
             int[] start6 = new int[130];
+            long[][] keys6 = PrefixTable.keys6(idx, u6, hi6, lo6, len6, start6);
+            int[] orders6 = new int[u6];
             for (int i = 0; i < u6; i++) {
-                int e = idx[i];
-                keysHi[i] = hi6[e] ^ Long.MIN_VALUE;
-                orders6[i] = o6[e];
-                start6[(len6[e] & 0xff) + 1]++;
+                orders6[i] = o6[idx[i]];
             }
-            prefixSums(start6);
-            int base = start6[65];
-            long[] keysLo = new long[u6 - base];
-            for (int i = base; i < u6; i++) {
-                keysLo[i - base] = lo6[idx[i]] ^ Long.MIN_VALUE;
-            }
-            return new Sorted(keys4, orders4, start4, keysHi, keysLo, orders6, start6);
+            return new Sorted(keys4, orders4, start4, keys6[0], keys6[1], orders6, start6);
         }
 
-        /** By (length, unsigned address), then by entry number: equal prefixes end with the last added. */
+        /** By (length, unsigned address); the stable sort keeps equal prefixes in the order added, so the last added ends their run. */
         private int compare6(int a, int b) {
             int c = Integer.compare(len6[a] & 0xff, len6[b] & 0xff);
             if (c == 0) {
@@ -536,43 +325,6 @@ public final class FeedPlacement {
                 c = Long.compareUnsigned(lo6[a], lo6[b]);
             }
             return c;
-        }
-
-        /** Stable bottom-up merge sort of entry numbers by {@link #compare6}: no boxing. */
-        private void mergeSort6(int[] a) {
-            int n = a.length;
-            int[] src = a;
-            int[] dst = new int[n];
-            for (int width = 1; width < n; width <<= 1) {
-                for (int lo = 0; lo < n; lo += 2 * width) {
-                    int mid = Math.min(lo + width, n);
-                    int hi = Math.min(lo + 2 * width, n);
-                    int i = lo;
-                    int j = mid;
-                    int k = lo;
-                    while (i < mid && j < hi) {
-                        dst[k++] = compare6(src[j], src[i]) < 0 ? src[j++] : src[i++];
-                    }
-                    while (i < mid) {
-                        dst[k++] = src[i++];
-                    }
-                    while (j < hi) {
-                        dst[k++] = src[j++];
-                    }
-                }
-                int[] t = src;
-                src = dst;
-                dst = t;
-            }
-            if (src != a) {
-                System.arraycopy(src, 0, a, 0, n);
-            }
-        }
-
-        private static void prefixSums(int[] start) {
-            for (int i = 1; i < start.length; i++) {
-                start[i] += start[i - 1];
-            }
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.hubdns.cluster.coverage.Cidr;
+import org.hubdns.cluster.coverage.PrefixTable;
 
 /**
  * Builds the {@link FeedPlacement} steering reads from every coverage feed's routes.
@@ -426,8 +427,8 @@ public final class FeedPlacements {
             Cidr prefix = Cidr.of(a, len);
             byte[] net = prefix.address();
             boolean v6 = net.length == 16;
-            long hi = v6 ? FeedRoutes.readLong(net, 0) : Integer.toUnsignedLong(FeedRoutes.readInt(net));
-            long lo = v6 ? FeedRoutes.readLong(net, 8) : 0;
+            long hi = v6 ? PrefixTable.readLong(net, 0) : Integer.toUnsignedLong(FeedRoutes.readInt(net));
+            long lo = v6 ? PrefixTable.readLong(net, 8) : 0;
             Feed bestFeed = null;
             int bestRank = Integer.MAX_VALUE;
             long bestAs = 0;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hubdns.cluster.coverage.Cidr;
+import org.hubdns.cluster.coverage.PrefixTable;
 
 /**
  * The routes of one coverage feed, kept per BGP session, prefix and path id (RFC 7911; 0 without
@@ -866,15 +867,15 @@ public final class FeedRoutes implements RouteSink {
 
     private int findPrefix(byte[] prefix, int len) {
         boolean v6 = checkPrefix(prefix, len);
-        return find(v6, v6 ? readLong(prefix, 0) : Integer.toUnsignedLong(readInt(prefix)), v6 ? readLong(prefix, 8) : 0,
+        return find(v6, v6 ? PrefixTable.readLong(prefix, 0) : Integer.toUnsignedLong(readInt(prefix)), v6 ? PrefixTable.readLong(prefix, 8) : 0,
                 len);
     }
 
     private int prefixId(byte[] prefix, int len) {
         boolean v6 = checkPrefix(prefix, len);
-        long hi = v6 ? readLong(prefix, 0) : Integer.toUnsignedLong(readInt(prefix));
-        long lo = v6 ? readLong(prefix, 8) : 0;
-        if (v6 ? (hi & ~Bogons.hiMask(len)) != 0 || (lo & ~Bogons.loMask(len)) != 0 : (hi & ~Bogons.mask32(len)) != 0) {
+        long hi = v6 ? PrefixTable.readLong(prefix, 0) : Integer.toUnsignedLong(readInt(prefix));
+        long lo = v6 ? PrefixTable.readLong(prefix, 8) : 0;
+        if (v6 ? (hi & ~PrefixTable.hiMask(len)) != 0 || (lo & ~PrefixTable.loMask(len)) != 0 : (hi & ~PrefixTable.mask32(len)) != 0) {
             throw new IllegalArgumentException("host bits set beyond /" + len);
         }
         int last = lastPrefix;
@@ -952,25 +953,13 @@ public final class FeedRoutes implements RouteSink {
     }
 
     static int readInt(byte[] a) {
-        return readInt(a, 0);
-    }
-
-    static int readInt(byte[] a, int off) {
-        return (a[off] & 0xff) << 24 | (a[off + 1] & 0xff) << 16 | (a[off + 2] & 0xff) << 8 | (a[off + 3] & 0xff);
-    }
-
-    static long readLong(byte[] a, int off) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = v << 8 | (a[off + i] & 0xff);
-        }
-        return v;
+        return PrefixTable.readInt(a, 0);
     }
 
     /** Whether a 4- or 16-byte address lies in special-purpose space (as a host route). */
     static boolean isBogonAddress(byte[] a) {
         boolean v6 = a.length == 16;
-        return Bogons.isBogon(v6, v6 ? readLong(a, 0) : Integer.toUnsignedLong(readInt(a)), v6 ? readLong(a, 8) : 0,
+        return Bogons.isBogon(v6, v6 ? PrefixTable.readLong(a, 0) : Integer.toUnsignedLong(readInt(a)), v6 ? PrefixTable.readLong(a, 8) : 0,
                 a.length * 8);
     }
 

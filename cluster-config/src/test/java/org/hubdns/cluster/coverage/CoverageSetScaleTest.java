@@ -45,7 +45,7 @@ class CoverageSetScaleTest {
             long hi = (0x2001L + r.nextInt(0xfff)) << 48 | (r.nextLong() & 0xFFFF_FFFF_0000L);
             String site = sites[r.nextInt(sites.length)];
             v6.put(hi, site);
-            b.add(CoverageSet.format6(hi, 0, 48), site);
+            b.add(PrefixTable.format6(hi, 0, 48), site);
         }
         long tc = System.nanoTime();
         CoverageSetBuilder.Check check = b.check(10); // what an upload does before building
