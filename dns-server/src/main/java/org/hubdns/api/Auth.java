@@ -24,9 +24,8 @@ public final class Auth {
         String token = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).strip() : null;
         if (token == null || token.isEmpty()) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"hubdns\"");
-            throw new ApiException(401, "Unauthorized", "send a token as 'Authorization: Bearer <token>': the admin "
-                    + "token (HUBDNS_ADMIN_TOKEN, --admin-token-file or <data-dir>/admin.token) or your partner token",
-                    null);
+            throw ApiException.unauthorized(AuthFailure.MISSING, "send a token as 'Authorization: Bearer <token>': the admin "
+                    + "token (HUBDNS_ADMIN_TOKEN, --admin-token-file or <data-dir>/admin.token) or your partner token");
         }
         String hash = Tokens.sha256(token);
         if (Tokens.sameHash(hash, adminSha256)) {
@@ -45,8 +44,8 @@ public final class Auth {
         }
         if (found == null) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"hubdns\", error=\"invalid_token\"");
-            throw new ApiException(401, "Unauthorized", "the bearer token is neither the admin token nor a partner's "
-                    + "current token (a rotated token stops working at once)", null);
+            throw ApiException.unauthorized(AuthFailure.INVALID, "the bearer token is neither the admin token nor a partner's "
+                    + "current token (a rotated token stops working at once)");
         }
         return new Caller.PartnerCaller(found);
     }
@@ -62,8 +61,8 @@ public final class Auth {
             requireOperator(new Caller.PartnerCaller("?"));
         }
         ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"hubdns\"" + (token == null ? "" : ", error=\"invalid_token\""));
-        throw new ApiException(401, "Unauthorized", "this needs the admin token as 'Authorization: Bearer <token>'",
-                null);
+        throw ApiException.unauthorized(token == null || token.isEmpty() ? AuthFailure.MISSING : AuthFailure.INVALID,
+                "this needs the admin token as 'Authorization: Bearer <token>'");
     }
 
     private static String match(String hash, Iterable<Partner> partners) {
