@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,6 +13,7 @@ import org.hubdns.cluster.feed.ExaBgpJson;
 import org.hubdns.cluster.feed.RouteSink;
 import org.hubdns.testsupport.Await;
 import org.hubdns.testsupport.BgpLab;
+import org.hubdns.testsupport.HubDnsCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,11 +30,7 @@ class BgpFeedExaBgpTest {
 
     /** The command line that runs hubdns from this build's classes, as ExaBGP would run the jar. */
     static List<String> hubdns(String... args) {
-        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                "org.hubdns.server.Main"));
-        c.addAll(List.of(args));
-        return c;
+        return HubDnsCommand.of("128m", false, List.of(args));
     }
 
     /** A feed's routes as the API keeps them: session, prefix and path id to announcer and AS path. */

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.hubdns.server.HubDnsServer;
-import org.hubdns.server.Main;
 import org.hubdns.server.ServerConfig;
 import org.hubdns.server.StartupException;
 import org.hubdns.geo.GeoFixture.Member;
+import org.hubdns.testsupport.HubDnsCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,14 +70,7 @@ class GeoStartupTest {
     @Test
     void theServeCommandExitsOneWithOneErrorLineForACountryDatabase() throws Exception {
         Path country = GeoFixture.write(tmp, "country.mmdb", GeoFixture.country());
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--add-modules", "java.se",
-                "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-                "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve", "--demo", "--bind", "127.0.0.1",
+        List<String> cmd = HubDnsCommand.of(null, true, List.of("serve", "--demo", "--bind", "127.0.0.1",
                 "--dns-port", "" + GeoFixture.freeDnsPort(), "--http-port", "" + GeoFixture.freeTcpPort(),
                 "--cluster-port", "" + GeoFixture.freeTcpPort(),
                 "--cluster-name", "geo-cli-" + Long.toHexString(new Random().nextLong()),

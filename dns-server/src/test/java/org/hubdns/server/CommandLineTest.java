@@ -32,6 +32,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hubdns.testsupport.FreePorts;
+import org.hubdns.testsupport.HubDnsCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -395,21 +396,9 @@ class CommandLineTest {
     // ================================================================ helpers
 
     private ServerProcess spawn(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-XX:+UseSerialGC");
-        cmd.addAll(List.of("--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
-        // the test classpath carries logback-test.xml (WARN); the operator sees the jar's logback.xml (INFO)
-        cmd.add("-Dlogback.configurationFile=logback.xml");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
         List<String> given = List.of(args);
-        cmd.addAll(given);
+        // the test classpath carries logback-test.xml (WARN); the operator sees the jar's logback.xml (INFO)
+        List<String> cmd = new ArrayList<>(HubDnsCommand.of(null, true, given));
         if (!given.isEmpty() && given.get(0).equals("serve")
                 && given.stream().noneMatch(a -> a.startsWith("--cluster-port"))) {
             cmd.add("--cluster-port=0"); // tests run side by side: never the default 5701

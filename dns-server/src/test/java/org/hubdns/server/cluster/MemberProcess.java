@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.hubdns.server.Main;
+import org.hubdns.testsupport.HubDnsCommand;
 
 /**
  * One {@code hubdns serve} member as a JVM of its own (this test JVM's classpath, Hazelcast's Java 17
@@ -34,21 +34,10 @@ final class MemberProcess {
     /** Starts {@code hubdns serve serveArgs...} in {@code dir} with {@code env} added. */
     static MemberProcess start(int member, Path dir, List<String> serveArgs, Map<String, String> env)
             throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-Xmx256m");
-        cmd.addAll(List.of("--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
-        cmd.add("-Dlogback.configurationFile=logback.xml");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.add("serve");
-        cmd.addAll(serveArgs);
+        List<String> args = new ArrayList<>();
+        args.add("serve");
+        args.addAll(serveArgs);
+        List<String> cmd = HubDnsCommand.of("256m", true, args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().remove(org.hubdns.api.AdminTokens.ENV); // only what the test gives
         pb.environment().putAll(env);
