@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,7 +48,7 @@ final class MemberConfig {
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         List<String> members = new ArrayList<>(s.members());
-        members.add(s.bind().getHostAddress() + ":" + s.port());
+        members.add(memberAddress(s.bind(), s.port()));
         join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(members);
         MapConfig defaults = c.getMapConfig("default").setBackupCount(1).setAsyncBackupCount(0);
         defaults.getMergePolicyConfig().setPolicy(VersionMergePolicy.class.getName());
@@ -61,6 +62,14 @@ final class MemberConfig {
         Datasets.configure(c);
         FeedLog.configure(c);
         return c;
+    }
+
+    /**
+     * How the join list names a member: an IPv6 address in brackets, or Hazelcast reads its last
+     * group as the port and logs "Cannot resolve hostname" on every join attempt.
+     */
+    static String memberAddress(InetAddress a, int port) {
+        return a instanceof java.net.Inet6Address ? "[" + a.getHostAddress() + "]:" + port : a.getHostAddress() + ":" + port;
     }
 
     /**

@@ -33,6 +33,13 @@ class MemberConfigTest {
     }
 
     @Test
+    void anIpv6MemberIsListedInBrackets() throws Exception {
+        Config c = MemberConfig.of(new ClusterSettings("hub", InetAddress.getByName("::1"), 5781, List.of(),
+                Path.of("/tmp/x")));
+        assertThat(c.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).containsExactly("[0:0:0:0:0:0:0:1]:5781");
+    }
+
+    @Test
     void eachKindOfMapMergesItsOwnWayAfterASplit() {
         Config c = config();
         // table: map name -> merge policy after a split
