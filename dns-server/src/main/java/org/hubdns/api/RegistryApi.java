@@ -427,6 +427,10 @@ public final class RegistryApi {
 
     public static void fail(RoutingContext ctx, Throwable t) {
         if (t instanceof ApiException e) {
+            ApiLimiter limiter = e.authFailure() == null ? null : ApiLimiter.of(ctx);
+            if (limiter != null && limiter.authFailed(ctx, e.authFailure())) {
+                return; // over the address's failed-authentication limit: 429 sent instead
+            }
             Problem.send(ctx, e.status(), e.title(), e.getMessage(), e.field());
         } else if (Registry.isLeaving(t)) {
             Problem.send(ctx, 503, "Service Unavailable", "this member is leaving the cluster; use another member");
