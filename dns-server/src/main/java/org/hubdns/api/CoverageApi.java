@@ -282,6 +282,7 @@ public final class CoverageApi {
 
         void start() {
             HttpServerRequest req = ctx.request();
+            UploadFile.continueIfExpected(ctx);
             req.exceptionHandler(e -> failed = true);
             if (csv) {
                 RecordParser parser = RecordParser.newDelimited("\n", this::csvLine);

@@ -66,6 +66,7 @@ final class UploadFile {
     private static void stream(RoutingContext ctx, Path tmp, AsyncFile file, long limit, String tooLarge,
             Received then) {
         HttpServerRequest req = ctx.request();
+        continueIfExpected(ctx);
         long[] bytes = {0};
         boolean[] failed = {false};
         req.handler(b -> {
@@ -104,6 +105,18 @@ final class UploadFile {
             }
         });
         req.resume();
+    }
+
+    /**
+     * A client that asked {@code Expect: 100-continue} (curl does for large bodies) sends the body
+     * only once told to: only now, when it has its upload slot and its body has a place to go. A
+     * refusal before (401, 413, 503) reaches it without a byte of the body sent.
+     */
+    static void continueIfExpected(RoutingContext ctx) {
+        String expect = ctx.request().getHeader("Expect");
+        if (expect != null && expect.strip().equalsIgnoreCase("100-continue") && !ctx.response().headWritten()) {
+            ctx.response().writeContinue();
+        }
     }
 
     private static void tooLarge(RoutingContext ctx, String detail) {
