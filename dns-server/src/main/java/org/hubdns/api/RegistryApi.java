@@ -233,7 +233,8 @@ public final class RegistryApi {
         if (who instanceof Caller.PartnerCaller pc) {
             Partner p = service.registry().read(Kind.PARTNERS, pc.name(), Partner.class);
             if (p == null) { // deleted between authentication and now
-                throw new ApiException(401, "Unauthorized", "partner '" + pc.name() + "' no longer exists", null);
+                throw ApiException.unauthorized(AuthFailure.INVALID, "partner '" + pc.name() + "' no longer exists, so "
+                        + "its token no longer works; ask the operator for a partner and token");
             }
             return new JsonObject().put("role", "partner").put("partner", p.name())
                     .put("platforms", new JsonArray(p.platforms()));

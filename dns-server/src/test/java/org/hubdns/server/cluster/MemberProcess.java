@@ -49,6 +49,10 @@ final class MemberProcess {
         cmd.add(Main.class.getName());
         cmd.add("serve");
         cmd.addAll(serveArgs);
+        if (!serveArgs.contains("--api-write-rate")) {
+            // these tests write through the API from one address far faster than any partner would
+            cmd.addAll(List.of("--api-write-rate", "0", "--api-read-rate", "0"));
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().remove(org.hubdns.api.AdminTokens.ENV); // only what the test gives
         pb.environment().putAll(env);
