@@ -222,10 +222,7 @@ public final class CoverageApi {
      * connection carries other streams and stays open.
      */
     private static void closeAfterResponse(RoutingContext ctx) {
-        if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
-            ctx.response().putHeader("Connection", "close");
-            ctx.response().endHandler(v -> ctx.request().connection().close());
-        }
+        ApiLimiter.closeAfterResponse(ctx);
     }
 
     /** Streams the body into a builder: one pass, one compact copy; bad entries end it with 422 (or are reported). */
@@ -243,6 +240,10 @@ public final class CoverageApi {
             if (r.failed()) {
                 closeAfterResponse(ctx);
                 RegistryApi.fail(ctx, r.cause());
+                return;
+            }
+            ApiLimiter limiter = ApiLimiter.of(ctx);
+            if (limiter != null && !limiter.acquireUpload(ctx)) {
                 return;
             }
             new Import(ctx, req.getHeader("Content-Type").toLowerCase().startsWith("text/csv"), r.result()).start();
@@ -281,6 +282,7 @@ public final class CoverageApi {
 
         void start() {
             HttpServerRequest req = ctx.request();
+            UploadFile.continueIfExpected(ctx);
             req.exceptionHandler(e -> failed = true);
             if (csv) {
                 RecordParser parser = RecordParser.newDelimited("\n", this::csvLine);

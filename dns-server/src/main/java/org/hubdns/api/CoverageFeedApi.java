@@ -2,9 +2,6 @@ package org.hubdns.api;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.OpenOptions;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -380,77 +377,30 @@ public final class CoverageFeedApi implements Routes {
     // ---- table dumps ----
 
     private void upload(RoutingContext ctx) {
-        HttpServerRequest req = ctx.request();
-        req.pause();
+        ApiLimiter limiter = ApiLimiter.of(ctx);
+        if (limiter != null && !limiter.acquireUpload(ctx)) {
+            return;
+        }
+        ctx.request().pause();
         String name = ctx.pathParam("name");
-        vertx.executeBlocking(() -> {
-            feed(name); // 404 before the body is read
-            return Files.createTempFile("hubdns-rib-" + name, ".upload");
-        }, false).onComplete(r -> {
+        vertx.executeBlocking(() -> feed(name), false).onComplete(r -> { // 404 before the body is read
             if (r.failed()) {
                 closeAfterResponse(ctx);
                 RegistryApi.fail(ctx, r.cause());
                 return;
             }
-            Path tmp = r.result();
-            vertx.fileSystem().open(tmp.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
-                    .onComplete(o -> {
-                        if (o.failed()) {
-                            deleteQuietly(tmp);
-                            closeAfterResponse(ctx);
-                            RegistryApi.fail(ctx, o.cause());
-                            return;
-                        }
-                        receive(ctx, name, tmp, o.result());
-                    });
+            UploadFile.receive(vertx, ctx, "hubdns-rib-" + name, RIB_LIMIT, "a table dump is limited to "
+                    + (RIB_LIMIT >> 20) + " MiB; compress it (gzip or bzip2) or dump fewer peers; the previous routes "
+                    + "keep serving", (tmp, bytes) -> vertx.executeBlocking(() -> store(name, tmp, bytes), false)
+                            .onComplete(s -> {
+                                UploadFile.delete(tmp);
+                                if (s.succeeded()) {
+                                    RegistryApi.send(ctx, RegistryApi.Reply.ok(s.result()));
+                                } else {
+                                    RegistryApi.fail(ctx, s.cause());
+                                }
+                            }));
         });
-    }
-
-    /** Streams the body into {@code file} (back-pressured), at most {@link #RIB_LIMIT}, then checks and stores it. */
-    private void receive(RoutingContext ctx, String name, Path tmp, AsyncFile file) {
-        HttpServerRequest req = ctx.request();
-        long[] bytes = {0};
-        boolean[] failed = {false};
-        req.handler(b -> {
-            if (failed[0]) {
-                return;
-            }
-            bytes[0] += b.length();
-            if (bytes[0] > RIB_LIMIT) {
-                failed[0] = true;
-                file.close().onComplete(v -> deleteQuietly(tmp));
-                closeAfterResponse(ctx);
-                Problem.send(ctx, 413, "Content Too Large", "a table dump is limited to " + (RIB_LIMIT >> 20)
-                        + " MiB; compress it (gzip or bzip2) or dump fewer peers; the previous routes keep serving");
-                return;
-            }
-            file.write(b);
-            if (file.writeQueueFull()) {
-                req.pause();
-                file.drainHandler(v -> req.resume());
-            }
-        });
-        req.exceptionHandler(e -> {
-            if (!failed[0]) {
-                failed[0] = true;
-                file.close().onComplete(v -> deleteQuietly(tmp));
-            }
-        });
-        req.endHandler(v -> {
-            if (failed[0]) {
-                return;
-            }
-            file.close().onComplete(closed -> vertx.executeBlocking(() -> store(name, tmp, bytes[0]), false)
-                    .onComplete(r -> {
-                        deleteQuietly(tmp);
-                        if (r.succeeded()) {
-                            RegistryApi.send(ctx, RegistryApi.Reply.ok(r.result()));
-                        } else {
-                            RegistryApi.fail(ctx, r.cause());
-                        }
-                    }));
-        });
-        req.resume();
     }
 
     /** Parses the whole dump (nothing is stored unless all of it reads), then makes it the feed's routes. */
@@ -500,18 +450,7 @@ public final class CoverageFeedApi implements Routes {
         return new JsonObject(info).put("upload", meta.upload()).put("sha256", meta.sha256());
     }
 
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            LOG.debug("temporary upload {} left behind: {}", p, e.toString());
-        }
-    }
-
     private static void closeAfterResponse(RoutingContext ctx) {
-        if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
-            ctx.response().putHeader("Connection", "close");
-            ctx.response().endHandler(v -> ctx.request().connection().close());
-        }
+        ApiLimiter.closeAfterResponse(ctx);
     }
 }

@@ -3,7 +3,8 @@ package org.hubdns.api;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.hubdns.cluster.store.DatasetMeta;
 import org.hubdns.cluster.store.Registry;
@@ -12,7 +13,9 @@ import org.hubdns.geo.GeoIpDataset;
 import org.hubdns.geo.InvalidGeoIpException;
 
 /**
- * {@code PUT /v1/geoip} (replace the cluster's database; validated before anything is stored) and
+ * {@code PUT /v1/geoip} (replace the cluster's database: streamed to a temporary file, validated
+ * from there before anything is stored, and stored from the file; one of the member's large-upload
+ * slots while it lasts) and
  * {@code GET /v1/geoip} (the cluster's database and what each member serves). The dataset itself is
  * {@link GeoIpDataset}.
  */
@@ -34,33 +37,23 @@ public final class GeoIpApi implements Routes {
                 ctx.next();
             }
         });
-        // the router's own 413 names the JSON and zone limits; this route's is its own
-        router.put("/v1/geoip").failureHandler(ctx -> {
-            if (ctx.statusCode() == 413) {
-                Problem.send(ctx, 413, "Content Too Large", "a GeoIP database upload is limited to "
-                        + (MAX_BYTES >> 20) + " MiB; the current database keeps serving");
-            } else {
-                ctx.next();
+        // streamed to a file, checked from there (memory-mapped, never in the heap), stored a chunk at a time
+        router.put("/v1/geoip").handler(RegistryApi.contentType("application/octet-stream")).handler(ctx -> {
+            ApiLimiter limiter = ApiLimiter.of(ctx);
+            if (limiter != null && !limiter.acquireUpload(ctx)) {
+                return;
             }
+            UploadFile.receive(ctx.vertx(), ctx, "hubdns-geoip", MAX_BYTES, "a GeoIP database upload is limited to "
+                    + (MAX_BYTES >> 20) + " MiB; the current database keeps serving",
+                    (tmp, bytes) -> ctx.vertx().executeBlocking(() -> store(tmp, bytes), false).onComplete(r -> {
+                        UploadFile.delete(tmp);
+                        if (r.succeeded()) {
+                            RegistryApi.send(ctx, RegistryApi.Reply.ok(r.result()));
+                        } else {
+                            RegistryApi.fail(ctx, r.cause());
+                        }
+                    }));
         });
-        router.put("/v1/geoip").handler(BodyHandler.create(false).setBodyLimit(MAX_BYTES))
-                .handler(RegistryApi.contentType("application/octet-stream"))
-                .handler(ctx -> api.run(ctx, (c, who) -> {
-                    Auth.requireOperator(who);
-                    byte[] bytes = c.body() == null || c.body().buffer() == null ? new byte[0]
-                            : c.body().buffer().getBytes();
-                    GeoIpDatabase db;
-                    try {
-                        db = GeoIpDatabase.open(bytes);
-                    } catch (InvalidGeoIpException e) {
-                        throw ApiException.invalid(null, e.getMessage() + "; the current database keeps serving");
-                    }
-                    try (db) {
-                        DatasetMeta meta = registry.get().putDataset(GeoIpDataset.NAME, bytes, GeoIpDataset.info(db),
-                                null);
-                        return RegistryApi.Reply.ok(metaJson(meta));
-                    }
-                }));
         router.get("/v1/geoip").handler(ctx -> api.run(ctx, (c, who) -> {
             Registry r = registry.get();
             DatasetMeta meta = r.freshView().datasetMetas().get(GeoIpDataset.NAME);
@@ -69,6 +62,18 @@ public final class GeoIpApi implements Routes {
             return RegistryApi.Reply.ok(new JsonObject().put("cluster", meta == null ? null : metaJson(meta))
                     .put("members", members));
         }));
+    }
+
+    /** Validates the uploaded file and makes it the cluster's database; nothing is stored if it is not one. */
+    private JsonObject store(Path tmp, long bytes) throws Exception {
+        Map<String, Object> info;
+        try (GeoIpDatabase db = GeoIpDatabase.open(tmp)) {
+            info = GeoIpDataset.info(db);
+        } catch (InvalidGeoIpException e) {
+            throw ApiException.invalid(null, e.getMessage().replace(tmp.toString(), "the uploaded file (" + bytes
+                    + " bytes)") + "; the current database keeps serving");
+        }
+        return metaJson(registry.get().putDatasetFile(GeoIpDataset.NAME, tmp, info, null));
     }
 
     private static JsonObject metaJson(DatasetMeta meta) {

@@ -42,6 +42,7 @@ public final class HttpApi {
     private final Callable<String> metrics;
     private final ZoneReload reload;
     private final List<Routes> more;
+    private final ApiLimiter limiter;
     private final Router router;
 
     /**
@@ -51,11 +52,13 @@ public final class HttpApi {
      * @param traffic this member's traffic figures for the dashboard
      * @param metrics the Prometheus exposition (blocking; run on a worker)
      * @param probeMinIntervalMs the shortest probe interval ({@code --probe-min-interval}) node health reports
+     * @param limiter the request and upload limits every route is under
      */
     public HttpApi(Vertx vertx, MemberStatus status, Supplier<Snapshot> snapshot, Supplier<Registry> registry,
             Supplier<HealthChecker> health, Supplier<CoverageFeeds> feeds, Supplier<JsonObject> traffic,
-            Callable<String> metrics, ZoneReload reload, int probeMinIntervalMs) {
+            Callable<String> metrics, ZoneReload reload, int probeMinIntervalMs, ApiLimiter limiter) {
         this.vertx = vertx;
+        this.limiter = limiter;
         this.status = status;
         this.snapshot = snapshot;
         this.registry = registry;
@@ -102,6 +105,8 @@ public final class HttpApi {
 
     private Router build() {
         Router r = Router.router(vertx);
+        // first: a client over its limit costs no more than this
+        r.route().handler(limiter::handle);
         r.get("/v1/health").handler(this::health);
         r.get("/v1/openapi.json").handler(this::openApi);
         // readable without a token (no secrets in it): bind the HTTP port to a network you trust

@@ -233,7 +233,8 @@ public final class RegistryApi {
         if (who instanceof Caller.PartnerCaller pc) {
             Partner p = service.registry().read(Kind.PARTNERS, pc.name(), Partner.class);
             if (p == null) { // deleted between authentication and now
-                throw new ApiException(401, "Unauthorized", "partner '" + pc.name() + "' no longer exists", null);
+                throw ApiException.unauthorized(AuthFailure.INVALID, "partner '" + pc.name() + "' no longer exists, so "
+                        + "its token no longer works; ask the operator for a partner and token");
             }
             return new JsonObject().put("role", "partner").put("partner", p.name())
                     .put("platforms", new JsonArray(p.platforms()));
@@ -427,6 +428,10 @@ public final class RegistryApi {
 
     public static void fail(RoutingContext ctx, Throwable t) {
         if (t instanceof ApiException e) {
+            ApiLimiter limiter = e.authFailure() == null ? null : ApiLimiter.of(ctx);
+            if (limiter != null && limiter.authFailed(ctx, e.authFailure())) {
+                return; // over the address's failed-authentication limit: 429 sent instead
+            }
             Problem.send(ctx, e.status(), e.title(), e.getMessage(), e.field());
         } else if (Registry.isLeaving(t)) {
             Problem.send(ctx, 503, "Service Unavailable", "this member is leaving the cluster; use another member");

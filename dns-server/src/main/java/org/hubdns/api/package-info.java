@@ -27,8 +27,15 @@
  * ({@link org.hubdns.cluster.model.SpecialAddresses}), inside its {@code prefixes} when set, never
  * another partner's nor twice on one platform, at most {@code maxNodes} per partner. Limits: 1 MiB
  * JSON bodies, 1 MiB zones (records and {@code $GENERATE} bounded by the parser), 128 MiB / 1 M
- * entries for coverage-zone imports, 200 MiB GeoIP databases. Zone data and platform hostnames
+ * entries for coverage-zone imports, 200 MiB GeoIP databases (streamed to a temporary file by
+ * {@link org.hubdns.api.UploadFile}, as table dumps are). Zone data and platform hostnames
  * never overlap ({@link org.hubdns.api.RegistryService#checkPlatformNames}).
+ *
+ * <p>Per client: {@link org.hubdns.api.ApiLimiter}, the router's first handler, limits reads and
+ * writes per client address and per token, and failed authentications per address (checked only
+ * once a request has failed to authenticate, from {@link org.hubdns.api.RegistryApi#fail}, so a
+ * valid token is never refused for them); it also holds the large-upload slots. Its settings are
+ * {@link org.hubdns.api.ApiLimits} ({@code --api-*}), its memory {@link org.hubdns.api.RateTable}.
  *
  * <p>Why in dns-server: these classes were split over cluster-config ({@code cluster.api},
  * {@code http}) and dns-server; nothing else uses them (health-checker and bench do not), and one

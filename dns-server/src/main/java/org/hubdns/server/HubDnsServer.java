@@ -5,6 +5,7 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.util.Map;
 import org.hubdns.api.AdminTokens;
+import org.hubdns.api.ApiLimiter;
 import org.hubdns.api.HttpApi;
 import org.hubdns.api.MemberStatus;
 import org.hubdns.api.ZoneUploads;
@@ -100,6 +101,7 @@ public final class HubDnsServer {
     private final Traffic traffic = new Traffic(queryStats, steering);
     private QueryLogWriter queryLog;
     private final ResponseRateLimiter rateLimiter;
+    private final ApiLimiter apiLimiter;
     private final GeoIpDataset geoIp;
     private volatile String notReady = "starting";
     private int dnsPort;
@@ -108,6 +110,7 @@ public final class HubDnsServer {
         this.config = config;
         this.sources = new ZoneSources(config.zonesDir(), config.demo());
         this.rateLimiter = new ResponseRateLimiter(config.rrl());
+        this.apiLimiter = new ApiLimiter(config.apiLimits());
         this.snapshotBuilder = new SnapshotBuilder(snapshots, dynamicNames, GeoIpDataset::locator,
                 () -> registry == null ? null : registry.view(), () -> health == null ? Map.of() : health.current(),
                 steering, feedPlacement);
@@ -243,6 +246,7 @@ public final class HubDnsServer {
                 queryErrors::get, () -> queryLog == null ? 0 : queryLog.dropped(),
                 () -> feeds == null ? Map.of() : feeds.states()));
         metrics.register(rateLimiter);
+        metrics.register(apiLimiter);
         vertx = Vertx.builder()
                 .with(new VertxOptions().setEventLoopPoolSize(config.threads()).setPreferNativeTransport(true)
                         // no per-connection metrics on the DNS TCP path; HTTP, pools and the rest stay
@@ -252,6 +256,11 @@ public final class HubDnsServer {
                 .withMetrics(new MicrometerMetricsFactory(metrics.meterRegistry()))
                 .build();
         vertx.setPeriodic(1000, t -> traffic.sample());
+        org.hubdns.api.ApiLimits limits = config.apiLimits();
+        LOG.info("API limits per client address and token: writes {}/s (burst {}), reads {}/s (burst {}); failed "
+                + "authentications {}/s per address (burst {}); {} large uploads at once (0/s: no limit)",
+                limits.writeRate(), limits.writeBurst(), limits.readRate(), limits.readBurst(),
+                limits.authFailureRate(), limits.authFailureBurst(), limits.largeUploads());
         if (rateLimiter.enabled()) {
             RrlSettings r = config.rrl();
             LOG.info("response rate limiting{}: {}/s per client network (/{} IPv4, /{} IPv6) and response class, "
@@ -409,7 +418,7 @@ public final class HubDnsServer {
             }
         };
         return new HttpApi(vertx, status, snapshots::current, () -> registry, () -> health, () -> feeds,
-                traffic::dashboard, metrics::scrape, this::reload, config.probing().policy().minIntervalMs());
+                traffic::dashboard, metrics::scrape, this::reload, config.probing().policy().minIntervalMs(), apiLimiter);
     }
 
     private ClusterSettings clusterSettings() throws StartupException {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import org.hubdns.cluster.coverage.Cidr;
 import org.hubdns.cluster.model.ProbePolicy;
+import org.hubdns.api.ApiLimits;
 import org.hubdns.dns.rrl.RrlSettings;
 import org.hubdns.health.HealthChecker;
 import sun.misc.Signal;
@@ -162,6 +163,43 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int rrlIpv6Prefix;
 
+    @Option(names = "--api-write-rate", paramLabel = "N", defaultValue = "50",
+            description = "HTTP API writes (POST, PUT, DELETE) per second per client address and per token; more get "
+                    + "429 with Retry-After; 0 turns the limit off (default: ${DEFAULT-VALUE}).")
+    int apiWriteRate;
+
+    @Option(names = "--api-write-burst", paramLabel = "N",
+            description = "API writes a quiet client may send at once (default: twice --api-write-rate).")
+    Integer apiWriteBurst;
+
+    @Option(names = "--api-read-rate", paramLabel = "N", defaultValue = "500",
+            description = "HTTP API reads (GET) per second per client address and per token; 0 turns the limit off "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int apiReadRate;
+
+    @Option(names = "--api-read-burst", paramLabel = "N",
+            description = "API reads a quiet client may send at once (default: twice --api-read-rate).")
+    Integer apiReadBurst;
+
+    @Option(names = "--api-auth-failure-rate", paramLabel = "N", defaultValue = "5",
+            description = "Failed API authentications per second per client address; beyond, 429 instead of 401 (a "
+                    + "valid token is never refused for them); 0 turns the limit off (default: ${DEFAULT-VALUE}).")
+    int apiAuthFailureRate;
+
+    @Option(names = "--api-auth-failure-burst", paramLabel = "N",
+            description = "Failed authentications an address may have at once (default: twice --api-auth-failure-rate).")
+    Integer apiAuthFailureBurst;
+
+    @Option(names = "--api-limit-table-size", paramLabel = "N", defaultValue = "65536",
+            description = "Client addresses and tokens each API limit remembers (24 bytes each); the quietest are "
+                    + "forgotten beyond it (default: ${DEFAULT-VALUE}).")
+    int apiLimitTableSize;
+
+    @Option(names = "--api-large-uploads", paramLabel = "N", defaultValue = "2",
+            description = "GeoIP, coverage-zone and table-dump uploads this member receives at once; more get 503 "
+                    + "with Retry-After (default: ${DEFAULT-VALUE}).")
+    int apiLargeUploads;
+
     @Option(names = "--threads", paramLabel = "N",
             description = "Event loops, each with its own UDP socket (default: the number of cores).")
     Integer threads;
@@ -241,7 +279,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         return new ServerConfig(addresses, dnsPort, httpPort, dataDir, zones, nsid, demo, adminTokenFile,
                 tcpIdleTimeout, tcpMaxConnections, loops, new ServerConfig.Cluster(clusterName, clusterPort, others), geoip,
-                probing(), queryLog, queryLogSample(), rrl());
+                probing(), queryLog, queryLogSample(), rrl(), apiLimits());
     }
 
     private RrlSettings rrl() {
@@ -260,6 +298,15 @@ final class ServeCommand implements Callable<Integer> {
         try {
             return RrlSettings.of(rrlRate, rrlBurst, rrlSlip, rrlWindow, rrlTableSize, exempt, rrlLogOnly,
                     rrlIpv4Prefix, rrlIpv6Prefix);
+        } catch (IllegalArgumentException ex) {
+            throw usage(ex.getMessage());
+        }
+    }
+
+    private ApiLimits apiLimits() {
+        try {
+            return ApiLimits.of(apiWriteRate, apiWriteBurst, apiReadRate, apiReadBurst, apiAuthFailureRate,
+                    apiAuthFailureBurst, apiLimitTableSize, apiLargeUploads);
         } catch (IllegalArgumentException ex) {
             throw usage(ex.getMessage());
         }

@@ -3,6 +3,7 @@ package org.hubdns.server;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
+import org.hubdns.api.ApiLimits;
 import org.hubdns.dns.rrl.RrlSettings;
 import org.hubdns.health.HealthChecker;
 
@@ -16,6 +17,7 @@ import org.hubdns.health.HealthChecker;
  * @param queryLog a file or "stdout" for the query log, or null (off)
  * @param queryLogSample the fraction of queries logged, in (0, 1]
  * @param rrl response rate limiting ({@link RrlSettings#OFF}: none)
+ * @param apiLimits the HTTP API's request and upload limits ({@link ApiLimits#OFF} in the test constructors)
  */
 public record ServerConfig(
         List<InetAddress> bind,
@@ -34,7 +36,8 @@ public record ServerConfig(
         HealthChecker.Settings probing,
         String queryLog,
         double queryLogSample,
-        RrlSettings rrl) {
+        RrlSettings rrl,
+        ApiLimits apiLimits) {
     public ServerConfig {
         bind = List.copyOf(bind);
     }
@@ -44,23 +47,31 @@ public record ServerConfig(
             boolean demo, Path adminTokenFile, int tcpIdleTimeoutSeconds, int tcpMaxConnections, int threads,
             Cluster cluster, Path geoip) {
         this(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile, tcpIdleTimeoutSeconds,
-                tcpMaxConnections, threads, cluster, geoip, HealthChecker.Settings.DEFAULT, null, 1.0, RrlSettings.OFF);
+                tcpMaxConnections, threads, cluster, geoip, HealthChecker.Settings.DEFAULT, null, 1.0, RrlSettings.OFF,
+                ApiLimits.OFF);
     }
 
     public ServerConfig withProbing(HealthChecker.Settings settings) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
-                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, settings, queryLog, queryLogSample, rrl);
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, settings, queryLog, queryLogSample, rrl,
+                apiLimits);
     }
 
     public ServerConfig withQueryLog(String target, double sample) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
-                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, target, sample, rrl);
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, target, sample, rrl, apiLimits);
     }
 
     public ServerConfig withRrl(RrlSettings settings) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
                 tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, queryLog, queryLogSample,
-                settings);
+                settings, apiLimits);
+    }
+
+    public ServerConfig withApiLimits(ApiLimits limits) {
+        return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, queryLog, queryLogSample,
+                rrl, limits);
     }
 
     /** A member that forms its own cluster on a free port (tests). */

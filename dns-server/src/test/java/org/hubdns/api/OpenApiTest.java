@@ -144,7 +144,7 @@ class OpenApiTest {
                 }
             };
             return new TreeSet<>(new HttpApi(vertx, status, () -> null, () -> null, () -> null, () -> null, JsonObject::new,
-                    () -> "", () -> null, 0).routes());
+                    () -> "", () -> null, 0, new ApiLimiter(ApiLimits.OFF)).routes());
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.hubdns.api.ApiLimiter;
 import org.hubdns.dns.rrl.ResponseRateLimiter;
 
 /**
@@ -45,6 +46,11 @@ public final class Metrics implements AutoCloseable {
     /** Adds the response rate limiter's families ({@code hubdns_rrl_*}). */
     public void register(ResponseRateLimiter limiter) {
         registry.getPrometheusRegistry().register(new RrlCollector(limiter));
+    }
+
+    /** Adds the HTTP API's limit families ({@code hubdns_api_auth_failures_total}, {@code hubdns_api_limited_total}). */
+    public void register(ApiLimiter limiter) {
+        registry.getPrometheusRegistry().register(new ApiLimitsCollector(limiter));
     }
 
     /** For Vert.x's metrics SPI. */

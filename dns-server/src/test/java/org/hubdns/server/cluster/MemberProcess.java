@@ -37,6 +37,10 @@ final class MemberProcess {
         List<String> args = new ArrayList<>();
         args.add("serve");
         args.addAll(serveArgs);
+        if (!serveArgs.contains("--api-write-rate")) {
+            // these tests write through the API from one address far faster than any partner would
+            args.addAll(List.of("--api-write-rate", "0", "--api-read-rate", "0"));
+        }
         List<String> cmd = HubDnsCommand.of("256m", true, args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().remove(org.hubdns.api.AdminTokens.ENV); // only what the test gives
