@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.hubdns.dns.rrl.RrlSettings;
 import org.hubdns.health.HealthChecker;
+import org.hubdns.server.http.HttpSettings;
 
 /**
  * The settings of one hubdns member, from flags and the YAML file.
@@ -16,6 +17,7 @@ import org.hubdns.health.HealthChecker;
  * @param queryLog a file or "stdout" for the query log, or null (off)
  * @param queryLogSample the fraction of queries logged, in (0, 1]
  * @param rrl response rate limiting ({@link RrlSettings#OFF}: none)
+ * @param http the HTTP API's listener: TLS and the limits on slow clients
  */
 public record ServerConfig(
         List<InetAddress> bind,
@@ -34,9 +36,11 @@ public record ServerConfig(
         HealthChecker.Settings probing,
         String queryLog,
         double queryLogSample,
-        RrlSettings rrl) {
+        RrlSettings rrl,
+        HttpSettings http) {
     public ServerConfig {
         bind = List.copyOf(bind);
+        java.util.Objects.requireNonNull(http, "http");
     }
 
     /** Without health-check settings: nothing may be probed. */
@@ -44,23 +48,31 @@ public record ServerConfig(
             boolean demo, Path adminTokenFile, int tcpIdleTimeoutSeconds, int tcpMaxConnections, int threads,
             Cluster cluster, Path geoip) {
         this(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile, tcpIdleTimeoutSeconds,
-                tcpMaxConnections, threads, cluster, geoip, HealthChecker.Settings.DEFAULT, null, 1.0, RrlSettings.OFF);
+                tcpMaxConnections, threads, cluster, geoip, HealthChecker.Settings.DEFAULT, null, 1.0, RrlSettings.OFF,
+                HttpSettings.DEFAULT);
     }
 
     public ServerConfig withProbing(HealthChecker.Settings settings) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
-                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, settings, queryLog, queryLogSample, rrl);
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, settings, queryLog, queryLogSample, rrl,
+                http);
     }
 
     public ServerConfig withQueryLog(String target, double sample) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
-                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, target, sample, rrl);
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, target, sample, rrl, http);
     }
 
     public ServerConfig withRrl(RrlSettings settings) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
                 tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, queryLog, queryLogSample,
-                settings);
+                settings, http);
+    }
+
+    public ServerConfig withHttp(HttpSettings settings) {
+        return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, queryLog, queryLogSample,
+                rrl, settings);
     }
 
     /** A member that forms its own cluster on a free port (tests). */
