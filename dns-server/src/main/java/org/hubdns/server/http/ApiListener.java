@@ -83,7 +83,9 @@ public final class ApiListener {
                 }
                 if (settings.tlsCheckSeconds() > 0) {
                     checkTimer = vertx.setPeriodic(settings.tlsCheckSeconds() * 1000L,
-                            t -> vertx.executeBlocking(() -> reread(false), false));
+                            t -> vertx.executeBlocking(() -> reread(false), false).onFailure(e -> LOG.error(
+                                    "checking the TLS certificate files failed, still serving {}: {}",
+                                    served.describe(), e.toString())));
                 }
             }
         });
@@ -149,6 +151,9 @@ public final class ApiListener {
         }
         if (old.sameAs(cert, key)) {
             lastRefused = null;
+            if (asked) {
+                LOG.info("TLS certificate files unchanged on SIGHUP: serving {}", old.describe());
+            }
             return new TlsReload.Unchanged(old.describe());
         }
         String digest = digest(cert, key);
