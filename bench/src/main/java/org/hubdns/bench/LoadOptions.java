@@ -84,8 +84,14 @@ public final class LoadOptions {
     Path report;
 
     @Option(names = "--admin-url", paramLabel = "URL",
-            description = "hubdns HTTP API (e.g. http://127.0.0.1:8053): the address-to-site map comes from its nodes")
+            description = "hubdns HTTP API (e.g. http://127.0.0.1:8053, or https://...): the address-to-site map "
+                    + "comes from its nodes")
     String adminUrl;
+
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "PEM CA certificate(s) to trust for an https --admin-url (a private CA); without it the "
+                    + "JVM's default trust store")
+    Path caCert;
 
     @Option(names = "--admin-token", paramLabel = "TOKEN",
             description = "operator token for --admin-url (else $HUBDNS_ADMIN_TOKEN or --admin-token-file)")
@@ -221,7 +227,10 @@ public final class LoadOptions {
             return null;
         }
         URI u = Targets.url(adminUrl, "--admin-url", allowRemote);
-        return new AdminApi(u, AdminApi.resolveToken(adminToken, adminTokenFile));
+        if (caCert != null && !u.getScheme().equals("https")) {
+            throw new BenchInputException("--cacert is for an https --admin-url, not " + adminUrl);
+        }
+        return AdminApi.of(u, AdminApi.resolveToken(adminToken, adminTokenFile), caCert);
     }
 
     /** --sites wins over --admin-url; with neither, no map (the report then has no per-site shares). */

@@ -39,11 +39,20 @@ final class InJvmHubdns implements AutoCloseable {
     }
 
     static InJvmHubdns demo(Path dir) throws Exception {
+        return demo(dir, c -> c);
+    }
+
+    /** The demo member with its configuration changed by {@code tweak} (e.g. HTTPS). */
+    static InJvmHubdns demo(Path dir, java.util.function.UnaryOperator<ServerConfig> tweak) throws Exception {
         Path token = dir.resolve("admin.token");
         Files.writeString(token, TOKEN + "\n");
         ServerConfig cfg = new ServerConfig(List.of(InetAddress.getLoopbackAddress()), 0, 0, dir.resolve("data"), null,
                 null, true, token, 10, 1024, 2);
-        return new InJvmHubdns(HubDnsServer.start(cfg), token);
+        return new InJvmHubdns(HubDnsServer.start(tweak.apply(cfg)), token);
+    }
+
+    int httpPort() {
+        return server.httpPort();
     }
 
     String dns() {

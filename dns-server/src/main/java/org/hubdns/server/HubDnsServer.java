@@ -7,6 +7,10 @@ import java.util.Map;
 import org.hubdns.api.AdminTokens;
 import org.hubdns.api.ApiLimiter;
 import org.hubdns.api.HttpApi;
+import org.hubdns.server.http.ApiListener;
+import org.hubdns.server.http.CertificatePair;
+import org.hubdns.server.http.TlsPairException;
+import org.hubdns.server.http.TlsReload;
 import org.hubdns.api.MemberStatus;
 import org.hubdns.api.ZoneUploads;
 import org.hubdns.api.Auth;
@@ -24,8 +28,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
 import java.net.BindException;
@@ -85,7 +87,7 @@ public final class HubDnsServer {
     private Vertx vertx;
     private final List<UdpListener> udp = new ArrayList<>();
     private final List<String> tcpDeployments = new ArrayList<>();
-    private HttpServer http;
+    private ApiListener http;
     private HttpApi api;
     private final SnapshotBuilder snapshotBuilder;
     private volatile Registry registry;
@@ -218,6 +220,14 @@ public final class HubDnsServer {
 
     /** {@link Phase#PREPARE}: everything that can fail on this machine alone, before the cluster sees us. */
     private List<ZoneSources.Loaded> prepare() throws StartupException {
+        CertificatePair tlsPair = null;
+        if (config.http().https()) {
+            try { // before joining, like --geoip: a member that cannot serve its API should not join
+                tlsPair = CertificatePair.read(config.http().tls());
+            } catch (TlsPairException e) {
+                throw new StartupException(e.getMessage());
+            }
+        }
         if (config.geoip() != null) {
             try { // before joining: a bad file must leave nothing behind in the cluster
                 GeoIpDataset.check(config.geoip());
@@ -282,14 +292,12 @@ public final class HubDnsServer {
         }
         // HTTP first, so that /v1/health can say why this member is not ready while it joins
         api = buildApi();
-        http = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60)
-                        // no h2c upgrades: clients racing the upgrade with a response got garbled frames
-                        .setHttp2ClearTextEnabled(false))
-                .requestHandler(api.router());
+        http = ApiListener.create(vertx, config.http(), tlsPair, api.router());
         InetAddress httpAddress = config.bind().get(0);
+        String scheme = http.https() ? "https" : "http";
         await(http.listen(config.httpPort(), httpAddress.getHostAddress()),
-                "listen on http " + hostPort(httpAddress, config.httpPort()), "--http-port");
-        LOG.info("listening http {}", hostPort(httpAddress, http.actualPort()));
+                "listen on " + scheme + " " + hostPort(httpAddress, config.httpPort()), "--http-port");
+        LOG.info("listening {} {}", scheme, hostPort(httpAddress, http.actualPort()));
 
         // the DNS port is bound only after the first snapshot; a port in use should not wait for the join
         if (config.dnsPort() != 0) {
@@ -575,6 +583,20 @@ public final class HubDnsServer {
                     s.zones().nameCount(), s.generation());
             return s;
         }, false);
+    }
+
+    /**
+     * Re-reads {@code --tls-cert} and {@code --tls-key} (SIGHUP) and serves them to new connections when
+     * they are a valid pair; otherwise the old pair keeps serving and the refusal is logged.
+     */
+    public Future<TlsReload> reloadTls() {
+        ApiListener l = http;
+        return l == null ? Future.failedFuture("the server is not running") : l.reloadTls();
+    }
+
+    /** The HTTP listener (for tests of its limits and certificate). */
+    ApiListener httpListener() {
+        return http;
     }
 
     /** 0 while the snapshot is current; else how long the newest one has been waiting to be built. */

@@ -18,6 +18,9 @@ import org.hubdns.cluster.model.ProbePolicy;
 import org.hubdns.api.ApiLimits;
 import org.hubdns.dns.rrl.RrlSettings;
 import org.hubdns.health.HealthChecker;
+import org.hubdns.server.http.CertificatePair;
+import org.hubdns.server.http.HttpSettings;
+import org.hubdns.server.http.TlsPairException;
 import sun.misc.Signal;
 
 /** {@code hubdns serve}: runs one member until SIGTERM/SIGINT; SIGHUP reloads the zones. */
@@ -44,6 +47,47 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--http-port", paramLabel = "N", defaultValue = "8053",
             description = "HTTP API port (default: ${DEFAULT-VALUE}).")
     int httpPort;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "Serve the HTTP API, the dashboard and /metrics over HTTPS (TLS 1.2 and 1.3) with this PEM "
+                    + "certificate, followed by any intermediates; needs --tls-key. Re-read on SIGHUP and when the "
+                    + "file changes (a bad new pair is refused and the old one keeps serving).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "The PEM private key (unencrypted, RSA or EC) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-check-interval", paramLabel = "SECONDS",
+            defaultValue = "" + HttpSettings.DEFAULT_TLS_CHECK,
+            description = "How often the --tls-cert and --tls-key files are checked for a change; 0: only on SIGHUP "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int tlsCheckInterval;
+
+    @Option(names = "--insecure-http",
+            description = "Allow plain HTTP on a non-loopback --bind address: only for a member behind a "
+                    + "TLS-terminating proxy on a network you trust (tokens travel in clear text).")
+    boolean insecureHttp;
+
+    @Option(names = "--http-header-timeout", paramLabel = "SECONDS",
+            defaultValue = "" + HttpSettings.DEFAULT_HEADER_TIMEOUT,
+            description = "Close an HTTP connection whose request line and headers (or TLS handshake) take longer "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int httpHeaderTimeout;
+
+    @Option(names = "--http-body-timeout", paramLabel = "SECONDS", defaultValue = "" + HttpSettings.DEFAULT_BODY_TIMEOUT,
+            description = "Close an HTTP connection whose request body takes longer, counted from its headers "
+                    + "(default: ${DEFAULT-VALUE}, enough for a 200 MiB upload at 1 MB/s).")
+    int httpBodyTimeout;
+
+    @Option(names = "--http-keep-alive", paramLabel = "SECONDS", defaultValue = "" + HttpSettings.DEFAULT_KEEP_ALIVE,
+            description = "Close a kept-alive HTTP connection idle this long between requests (default: ${DEFAULT-VALUE}).")
+    int httpKeepAlive;
+
+    @Option(names = "--http-max-connections", paramLabel = "N",
+            defaultValue = "" + HttpSettings.DEFAULT_MAX_CONNECTIONS,
+            description = "Most HTTP connections at once; more are closed as they are accepted (default: ${DEFAULT-VALUE}).")
+    int httpMaxConnections;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./data",
             description = "Where this member keeps its state, e.g. admin.token (default: ${DEFAULT-VALUE}).")
@@ -222,9 +266,9 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("hubdns: error: " + e.getMessage());
             return 1;
         }
-        Signal.handle(new Signal("HUP"), s -> server.reload());
+        Signal.handle(new Signal("HUP"), s -> reload(server));
         if (hupWhileStarting.get()) {
-            server.reload(); // the files may have changed after start() read them
+            reload(server); // the files may have changed after start() read them
         }
         Runtime rt = Runtime.getRuntime();
         LOG.info("ready in {} ms (heap used {} MiB)", (System.nanoTime() - t0) / 1_000_000,
@@ -238,6 +282,12 @@ final class ServeCommand implements Callable<Integer> {
         server.stop();
         LOG.info("stopped");
         return 0;
+    }
+
+    /** SIGHUP: the zone files and the TLS certificate; each logs its own outcome. */
+    private static void reload(HubDnsServer server) {
+        server.reload();
+        server.reloadTls();
     }
 
     private ServerConfig toConfig() {
@@ -279,7 +329,40 @@ final class ServeCommand implements Callable<Integer> {
         }
         return new ServerConfig(addresses, dnsPort, httpPort, dataDir, zones, nsid, demo, adminTokenFile,
                 tcpIdleTimeout, tcpMaxConnections, loops, new ServerConfig.Cluster(clusterName, clusterPort, others), geoip,
-                probing(), queryLog, queryLogSample(), rrl(), apiLimits());
+                probing(), queryLog, queryLogSample(), rrl(), apiLimits(), http(addresses.get(0)));
+    }
+
+    /** TLS and the slow-client limits; exits 2 (usage) on a pair that cannot serve, or plain HTTP off loopback. */
+    private HttpSettings http(InetAddress httpAddress) {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw usage(tlsCert == null ? "--tls-key needs --tls-cert (the PEM certificate it belongs to)"
+                    : "--tls-cert needs --tls-key (the PEM private key of the certificate)");
+        }
+        HttpSettings.Tls tls = tlsCert == null ? null : new HttpSettings.Tls(tlsCert, tlsKey);
+        if (tls != null) {
+            try {
+                CertificatePair.read(tls);
+            } catch (TlsPairException e) {
+                throw usage(e.getMessage());
+            }
+        } else if (!httpAddress.isLoopbackAddress() && !insecureHttp) {
+            throw usage("the HTTP API would listen on " + httpAddress.getHostAddress() + " (the first --bind address) "
+                    + "without TLS, sending bearer tokens in clear text: give --tls-cert and --tls-key, or list a "
+                    + "loopback address first in --bind, or add --insecure-http if a TLS-terminating proxy on a "
+                    + "trusted network fronts this member");
+        }
+        atLeast("--http-header-timeout", httpHeaderTimeout, 1);
+        atLeast("--http-body-timeout", httpBodyTimeout, 1);
+        atLeast("--http-keep-alive", httpKeepAlive, 1);
+        atLeast("--http-max-connections", httpMaxConnections, 1);
+        atLeast("--tls-check-interval", tlsCheckInterval, 0);
+        try {
+            return new HttpSettings(tls, insecureHttp, httpHeaderTimeout, httpBodyTimeout, httpKeepAlive,
+                    httpMaxConnections, tlsCheckInterval);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage() + " (--http-header-timeout, --http-body-timeout, --http-keep-alive, "
+                    + "--http-max-connections, --tls-check-interval)");
+        }
     }
 
     private RrlSettings rrl() {
@@ -358,6 +441,12 @@ final class ServeCommand implements Callable<Integer> {
             return a;
         } catch (java.net.UnknownHostException e) {
             throw usage(flag + ": '" + s + "' is not an IP address");
+        }
+    }
+
+    private void atLeast(String flag, int value, int min) {
+        if (value < min) {
+            throw usage(flag + " must be at least " + min + ", not " + value);
         }
     }
 

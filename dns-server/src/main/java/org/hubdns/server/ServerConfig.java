@@ -6,6 +6,7 @@ import java.util.List;
 import org.hubdns.api.ApiLimits;
 import org.hubdns.dns.rrl.RrlSettings;
 import org.hubdns.health.HealthChecker;
+import org.hubdns.server.http.HttpSettings;
 
 /**
  * The settings of one hubdns member, from flags and the YAML file.
@@ -18,6 +19,7 @@ import org.hubdns.health.HealthChecker;
  * @param queryLogSample the fraction of queries logged, in (0, 1]
  * @param rrl response rate limiting ({@link RrlSettings#OFF}: none)
  * @param apiLimits the HTTP API's request and upload limits ({@link ApiLimits#OFF} in the test constructors)
+ * @param http the HTTP API's listener: TLS and the limits on slow clients
  */
 public record ServerConfig(
         List<InetAddress> bind,
@@ -37,9 +39,11 @@ public record ServerConfig(
         String queryLog,
         double queryLogSample,
         RrlSettings rrl,
-        ApiLimits apiLimits) {
+        ApiLimits apiLimits,
+        HttpSettings http) {
     public ServerConfig {
         bind = List.copyOf(bind);
+        java.util.Objects.requireNonNull(http, "http");
     }
 
     /** Without health-check settings: nothing may be probed. */
@@ -48,30 +52,36 @@ public record ServerConfig(
             Cluster cluster, Path geoip) {
         this(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile, tcpIdleTimeoutSeconds,
                 tcpMaxConnections, threads, cluster, geoip, HealthChecker.Settings.DEFAULT, null, 1.0, RrlSettings.OFF,
-                ApiLimits.OFF);
+                ApiLimits.OFF, HttpSettings.DEFAULT);
     }
 
     public ServerConfig withProbing(HealthChecker.Settings settings) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
                 tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, settings, queryLog, queryLogSample, rrl,
-                apiLimits);
+                apiLimits, http);
     }
 
     public ServerConfig withQueryLog(String target, double sample) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
-                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, target, sample, rrl, apiLimits);
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, target, sample, rrl, apiLimits, http);
     }
 
     public ServerConfig withRrl(RrlSettings settings) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
                 tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, queryLog, queryLogSample,
-                settings, apiLimits);
+                settings, apiLimits, http);
     }
 
     public ServerConfig withApiLimits(ApiLimits limits) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
                 tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, queryLog, queryLogSample,
-                rrl, limits);
+                rrl, limits, http);
+    }
+
+    public ServerConfig withHttp(HttpSettings settings) {
+        return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, queryLog, queryLogSample,
+                rrl, apiLimits, settings);
     }
 
     /** A member that forms its own cluster on a free port (tests). */

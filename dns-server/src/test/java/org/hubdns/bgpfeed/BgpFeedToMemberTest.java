@@ -19,8 +19,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.hubdns.server.RunningServer;
+import org.hubdns.server.http.HttpSettings;
 import org.hubdns.testsupport.ApiClient;
 import org.hubdns.testsupport.Await;
+import org.hubdns.testsupport.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.ARecord;
@@ -101,6 +103,42 @@ class BgpFeedToMemberTest {
             write(stdin, state("down"));
             Await.until(Duration.ofSeconds(10), "the session's routes are gone", () -> site(s, "110.37.0.0").equals("isb"),
                     () -> site(s, "110.37.0.0"));
+            stdin.close();
+            assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+        } finally {
+            runner.shutdownNow();
+        }
+    }
+
+    /** The same over HTTPS, the member's certificate from a private CA given with {@code --cacert}. */
+    @Test
+    void overHttpsWithTheCaGivenByCacert() throws Exception {
+        TestCertificates ca = TestCertificates.ca(dir.resolve("ca"));
+        TestCertificates.Pair pair = ca.issue("member", 77, false);
+        ExecutorService runner = Executors.newSingleThreadExecutor();
+        try (RunningServer s = RunningServer.demo(c -> c.withHttp(HttpSettings.DEFAULT.withTls(
+                new HttpSettings.Tls(pair.cert(), pair.key()), 0)))) {
+            String admin = s.adminToken();
+            String api = "https://127.0.0.1:" + s.httpPort();
+            HttpResponse<String> r = ca.client().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api
+                    + "/v1/coverage-feeds/ix")).header("Authorization", "Bearer " + admin)
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"peers\":{\"AS9541\":\"khi\"}}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            Path token = dir.resolve("token");
+            Files.writeString(token, admin + "\n");
+
+            Pipe pipe = Pipe.open();
+            InputStream in = Channels.newInputStream(pipe.source());
+            OutputStream stdin = Channels.newOutputStream(pipe.sink());
+            BgpFeedCommand cmd = new BgpFeedCommand();
+            cmd.input = () -> in;
+            Future<Integer> exit = runner.submit(() -> new CommandLine(cmd).execute("--api", api, "--cacert",
+                    ca.caCert().toString(), "--feed", "ix", "--token-file", token.toString(), "--batch-ms", "100"));
+            write(stdin, state("up"), announce("110.36.0.0/14", 9541, "198.51.100.2"));
+            Await.until(Duration.ofSeconds(10), "the member answers 110.37.0.0/24 from khi",
+                    () -> site(s, "110.37.0.0").equals("khi"), () -> site(s, "110.37.0.0"));
             stdin.close();
             assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
         } finally {

@@ -33,6 +33,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hubdns.testsupport.FreePorts;
 import org.hubdns.testsupport.HubDnsCommand;
+import org.hubdns.testsupport.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -357,6 +358,94 @@ class CommandLineTest {
         String failed = p.awaitStdout(l -> l.contains("zone reload failed"), Duration.ofSeconds(15));
         assertThat(failed).contains("reload.test.zone:6");
         assertThat(addresses(ask(V4, dns, "new.reload.test.", true, false))).containsExactly("192.0.2.99");
+        assertThat(p.process.isAlive()).isTrue();
+
+        p.sigterm();
+        assertThat(p.awaitExit()).isEqualTo(0);
+    }
+
+    // ---------------------------------------------------------------- TLS on the HTTP API
+
+    /** The flags of a member on loopback with free ports and its own data dir. */
+    private List<String> member(String... more) throws IOException {
+        List<String> args = new ArrayList<>(List.of("serve", "--demo", "--dns-port", "" + freeDnsPort(V4),
+                "--http-port", "" + freeTcpPort(V4), "--data-dir", tmp.resolve("data").toString(), "--cluster-port=0"));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    @Test
+    void plainHttpOnANonLoopbackAddressIsAUsageErrorUnlessInsecureHttpIsGiven() throws Exception {
+        // 192.0.2.1 (TEST-NET-1) is not on this machine: nothing is ever bound or sent there
+        InThisJvm plain = InThisJvm.main("serve", "--bind", "192.0.2.1", "--data-dir", tmp.resolve("data").toString());
+        assertThat(plain.exit()).as("stderr: %s", plain.stderr()).isEqualTo(2);
+        assertThat(plain.stderr()).first().asString().contains("192.0.2.1").contains("--tls-cert")
+                .contains("--tls-key").contains("--insecure-http");
+        assertThat(tmp.resolve("data")).as("nothing written for a bad command line").doesNotExist();
+
+        // allowed: the start then goes on, and fails only where the address is not on this machine
+        InThisJvm insecure = InThisJvm.main("serve", "--bind", "192.0.2.1", "--insecure-http", "--data-dir",
+                tmp.resolve("data").toString(), "--cluster-port=0", "--http-port", "" + freeTcpPort(V4));
+        assertThat(insecure.exit()).as("stderr: %s", insecure.stderr()).isEqualTo(1);
+        assertThat(String.join("\n", insecure.stderr())).doesNotContain("--insecure-http").contains("--bind");
+    }
+
+    @Test
+    void aTlsPairThatCannotServeIsAUsageErrorSayingWhatToDo() throws Exception {
+        TestCertificates ca = TestCertificates.ca(tmp.resolve("ca"));
+        TestCertificates.Pair a = ca.issue("a", 11, true);
+        TestCertificates.Pair b = ca.issue("b", 12, true);
+        Path missing = tmp.resolve("missing.pem");
+        record Case(List<String> flags, String says) {
+        }
+        for (Case c : List.of(
+                new Case(List.of("--tls-cert", missing.toString(), "--tls-key", a.key().toString()), "no such file"),
+                new Case(List.of("--tls-cert", a.cert().toString(), "--tls-key", b.key().toString()), "not the key"),
+                new Case(List.of("--tls-cert", a.key().toString(), "--tls-key", a.key().toString()), "certificate"),
+                new Case(List.of("--tls-cert", a.cert().toString()), "--tls-key"),
+                new Case(List.of("--tls-key", a.key().toString()), "--tls-cert"),
+                new Case(List.of("--http-header-timeout=0"), "--http-header-timeout"),
+                new Case(List.of("--http-max-connections=0"), "--http-max-connections"))) {
+            InThisJvm run = InThisJvm.main(member(c.flags().toArray(String[]::new)).toArray(String[]::new));
+            assertThat(run.exit()).as("%s: stderr %s", c.flags(), run.stderr()).isEqualTo(2);
+            assertThat(run.stderr()).as(c.flags().toString()).first().asString().contains(c.says());
+            assertThat(run.stderr()).noneMatch(l -> l.startsWith("\tat "));
+            assertThat(tmp.resolve("data")).doesNotExist();
+        }
+    }
+
+    @Test
+    void sighupSwapsTheCertificateAndABadPairKeepsTheOldOneServing() throws Exception {
+        TestCertificates ca = TestCertificates.ca(tmp.resolve("ca"));
+        TestCertificates.Pair first = ca.issue("first", 21, true);
+        TestCertificates.Pair second = ca.issue("second", 22, false);
+        TestCertificates.Pair third = ca.issue("third", 23, true);
+        Path cert = tmp.resolve("tls.pem");
+        Path key = tmp.resolve("tls.key");
+        TestCertificates.install(first.cert(), first.key(), cert, key);
+        int http = freeTcpPort(V4);
+        // checks of the files off: only SIGHUP may swap the certificate here
+        ServerProcess p = spawn("serve", "--demo", "--dns-port", "" + freeDnsPort(V4), "--http-port", "" + http,
+                "--data-dir", tmp.resolve("data").toString(), "--cluster-port=0", "--tls-cert", cert.toString(),
+                "--tls-key", key.toString(), "--tls-check-interval", "0");
+        p.awaitStdout(l -> READY.matcher(l).find(), START_DEADLINE);
+        assertThat(p.stdout()).anyMatch(l -> l.contains("listening https 127.0.0.1:" + http));
+        TestCertificates.Run curl = TestCertificates.run(Duration.ofSeconds(20), "curl", "-sS", "--max-time", "10",
+                "--cacert", ca.caCert().toString(), "https://127.0.0.1:" + http + "/v1/health");
+        assertThat(curl.exit()).as(curl.output()).isZero();
+        assertThat(curl.output()).contains("\"status\":\"serving\"");
+        assertThat(ca.servedSerial(http)).isEqualTo(first.serial());
+
+        TestCertificates.install(second.cert(), second.key(), cert, key);
+        signal(p, "HUP");
+        p.awaitStdout(l -> l.contains("TLS certificate reloaded on SIGHUP"), Duration.ofSeconds(15));
+        assertThat(ca.servedSerial(http)).isEqualTo(second.serial());
+
+        TestCertificates.install(third.cert(), first.key(), cert, key);
+        signal(p, "HUP");
+        String refused = p.awaitStdout(l -> l.contains("new TLS certificate refused"), Duration.ofSeconds(15));
+        assertThat(refused).contains("serial 16").contains("not the key"); // 22 = 0x16, still served
+        assertThat(ca.servedSerial(http)).isEqualTo(second.serial());
         assertThat(p.process.isAlive()).isTrue();
 
         p.sigterm();

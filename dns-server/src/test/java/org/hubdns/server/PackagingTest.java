@@ -122,6 +122,9 @@ class PackagingTest {
         yaml.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).isNotEmpty();
         assertThat(options).containsAll(keys);
+        // its HTTP port is on a private address: it must serve HTTPS (or say it is behind a proxy) to start
+        assertThat(yaml.path("bind").get(0).asText()).isNotIn("127.0.0.1", "::1");
+        assertThat(keys).as("an HTTP port off loopback needs TLS").contains("tls-cert", "tls-key");
         assertThat(Files.readString(DIR.resolve("hubdns.service")))
                 .contains("ExecStart=/usr/bin/java $JAVA_OPTS -jar /opt/hubdns/hubdns.jar serve --config "
                         + "/etc/hubdns/hubdns.yaml")

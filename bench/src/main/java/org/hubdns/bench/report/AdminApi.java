@@ -3,6 +3,13 @@ package org.hubdns.bench.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,11 +33,51 @@ public final class AdminApi {
 
     private final URI base;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
 
+    /** Trusting the JVM's default trust store for https. */
     public AdminApi(URI base, String token) {
+        this(base, token, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    private AdminApi(URI base, String token, HttpClient http) {
         this.base = base;
         this.token = token;
+        this.http = http;
+    }
+
+    /** @param caCert PEM CA certificate(s) to trust for https (a private CA), or null for the JVM's default */
+    public static AdminApi of(URI base, String token, Path caCert) throws BenchInputException {
+        if (caCert == null) {
+            return new AdminApi(base, token);
+        }
+        return new AdminApi(base, token, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .sslContext(trusting(caCert)).build());
+    }
+
+    /** An SSL context that trusts the certificates of a PEM file, and nothing else. */
+    private static SSLContext trusting(Path pem) throws BenchInputException {
+        try (InputStream in = Files.newInputStream(pem)) {
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                ks.setCertificateEntry("ca" + i++, c);
+            }
+            if (i == 0) {
+                throw new BenchInputException("--cacert " + pem + ": no PEM certificate in it; give the CA's "
+                        + "certificate (-----BEGIN CERTIFICATE-----)");
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException e) {
+            throw new BenchInputException("--cacert " + pem + ": cannot read it (" + e + ")");
+        } catch (GeneralSecurityException e) {
+            throw new BenchInputException("--cacert " + pem + ": not a PEM CA certificate (" + e.getMessage() + ")");
+        }
     }
 
     /** A cache node as the API shows it (only what the bench uses). */
@@ -103,6 +150,9 @@ public final class AdminApi {
         } catch (ConnectException e) {
             throw new BenchInputException(base + path + ": connection refused; is hubdns's HTTP API running there? "
                     + "check --admin-url");
+        } catch (javax.net.ssl.SSLException e) {
+            throw new BenchInputException(base + path + ": TLS failed (" + e.getMessage() + "); for a private CA "
+                    + "give its certificate with --cacert, and check that --admin-url names the certificate's host");
         } catch (IOException e) {
             throw new BenchInputException(base + path + ": " + e.getMessage() + "; check --admin-url");
         } catch (InterruptedException e) {
