@@ -34,7 +34,16 @@ final class MemberProcess {
     /** Starts {@code hubdns serve serveArgs...} in {@code dir} with {@code env} added. */
     static MemberProcess start(int member, Path dir, List<String> serveArgs, Map<String, String> env)
             throws IOException {
-        List<String> cmd = new ArrayList<>();
+        return start(member, dir, List.of(), serveArgs, env);
+    }
+
+    /**
+     * As {@link #start(int, Path, List, Map)}, the command after {@code launcher} (such as
+     * {@code ip netns exec NS}, which execs into java: the process is still the member's JVM).
+     */
+    static MemberProcess start(int member, Path dir, List<String> launcher, List<String> serveArgs,
+            Map<String, String> env) throws IOException {
+        List<String> cmd = new ArrayList<>(launcher);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-XX:+UseSerialGC");
