@@ -15,6 +15,7 @@ import java.util.Set;
 import org.hubdns.cluster.model.CacheNode;
 import org.hubdns.cluster.model.Partner;
 import org.hubdns.cluster.model.StoredZone;
+import org.hubdns.cluster.store.DataDirFull;
 import org.hubdns.cluster.store.Json;
 import org.hubdns.cluster.store.Kind;
 import org.hubdns.cluster.store.Registry;
@@ -433,6 +434,8 @@ public final class RegistryApi {
                 return; // over the address's failed-authentication limit: 429 sent instead
             }
             Problem.send(ctx, e.status(), e.title(), e.getMessage(), e.field());
+        } else if (t instanceof DataDirFull full) {
+            Problem.send(ctx, 507, "Insufficient Storage", full.getMessage());
         } else if (Registry.isLeaving(t)) {
             Problem.send(ctx, 503, "Service Unavailable", "this member is leaving the cluster; use another member");
         } else {

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 import org.hubdns.cluster.coverage.Cidr;
 import org.hubdns.cluster.model.ProbePolicy;
 import org.hubdns.api.ApiLimits;
+import org.hubdns.cluster.model.SpecialAddresses;
 import org.hubdns.dns.rrl.RrlSettings;
 import org.hubdns.health.HealthChecker;
 import org.hubdns.server.http.CertificatePair;
@@ -116,6 +117,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Port for the cluster's own traffic, on the first --bind address; keep it on a private "
                     + "network: it has no TLS or authentication (default: ${DEFAULT-VALUE}).")
     int clusterPort;
+
+    @Option(names = "--cluster-allow-public",
+            description = "Allow the cluster port on a globally routable address (the first --bind). Without it "
+                    + "that is refused: the cluster port has no TLS or authentication, so join sites over a private "
+                    + "network (WireGuard, IPsec) instead, or give this only where a firewall admits the members alone.")
+    boolean clusterAllowPublic;
 
     @Option(names = "--members", split = ",", paramLabel = "HOST[:PORT]",
             description = "Other members to join (TCP; no multicast). Without it the member starts alone and "
@@ -314,6 +321,7 @@ final class ServeCommand implements Callable<Integer> {
             throw usage("--threads must be between 1 and 256");
         }
         port("--cluster-port", clusterPort);
+        clusterReach(addresses.get(0));
         if (!clusterName.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
             throw usage("--cluster-name takes letters, digits, '.', '_' and '-', not '" + clusterName + "'");
         }
@@ -362,6 +370,19 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage() + " (--http-header-timeout, --http-body-timeout, --http-keep-alive, "
                     + "--http-max-connections, --tls-check-interval)");
+        }
+    }
+
+    /**
+     * Refuses the cluster port on a globally routable address unless the operator says so: Hazelcast's
+     * open-source edition lets anyone who reaches that port read and change the registry.
+     */
+    private void clusterReach(InetAddress clusterBind) {
+        if (!clusterAllowPublic && SpecialAddresses.isGloballyRoutable(clusterBind.getAddress())) {
+            throw usage("--cluster-port would listen on " + clusterBind.getHostAddress() + " (the first --bind), a "
+                    + "globally routable address, and the cluster port has no TLS or authentication: list a private "
+                    + "address first in --bind (join the sites over WireGuard or IPsec, see the README's \"A cluster "
+                    + "across sites\"), or give --cluster-allow-public if a firewall admits only the other members");
         }
     }
 

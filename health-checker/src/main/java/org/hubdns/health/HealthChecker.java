@@ -79,7 +79,8 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
 
     private final Registry registry;
     private final Settings settings;
-    private final String me;
+    /** This member's id: it changes when the member merges back after a split. */
+    private volatile String me;
     private final LiveMap<String> verdicts;
     private final LiveMap<Long> beats;
     private final LiveMap<String> loads;
@@ -136,6 +137,7 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
             }
         }));
         subscriptions.add(loads.listen(this::onLoad));
+        subscriptions.add(registry.onMerged(() -> execute(this::afterMerge)));
         subscriptions.add(registry.onMembership(new MemberListener() {
             @Override
             public void joined(ClusterMember member) {
@@ -159,6 +161,28 @@ public final class HealthChecker implements NodeStates, AutoCloseable {
         execute(this::assignDuties);
         thread.scheduleWithFixedDelay(() -> guard(this::recompute), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         thread.scheduleWithFixedDelay(() -> guard(this::cleanUp), CLEANUP_SECONDS, CLEANUP_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Back in the cluster after a split: publish this member's verdicts under its (maybe new) id, and
+     * read everyone's verdicts, beats and loads again, as what the other half published while apart
+     * arrives as no event.
+     */
+    private void afterMerge() {
+        String now = registry.memberId();
+        if (!now.equals(me)) {
+            LOG.info("merged back into the cluster as member {} (was {}): verdicts published again", now, me);
+            me = now;
+            prober.rename(now);
+        } else {
+            prober.republish();
+        }
+        byNode.clear();
+        long t = System.nanoTime();
+        beats.keys().forEach(m -> beatSeen.put(m, t));
+        verdicts.forEach(this::onVerdict);
+        loads.forEach(this::onLoad);
+        assignDuties();
     }
 
     private void execute(Runnable task) {

@@ -127,7 +127,8 @@ final class Prober {
     private final Probes probes;
     private final LiveMap<String> verdicts;
     private final LiveMap<Long> beats;
-    private final String member;
+    /** This member's id in verdict keys and beats; changed only on {@link #context} ({@link #rename}). */
+    private volatile String member;
     private final String address;
     private final ProbeStats stats;
     private final Runnable onBeat;
@@ -190,6 +191,18 @@ final class Prober {
                 publish(p);
             }
         }));
+    }
+
+    /** This member has a new id (merged back after a split): its verdicts and beats go under that one. */
+    void rename(String id) {
+        context.runOnContext(v -> {
+            member = id;
+            duties.values().forEach(p -> {
+                if (p.verdict != null && !p.withdrawn) {
+                    publish(p);
+                }
+            });
+        });
     }
 
     private void publish(NodeProbe p) {

@@ -11,7 +11,8 @@
  * {@link org.hubdns.cluster.model.NodeStates}. The checker tells the DNS snapshot when steering
  * would change. It uses the cluster only through the store package's narrow types
  * ({@code LiveMap}, {@code MemberListener}, {@code ClusterMember}, {@code Registry.ask}/{@code answer}):
- * no Hazelcast type appears here. Configured by {@code --probe-allow}, {@code --probe-min-interval},
+ * no Hazelcast type appears here. After a split ({@code Registry.onMerged}) a member merged back
+ * republishes its verdicts under its new member id and reads all live state again. Configured by {@code --probe-allow}, {@code --probe-min-interval},
  * {@code --probers-per-node} and {@code --probe-source}. Exposes {@link org.hubdns.health.ProbeStats}
  * (probes by outcome, total latency, health changes) and the recent health changes for metrics.
  */

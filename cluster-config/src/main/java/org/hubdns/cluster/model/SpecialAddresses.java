@@ -118,4 +118,13 @@ public final class SpecialAddresses {
         }
         return best == null || best.use() == Use.ORDINARY ? null : best;
     }
+
+    /**
+     * Whether packets from anywhere on the Internet may reach {@code address}: ordinary unicast, and
+     * not one of the special blocks (private-use, shared CGN space, unique-local, loopback, link-local,
+     * documentation and the like), which routers do not carry between networks.
+     */
+    public static boolean isGloballyRoutable(byte[] address) {
+        return classify(address) == null;
+    }
 }

@@ -19,14 +19,24 @@ import org.h2.mvstore.MVStoreException;
  * atomically (temp file, then rename). Hazelcast's own persistence is Enterprise-only.
  */
 public final class LocalStore implements AutoCloseable {
+    /**
+     * Free space a write needs in the data dir: below it writes are refused ({@link DataDirFull}), as
+     * the store's next commit (a new chunk, then compaction) could fail half-way.
+     */
+    public static final long MIN_FREE_BYTES = 32L << 20;
+
     private final MVStore store;
+    private final Path dataDir;
+    private final java.nio.file.FileStore disk;
     private final Path datasetDir;
     private final Map<Kind, MVMap<String, String>> maps = new HashMap<>();
     /** Coverage feeds' live updates as applied here, by "logId/seq" (seq zero-padded, so keys sort by it). */
     private final MVMap<String, byte[]> feedLog;
 
-    private LocalStore(MVStore store, Path datasetDir) {
+    private LocalStore(MVStore store, Path dataDir, Path datasetDir) throws IOException {
         this.store = store;
+        this.dataDir = dataDir;
+        this.disk = Files.getFileStore(dataDir); // looked up once: each check is then one statfs
         this.datasetDir = datasetDir;
         for (Kind k : Kind.values()) {
             if (k.persisted) {
@@ -44,7 +54,7 @@ public final class LocalStore implements AutoCloseable {
         try {
             MVStore s = new MVStore.Builder().fileName(file.toString()).open();
             s.setAutoCommitDelay(1000);
-            return new LocalStore(s, datasets);
+            return new LocalStore(s, dataDir, datasets);
         } catch (MVStoreException e) {
             String msg = String.valueOf(e.getMessage());
             if (msg.contains("locked")) {
@@ -53,6 +63,22 @@ public final class LocalStore implements AutoCloseable {
             }
             throw new IOException(file + " cannot be opened (" + msg + "); move it away to start this member "
                     + "empty: it will copy the registry from the cluster", e);
+        }
+    }
+
+    /** Refuses a write (before it is made) when the data dir has less than {@link #MIN_FREE_BYTES} free. */
+    public void requireRoom() {
+        long free;
+        try {
+            free = disk.getUsableSpace();
+        } catch (IOException e) {
+            throw new DataDirFull("this member cannot tell the free space of its data dir " + dataDir + " ("
+                    + e.getMessage() + "): the write was not made; check that disk, or write through another member");
+        }
+        if (free < MIN_FREE_BYTES) {
+            throw new DataDirFull("this member's disk is full: its data dir " + dataDir + " has " + (free >> 20)
+                    + " MiB free, less than the " + (MIN_FREE_BYTES >> 20) + " MiB a write needs, so the write was "
+                    + "not made; free space there (this member still answers DNS), or write through another member");
         }
     }
 

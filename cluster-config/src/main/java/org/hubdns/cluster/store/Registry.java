@@ -128,12 +128,35 @@ public final class Registry implements AutoCloseable {
             public void memberRemoved(MembershipEvent e) {
                 LOG.warn("member {} left; {} member(s)", e.getMember().getAddress(), e.getMembers().size());
                 mirror.members(e.getMembers().size());
-                // backups promoted here may hold writes whose events died with the member
+                // backups promoted here may hold writes whose events died with the member; and a member
+                // cut off from the others (a site whose links failed) has lost every partition of which it
+                // held no copy: its data dir, which has every value, puts them back so that it keeps
+                // reading and writing the whole registry until the halves merge (VersionMergePolicy)
                 mirror.execute(() -> {
                     try {
+                        int refilled = pushLocalWinners();
+                        if (refilled > 0) {
+                            LOG.warn("{} value(s) missing from the cluster after member {} left (partitions without "
+                                    + "a copy here) put back from this member's data dir", refilled,
+                                    e.getMember().getAddress());
+                        }
                         syncFromCluster("member " + e.getMember().getAddress() + " left");
                     } catch (com.hazelcast.core.HazelcastInstanceNotActiveException stopping) {
                         LOG.debug("registry not copied after a member left: this member is stopping too");
+                    }
+                });
+            }
+        });
+        // after a split, the smaller half's members rejoin the larger one with their own maps emptied and
+        // their values merged in (entry events there); what the larger half wrote meanwhile reaches them
+        // as no event at all: copy the whole registry once the merge is done
+        hz.getLifecycleService().addLifecycleListener(e -> {
+            if (e.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
+                mirror.execute(() -> {
+                    try {
+                        syncFromCluster("this member merged back into the cluster after a split");
+                    } catch (com.hazelcast.core.HazelcastInstanceNotActiveException stopping) {
+                        LOG.debug("registry not copied after the merge: this member is stopping");
                     }
                 });
             }
@@ -181,6 +204,15 @@ public final class Registry implements AutoCloseable {
 
     /** Pushes every local value that wins over the cluster's copy; the cluster's others come back as events. */
     private void restore() {
+        int pushed = pushLocalWinners();
+        syncFromCluster(null);
+        if (pushed > 0) {
+            LOG.info("restored {} value(s) from this member's data dir into the cluster", pushed);
+        }
+    }
+
+    /** Puts every value of the data dir that the cluster lacks or holds older into the cluster; how many. */
+    private int pushLocalWinners() {
         int pushed = 0;
         for (Kind k : Kind.values()) {
             if (!k.persisted) {
@@ -205,10 +237,7 @@ public final class Registry implements AutoCloseable {
                 }
             }
         }
-        syncFromCluster(null);
-        if (pushed > 0) {
-            LOG.info("restored {} value(s) from this member's data dir into the cluster", pushed);
-        }
+        return pushed;
     }
 
     private boolean mergeIn(Kind k, String key, Stored mine) {
@@ -408,6 +437,26 @@ public final class Registry implements AutoCloseable {
     }
 
     /**
+     * Calls {@code action} (on a cluster thread) each time this member has merged back into the cluster
+     * after a split: it may then have a new {@link #memberId}, and live state written by the other half
+     * meanwhile reaches it as no event, so listeners of live maps read them again.
+     */
+    public Subscription onMerged(Runnable action) {
+        UUID id = hz.getLifecycleService().addLifecycleListener(e -> {
+            if (e.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
+                action.run();
+            }
+        });
+        return () -> {
+            try {
+                hz.getLifecycleService().removeLifecycleListener(id);
+            } catch (RuntimeException leaving) {
+                // the member has left: its listeners are gone with it
+            }
+        };
+    }
+
+    /**
      * Makes this member answer the questions of {@code topic} that other members {@link #ask}
      * (called on a cluster executor thread); closing the subscription stops answering.
      */
@@ -447,6 +496,9 @@ public final class Registry implements AutoCloseable {
     }
 
     Stored cas(Kind kind, String key, boolean retry, Step step) throws Conflict {
+        if (kind.persisted) {
+            local.requireRoom(); // acknowledged means on this member's disk too: refuse before the cluster has it
+        }
         IMap<String, String> map = maps.get(kind);
         for (int i = 0; i < CAS_ATTEMPTS; i++) {
             String curEnc = map.get(key);

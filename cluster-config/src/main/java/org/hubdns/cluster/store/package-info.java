@@ -6,7 +6,11 @@
  * tombstones included), commits every write to this member's {@link org.hubdns.cluster.store.LocalStore}
  * before acknowledging it, and copies every other member's writes there from entry events. At start
  * it merges the data dir into the cluster key by key (last writer wins; zones by SOA serial), so a
- * full restart loses nothing and an old data dir resurrects nothing. Large values (coverage zones,
+ * full restart loses nothing and an old data dir resurrects nothing. After a split, a half that lost
+ * partitions refills them from its data dir, the halves merge by {@link org.hubdns.cluster.store.VersionMergePolicy}
+ * (the later version wins), and the smaller half's members then copy the whole registry. A write is
+ * refused ({@link org.hubdns.cluster.store.DataDirFull}) before it reaches the cluster when the data
+ * dir is nearly full. Large values (coverage zones,
  * the GeoIP database, a coverage feed's table dump, which is streamed through files and never held
  * whole) travel as chunked datasets ({@link org.hubdns.cluster.store.Datasets}: chunking, checksum,
  * loading on each member). Coverage feeds' live updates travel as ordered logs

@@ -128,4 +128,16 @@ class SpecialAddressesTest {
         assertThat(old.maxNodes()).isEqualTo(Partner.DEFAULT_MAX_NODES);
         assertThat(old.tokenSha256()).isEqualTo("abc");
     }
+
+    /** The cluster port's check (--cluster-allow-public): a site's private or tunnel address is not public. */
+    @ParameterizedTest(name = "{0} globally routable: {1}")
+    @CsvSource(delimiter = '|', value = {
+            "8.8.8.8 | true", "182.185.10.1 | true", "2400:cb00::1 | true", "2001:4860:4860::8888 | true",
+            "10.0.0.1 | false", "172.16.5.1 | false", "192.168.1.1 | false", "100.64.0.1 | false",
+            "127.0.0.1 | false", "169.254.0.1 | false", "198.18.0.1 | false", "203.0.113.1 | false",
+            "fd00::1 | false", "fe80::1 | false", "::1 | false"})
+    void globallyRoutable(String address, boolean expected) throws Exception {
+        assertThat(SpecialAddresses.isGloballyRoutable(java.net.InetAddress.getByName(address).getAddress()))
+                .isEqualTo(expected);
+    }
 }

@@ -34,6 +34,15 @@ final class MemberProcess {
     /** Starts {@code hubdns serve serveArgs...} in {@code dir} with {@code env} added. */
     static MemberProcess start(int member, Path dir, List<String> serveArgs, Map<String, String> env)
             throws IOException {
+        return start(member, dir, List.of(), serveArgs, env);
+    }
+
+    /**
+     * As {@link #start(int, Path, List, Map)}, the command after {@code launcher} (such as
+     * {@code ip netns exec NS}, which execs into java: the process is still the member's JVM).
+     */
+    static MemberProcess start(int member, Path dir, List<String> launcher, List<String> serveArgs,
+            Map<String, String> env) throws IOException {
         List<String> args = new ArrayList<>();
         args.add("serve");
         args.addAll(serveArgs);
@@ -41,7 +50,8 @@ final class MemberProcess {
             // these tests write through the API from one address far faster than any partner would
             args.addAll(List.of("--api-write-rate", "0", "--api-read-rate", "0"));
         }
-        List<String> cmd = HubDnsCommand.of("256m", true, args);
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(HubDnsCommand.of("256m", true, args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().remove(org.hubdns.api.AdminTokens.ENV); // only what the test gives
         pb.environment().putAll(env);
