@@ -146,6 +146,8 @@ public final class HubDnsServer {
         FIRST_SNAPSHOT("first snapshot", "building the first snapshot"),
         /** Waits (bounded) for the first health verdicts, so that DNS does not answer with unknown nodes. */
         FIRST_VERDICTS("first verdicts", "probing cache nodes"),
+        /** Runs queries through a detached copy of the snapshot, so the first client's is not the cold one. */
+        WARM("warm the query path", "warming the query path"),
         /** Opens the registry API and binds DNS on TCP, then UDP. */
         BIND_DNS("bind DNS", null);
 
@@ -196,6 +198,12 @@ public final class HubDnsServer {
                         FIRST_PROBES_MS);
             }
             return null;
+        });
+        phase(Phase.WARM, () -> {
+            QueryPathWarmup.Result w = QueryPathWarmup.run(snapshotBuilder.detached(new SteeringCounters()));
+            LOG.info("warmed the query path: {} queries ({} distinct) in {} ms, counted nowhere", w.queries(),
+                    w.distinct(), w.millis());
+            return w;
         });
         Snapshot first = snapshots.current();
         phase(Phase.BIND_DNS, () -> {
