@@ -102,6 +102,8 @@ public final class HubDnsServer {
     private final ResponseRateLimiter rateLimiter;
     private final GeoIpDataset geoIp;
     private volatile String notReady = "starting";
+    /** How many queries start-up ran through a detached snapshot before DNS was bound. */
+    private volatile int warmedQueries;
     private int dnsPort;
 
     private HubDnsServer(ServerConfig config, DynamicNames dynamicNames) {
@@ -201,6 +203,7 @@ public final class HubDnsServer {
         });
         phase(Phase.WARM, () -> {
             QueryPathWarmup.Result w = QueryPathWarmup.run(snapshotBuilder.detached(new SteeringCounters()));
+            warmedQueries = w.queries();
             LOG.info("warmed the query path: {} queries ({} distinct) in {} ms, counted nowhere", w.queries(),
                     w.distinct(), w.millis());
             return w;
@@ -601,6 +604,11 @@ public final class HubDnsServer {
 
     long uptimeSeconds() {
         return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos);
+    }
+
+    /** How many queries start-up ran through a detached copy of the first snapshot before binding DNS (none counted). */
+    public int warmedQueries() {
+        return warmedQueries;
     }
 
     public int dnsPort() {
