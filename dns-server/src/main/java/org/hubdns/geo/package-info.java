@@ -5,7 +5,9 @@
  * name resolution from the DNS event loops. A record without a city (the country centroid GeoLite2
  * gives networks it cannot place) is reported as {@code geoip_coarse}: the client is in that country,
  * not at that point; the accuracy radius goes with every record so that steering can apply the
- * platform's limit. {@link org.hubdns.geo.GeoIpDataset} is the database as
+ * platform's limit. Each event loop caches what it looked up ({@link org.hubdns.geo.GeoIpLocator}:
+ * eight-way sets of networks pointing at deduplicated places), so a busy or recurring network costs
+ * one database lookup per loop. {@link org.hubdns.geo.GeoIpDataset} is the database as
  * cluster data: its dataset name, decoder, {@code --geoip} seeding and the member info saying which
  * database each member serves; the HTTP routes are in the API layer.
  */

@@ -98,6 +98,19 @@ public final class SnapshotBuilder {
     }
 
     public synchronized Snapshot build(RegistryView given) {
+        return build(given, counters, true);
+    }
+
+    /**
+     * A snapshot of the newest view that is never published and counts its steered answers in
+     * {@code warmCounters} instead of the member's: start-up runs queries through it to warm the
+     * query path before DNS is bound, without a single one showing in the metrics.
+     */
+    public synchronized Snapshot detached(org.hubdns.steering.SteeringCounters warmCounters) {
+        return build(latest.get(), warmCounters, false);
+    }
+
+    private Snapshot build(RegistryView given, org.hubdns.steering.SteeringCounters counters, boolean publish) {
         long t0 = System.nanoTime();
         // health changes rebuild from another thread: always build from the newest view, so that
         // neither a view nor a health change is lost to the other
@@ -148,6 +161,9 @@ public final class SnapshotBuilder {
         }
         dynamic.putAll(extra.current()); // embedders' (tests') own names win over the registry's
         ZoneTree tree = ZoneTree.compile(zones, dynamic);
+        if (!publish) {
+            return new Snapshot(tree, generation.get(), view.sequence(), Map.copyOf(steering));
+        }
         Snapshot s = new Snapshot(tree, generation.incrementAndGet(), view.sequence(), Map.copyOf(steering));
         holder.publish(s);
         lastBuildMicros = (System.nanoTime() - t0) / 1000;

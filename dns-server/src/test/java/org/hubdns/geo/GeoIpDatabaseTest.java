@@ -69,6 +69,50 @@ class GeoIpDatabaseTest {
         }
     }
 
+    /** What {@link GeoIpLocator} must put in a {@link org.hubdns.steering.Located} for a database record. */
+    private static String expected(boolean found, GeoRecord r) {
+        boolean placed = found && (r.hasLocation || r.countryIso != null);
+        return "/" + r.prefixLength + (placed ? " " + (r.hasLocation && r.city != null ? "GEOIP" : "GEOIP_COARSE") + " "
+                + r.hasLocation + " " + r.latitude + "," + r.longitude + " " + r.countryIso + "/" + r.subdivisionIso
+                + " " + r.city + " ~" + r.accuracyRadiusKm : "");
+    }
+
+    private static String actual(boolean placed, org.hubdns.steering.Located l) {
+        return "/" + l.prefixLength + (placed ? " " + l.source + " " + l.hasCoordinates + " " + l.latitude + ","
+                + l.longitude + " " + l.country + "/" + l.subdivision + " " + l.city + " ~" + l.accuracyRadiusKm : "");
+    }
+
+    @Test
+    void theLocatorsCacheAnswersWhatTheDatabaseSaysOnMissAndOnHitFor50000Networks() throws Exception {
+        try (GeoIpDatabase db = GeoIpDatabase.open(fixture())) {
+            GeoIpLocator locator = new GeoIpLocator(db);
+            org.hubdns.steering.Located where = new org.hubdns.steering.Located();
+            Random random = new Random(19);
+            byte[][] addresses = new byte[50_000][];
+            for (int i = 0; i < addresses.length; i++) {
+                byte[] a = new byte[i % 5 == 4 ? 16 : 4];
+                random.nextBytes(a);
+                switch (i % 5) { // most in the fixture's networks, the rest anywhere
+                    case 0 -> { a[0] = (byte) 182; a[1] = (byte) 185; }
+                    case 1 -> { a[0] = 39; a[1] = (byte) (40 + (i & 1)); }
+                    case 4 -> { a[0] = 0x24; a[1] = 0x00; a[2] = (byte) 0xad; a[3] = (byte) 0xc0; }
+                    default -> { }
+                }
+                a[3 % a.length] = a.length == 4 ? 0 : a[3]; // /24s, as resolvers send them
+                addresses[i] = a;
+            }
+            for (int pass = 0; pass < 2; pass++) { // the first pass fills the cache, the second reads it
+                for (byte[] a : addresses) {
+                    GeoRecord r = new GeoRecord();
+                    boolean found = db.lookup(a, a.length, r);
+                    boolean placed = locator.locate(a, a.length, where);
+                    assertThat(actual(placed, where)).as("pass %d, %s", pass, InetAddress.getByAddress(a))
+                            .isEqualTo(expected(found, r));
+                }
+            }
+        }
+    }
+
     @Test
     void ipv4MappedIpv6IsAnsweredFromTheIpv4DataWithAnIpv6Prefix() throws Exception {
         try (GeoIpDatabase db = GeoIpDatabase.open(fixture())) {

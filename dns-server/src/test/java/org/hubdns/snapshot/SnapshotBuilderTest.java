@@ -72,6 +72,21 @@ class SnapshotBuilderTest {
     }
 
     @Test
+    void aDetachedSnapshotAnswersLikeThePublishedOneButIsNeverPublished() {
+        RegistryView v = published(view(3, Map.of("one.example.", zone("one.example.", ONE)), Map.of()));
+        Snapshot s = builder.build(v);
+        Snapshot d = builder.detached(new SteeringCounters());
+        assertThat(holder.current()).as("still the published one").isSameAs(s);
+        assertThat(d).isNotSameAs(s);
+        assertThat(d.generation()).as("no generation of its own").isEqualTo(s.generation());
+        assertThat(d.viewSequence()).isEqualTo(3);
+        SnapshotHolder warm = new SnapshotHolder();
+        warm.publish(d);
+        q("www.one.example.", Type.A).answer("www.one.example. 300 IN A 192.0.2.1").check(InProcessDns.over(warm));
+        assertThat(builder.rebuild().generation()).as("the next build follows the published one").isEqualTo(2);
+    }
+
+    @Test
     void aZoneThatDoesNotParseIsLeftOutAndTheOthersServed() {
         RegistryView v = published(view(1, Map.of("one.example.", zone("one.example.", ONE),
                 "two.example.", zone("two.example.", "@ IN A not-an-address\n")), Map.of()));

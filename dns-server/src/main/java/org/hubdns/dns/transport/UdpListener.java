@@ -2,6 +2,7 @@ package org.hubdns.dns.transport;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -12,8 +13,10 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.EventExecutor;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,14 +56,26 @@ public final class UdpListener {
             }
         }
         List<Channel> bound = new ArrayList<>();
+        // An IPv4 address gets an AF_INET socket: a dual-stack AF_INET6 one sends each v4 reply
+        // through udpv6_sendmsg first and maps every sender into a v4-mapped v6 address.
+        SocketProtocolFamily family = address.getAddress() instanceof Inet4Address
+                ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
         try {
             for (EventLoop loop : targets) {
                 Bootstrap b = new Bootstrap()
                         .group(loop)
-                        .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                         .option(ChannelOption.SO_RCVBUF, 4 << 20)
                         .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                        // pooled, not Netty's default adaptive allocator: its buffers copy a reply in
+                        // through a fresh NIO slice per write, and slice each datagram unpooled; the
+                        // pooled ones copy with Unsafe and recycle their slices (no garbage per packet)
+                        .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                         .handler(new Handler(processors.create(), errors));
+                if (epoll) {
+                    b.channelFactory(() -> new EpollDatagramChannel(family));
+                } else {
+                    b.channel(NioDatagramChannel.class);
+                }
                 if (epoll) {
                     // recvmmsg: up to BATCH datagrams per system call, each cut at MAX_DATAGRAM bytes
                     b.option(EpollChannelOption.SO_REUSEPORT, true)
