@@ -266,6 +266,7 @@ final class SignedZoneBuilder {
         for (int i = 0; i < names.size(); i++) {
             Name n = names.get(i);
             SignedName sn = new SignedName(zone.chain[i], zone);
+            sn.chainIndex = i;
             out.put(n, sn);
             sn.noData = zone.soa.plus(zone.nsec[i]);
             Name cut = cutOver.apply(n);
