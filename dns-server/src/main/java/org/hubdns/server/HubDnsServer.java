@@ -98,6 +98,7 @@ public final class HubDnsServer {
     private final java.util.function.Supplier<org.hubdns.cluster.feed.FeedPlacement> feedPlacement =
             () -> feeds == null ? org.hubdns.cluster.feed.FeedPlacement.EMPTY : feeds.current();
     private final Metrics metrics = new Metrics();
+    private final org.hubdns.dnssec.Dnssec dnssec;
     private final StatsRegistry queryStats = new StatsRegistry();
     private final SteeringCounters steering = new SteeringCounters();
     private final Traffic traffic = new Traffic(queryStats, steering);
@@ -119,6 +120,8 @@ public final class HubDnsServer {
                 () -> registry == null ? null : registry.view(), () -> health == null ? Map.of() : health.current(),
                 steering, feedPlacement);
         this.geoIp = new GeoIpDataset(() -> hostPort(config.bind().get(0), httpPort()));
+        this.dnssec = new org.hubdns.dnssec.Dnssec(config.dnssec());
+        snapshotBuilder.dnssec(dnssec);
     }
 
     /** Loads the zones, binds every listener and returns once DNS and HTTP are serving. */
@@ -268,6 +271,7 @@ public final class HubDnsServer {
                 () -> feeds == null ? Map.of() : feeds.states()));
         metrics.register(rateLimiter);
         metrics.register(apiLimiter);
+        metrics.register(dnssec);
         vertx = Vertx.builder()
                 .with(new VertxOptions().setEventLoopPoolSize(config.threads()).setPreferNativeTransport(true)
                         // no per-connection metrics on the DNS TCP path; HTTP, pools and the rest stay
@@ -696,5 +700,6 @@ public final class HubDnsServer {
             queryLog.close(); // after the listeners: the last queries are written
         }
         metrics.close();
+        dnssec.close();
     }
 }

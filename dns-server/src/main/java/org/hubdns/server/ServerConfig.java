@@ -20,6 +20,7 @@ import org.hubdns.server.http.HttpSettings;
  * @param rrl response rate limiting ({@link RrlSettings#OFF}: none)
  * @param apiLimits the HTTP API's request and upload limits ({@link ApiLimits#OFF} in the test constructors)
  * @param http the HTTP API's listener: TLS and the limits on slow clients
+ * @param dnssec signature validity and refresh, and rollover waits, of signed zones
  */
 public record ServerConfig(
         List<InetAddress> bind,
@@ -40,10 +41,18 @@ public record ServerConfig(
         double queryLogSample,
         RrlSettings rrl,
         ApiLimits apiLimits,
-        HttpSettings http) {
+        HttpSettings http,
+        org.hubdns.dnssec.Dnssec.Timings dnssec) {
     public ServerConfig {
         bind = List.copyOf(bind);
         java.util.Objects.requireNonNull(http, "http");
+        dnssec = dnssec == null ? org.hubdns.dnssec.Dnssec.Timings.DEFAULT : dnssec;
+    }
+
+    public ServerConfig withDnssec(org.hubdns.dnssec.Dnssec.Timings timings) {
+        return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, queryLog, queryLogSample,
+                rrl, apiLimits, http, timings);
     }
 
     /** Without health-check settings: nothing may be probed. */
@@ -52,36 +61,36 @@ public record ServerConfig(
             Cluster cluster, Path geoip) {
         this(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile, tcpIdleTimeoutSeconds,
                 tcpMaxConnections, threads, cluster, geoip, HealthChecker.Settings.DEFAULT, null, 1.0, RrlSettings.OFF,
-                ApiLimits.OFF, HttpSettings.DEFAULT);
+                ApiLimits.OFF, HttpSettings.DEFAULT, null);
     }
 
     public ServerConfig withProbing(HealthChecker.Settings settings) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
                 tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, settings, queryLog, queryLogSample, rrl,
-                apiLimits, http);
+                apiLimits, http, dnssec);
     }
 
     public ServerConfig withQueryLog(String target, double sample) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
-                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, target, sample, rrl, apiLimits, http);
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, target, sample, rrl, apiLimits, http, dnssec);
     }
 
     public ServerConfig withRrl(RrlSettings settings) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
                 tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, queryLog, queryLogSample,
-                settings, apiLimits, http);
+                settings, apiLimits, http, dnssec);
     }
 
     public ServerConfig withApiLimits(ApiLimits limits) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
                 tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, queryLog, queryLogSample,
-                rrl, limits, http);
+                rrl, limits, http, dnssec);
     }
 
     public ServerConfig withHttp(HttpSettings settings) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
                 tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, queryLog, queryLogSample,
-                rrl, apiLimits, settings);
+                rrl, apiLimits, settings, dnssec);
     }
 
     /** A member that forms its own cluster on a free port (tests). */

@@ -54,6 +54,7 @@ public final class LocalStore implements AutoCloseable {
         try {
             MVStore s = new MVStore.Builder().fileName(file.toString()).open();
             s.setAutoCommitDelay(1000);
+            ownerOnly(file);
             return new LocalStore(s, dataDir, datasets);
         } catch (MVStoreException e) {
             String msg = String.valueOf(e.getMessage());
@@ -79,6 +80,15 @@ public final class LocalStore implements AutoCloseable {
             throw new DataDirFull("this member's disk is full: its data dir " + dataDir + " has " + (free >> 20)
                     + " MiB free, less than the " + (MIN_FREE_BYTES >> 20) + " MiB a write needs, so the write was "
                     + "not made; free space there (this member still answers DNS), or write through another member");
+        }
+    }
+
+    /** The registry holds secrets (token hashes, the cookie key, DNSSEC private keys): mode 0600. */
+    private static void ownerOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its own access rules apply
         }
     }
 
