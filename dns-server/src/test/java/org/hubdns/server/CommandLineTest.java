@@ -220,7 +220,8 @@ class CommandLineTest {
     void aClusterPortOnAPublicAddressIsRefusedUnlessAllowed(String address) throws Exception {
         List<String> args = new ArrayList<>(List.of("serve", "--demo", "--bind", address + ",127.0.0.1",
                 "--dns-port", "" + freeDnsPort(V4), "--http-port", "" + freeTcpPort(V4),
-                "--data-dir", tmp.resolve("data").toString(), "--cluster-port=0"));
+                "--data-dir", tmp.resolve("data").toString(), "--cluster-port=0",
+                "--insecure-http")); // past the HTTP check (plain HTTP off loopback), to the cluster port's
         InThisJvm refused = InThisJvm.main(args.toArray(String[]::new));
 
         assertThat(refused.exit()).as("exit code; stderr: %s", refused.stderr()).isEqualTo(2);

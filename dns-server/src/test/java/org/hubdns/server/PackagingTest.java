@@ -30,7 +30,11 @@ class PackagingTest {
             "hubdns_steering_clients_total", "hubdns_ecs_queries_total", "hubdns_node_health", "hubdns_node_health_dropped", "hubdns_health_probes_total",
             "hubdns_health_probe_duration_seconds", "hubdns_cluster_members", "hubdns_snapshot_age_seconds",
             "hubdns_snapshot_version", "hubdns_geoip_database_build_timestamp_seconds", "hubdns_dns_dropped_total",
-            "hubdns_dns_errors_total", "hubdns_health_changes_total", "hubdns_query_log_dropped_total");
+            "hubdns_dns_errors_total", "hubdns_health_changes_total", "hubdns_query_log_dropped_total",
+            "hubdns_rrl_responses_total", "hubdns_rrl_table_entries", "hubdns_api_auth_failures_total",
+            "hubdns_api_limited_total", "hubdns_api_uploads_in_progress", "hubdns_dnssec_signatures_total",
+            "hubdns_dnssec_signature_cache_entries", "hubdns_dnssec_signing_queue",
+            "hubdns_dnssec_signature_expiry_seconds");
     static final Pattern HUBDNS_NAME = Pattern.compile("\\bhubdns_[a-z0-9_]+");
     static final Path DIR = Path.of("..", "packaging");
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -84,7 +88,7 @@ class PackagingTest {
             }
         }
         assertThat(alerts).contains("HubdnsNodeDown", "HubdnsPlatformAllNodesDown", "HubdnsMemberLost",
-                "HubdnsSnapshotStale", "HubdnsLocalShareLow");
+                "HubdnsSnapshotStale", "HubdnsLocalShareLow", "HubdnsDnssecSignaturesExpiring");
     }
 
     /** The alert, the Grafana panels and the README agree: in-country clients only (issue 15). */
