@@ -72,6 +72,7 @@ public final class CoverageFeedApi implements Routes {
     private final Supplier<Registry> registry;
     private final Supplier<CoverageFeeds> feeds;
     private final LineReader lines;
+    private volatile RegistryApi api;
     private long badLinesMinute;
     private int badLinesLogged;
 
@@ -84,6 +85,7 @@ public final class CoverageFeedApi implements Routes {
 
     @Override
     public void mount(Router router, RegistryApi api) {
+        this.api = api;
         String base = "/v1/coverage-feeds";
         router.get(base).handler(ctx -> api.run(ctx, (c, who) -> {
             JsonArray out = new JsonArray();
@@ -440,7 +442,7 @@ public final class CoverageFeedApi implements Routes {
             if (failed[0]) {
                 return;
             }
-            file.close().onComplete(closed -> vertx.executeBlocking(() -> store(name, tmp, bytes[0]), false)
+            file.close().onComplete(closed -> vertx.executeBlocking(() -> api.audited(ctx, () -> store(name, tmp, bytes[0])), false)
                     .onComplete(r -> {
                         deleteQuietly(tmp);
                         if (r.succeeded()) {
