@@ -122,6 +122,44 @@ class AuditTest extends DemoMemberTest {
     }
 
     @Test
+    void streamedUploadsAndTokenChangesAreRecordedToo() throws Exception {
+        // the coverage set is written after its body streamed in, outside the usual route wrapper
+        String body = new JsonArray().add(new JsonObject().put("cidr", "182.185.0.0/16").put("site", "khi")).encode();
+        assertThat(api.send("PUT", "/v1/coverage-zones", api.admin, Api.JSON, body).statusCode()).isEqualTo(200);
+        JsonObject coverage = entries("?kind=datasets&limit=1", api.admin).getJsonObject(0);
+        assertThat(coverage.getString("key")).isEqualTo("coverage");
+        assertThat(coverage.getString("actor")).isEqualTo("admin");
+        assertThat(coverage.getString("method")).isEqualTo("PUT");
+        assertThat(coverage.getString("path")).isEqualTo("/v1/coverage-zones");
+        // a dry run changes nothing and records nothing
+        int before = entries("?kind=datasets&limit=1000", api.admin).size();
+        assertThat(api.send("PUT", "/v1/coverage-zones?dryRun=true", api.admin, Api.JSON, body).statusCode())
+                .isEqualTo(200);
+        assertThat(entries("?kind=datasets&limit=1000", api.admin).size()).isEqualTo(before);
+
+        // operator tokens: made and revoked by a named admin token, which the trail names by its id
+        JsonObject ops = json(api.post("/v1/operators/tokens", api.admin,
+                new JsonObject().put("name", "audit-ops").put("role", "admin")), 201);
+        JsonObject made = json(api.post("/v1/operators/tokens", ops.getString("token"),
+                new JsonObject().put("name", "audit-ro").put("role", "read-only")), 201);
+        assertThat(api.delete("/v1/operators/tokens/" + made.getString("id"), ops.getString("token")).statusCode())
+                .isEqualTo(204);
+        JsonArray byOps = entries("?actor=" + ops.getString("id"), api.admin);
+        assertThat(byOps).hasSize(2);
+        assertThat(byOps.getJsonObject(0).getString("change")).isEqualTo("delete");
+        assertThat(byOps.getJsonObject(1).getString("change")).isEqualTo("create");
+        for (Object o : byOps) {
+            JsonObject e = (JsonObject) o;
+            assertThat(e.getString("kind")).isEqualTo("operator-tokens");
+            assertThat(e.getString("key")).isEqualTo(made.getString("id"));
+            assertThat(e.getString("tokenId")).isEqualTo(ops.getString("id"));
+            assertThat(e.getValue("partner")).isNull();
+        }
+        assertThat(api.get("/v1/audit?limit=1000", api.admin).body()).doesNotContain(made.getString("token"))
+                .doesNotContain(Tokens.sha256(made.getString("token")));
+    }
+
+    @Test
     void pagesGoBackWithBefore() throws Exception {
         List<String> sites = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
