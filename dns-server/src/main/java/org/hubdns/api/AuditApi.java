@@ -23,6 +23,8 @@ import org.hubdns.cluster.store.Kind;
 final class AuditApi implements Routes {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
+    /** How long a query waits for a member that has just joined to copy the trail. */
+    private static final long RESTORE_WAIT_MS = 10_000;
     private static final Set<String> PARAMS = Set.of("since", "until", "kind", "actor", "partner", "limit", "before");
     private static final Pattern ID = Pattern.compile("a-[0-9a-f]{16}-[0-9a-f]{8}");
     private static final Set<String> KINDS = Arrays.stream(Kind.values()).map(Kind::mapName)
@@ -96,7 +98,17 @@ final class AuditApi implements Routes {
             before = before == null || untilBound.compareTo(before) < 0 ? untilBound : before;
         }
         String from = q.since() == null ? null : AuditLog.idAt(q.since());
-        List<AuditEntry> page = api.service().registry().auditLog().newest(before, from, filter, q.limit());
+        AuditLog log = api.service().registry().auditLog();
+        try {
+            if (!log.awaitRestored(RESTORE_WAIT_MS)) {
+                throw new ApiException(503, "Service Unavailable", "this member is still copying the audit trail "
+                        + "from the cluster (it has just joined); retry in a moment or ask another member", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "Service Unavailable", "this member is shutting down; ask another member", null);
+        }
+        List<AuditEntry> page = log.newest(before, from, filter, q.limit());
         JsonArray entries = new JsonArray();
         page.forEach(e -> entries.add(JsonObject.mapFrom(e)));
         JsonObject out = new JsonObject().put("entries", entries)

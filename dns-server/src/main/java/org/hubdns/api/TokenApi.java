@@ -33,7 +33,7 @@ final class TokenApi implements Routes {
         BodyHandler json = BodyHandler.create(false).setBodyLimit(RegistryApi.JSON_LIMIT);
         String partnerTokens = "/v1/partners/:name/tokens";
         router.post(partnerTokens).handler(json).handler(ctx -> api.run(ctx, (c, who) -> {
-            String name = ownPartner(api, who, c.pathParam("name"));
+            String name = ownPartner(who, c.pathParam("name"));
             JsonObject body = optionalBody(c);
             Fields f = Fields.of(body, "expiresAt");
             Long expiresAt = expiresAt(f);
@@ -41,7 +41,7 @@ final class TokenApi implements Routes {
             return new RegistryApi.Reply(201, issued(t), Map.of("Location", "/v1/partners/" + name + "/tokens/" + t.id()));
         }));
         router.get(partnerTokens).handler(ctx -> api.run(ctx, (c, who) -> {
-            String name = ownPartner(api, who, c.pathParam("name"));
+            String name = ownPartner(who, c.pathParam("name"));
             Partner p = api.service().registry().read(Kind.PARTNERS, name, Partner.class);
             if (p == null) {
                 throw ApiException.notFound("no partner '" + name + "'");
@@ -53,7 +53,7 @@ final class TokenApi implements Routes {
             return RegistryApi.Reply.ok(out);
         }));
         router.delete(partnerTokens + "/:id").handler(ctx -> api.run(ctx, (c, who) -> {
-            String name = ownPartner(api, who, c.pathParam("name"));
+            String name = ownPartner(who, c.pathParam("name"));
             api.service().revokePartnerToken(name, c.pathParam("id"));
             return RegistryApi.Reply.noContent();
         }));
@@ -107,7 +107,7 @@ final class TokenApi implements Routes {
     }
 
     /** The partner in the path, when the caller is an operator or that partner (404 otherwise, as for nodes). */
-    private static String ownPartner(RegistryApi api, Caller who, String name) {
+    private static String ownPartner(Caller who, String name) {
         if (!who.owns(name)) {
             throw ApiException.notFound("no partner '" + name + "'");
         }

@@ -46,6 +46,7 @@ public final class AuditLog {
     private final String memberSuffix;
     private final BooleanSupplier closed;
     private volatile String member = "?";
+    private final java.util.concurrent.CountDownLatch restored = new java.util.concurrent.CountDownLatch(1);
 
     AuditLog(IMap<String, String> map, LocalStore local, HybridClock clock, Path file, String memberUuid,
             BooleanSupplier closed) {
@@ -70,11 +71,36 @@ public final class AuditLog {
     }
 
     /**
-     * At the join: hears every entry written from now on, copies the cluster's into the data dir,
-     * and puts back those only the data dir has (after a full restart the map is empty).
+     * At the join, on a thread of its own (so that the join does not wait for it: registering a
+     * listener waits for a stable cluster, and other members may be joining too): hears every entry
+     * written from now on, copies the cluster's into the data dir, and puts back those only the
+     * data dir has (after a full restart the map is empty). Until it is done, {@code GET /v1/audit}
+     * on this member may miss entries that were made elsewhere; nothing is lost.
      */
     void start(String memberAddress) {
         this.member = memberAddress;
+        Thread t = new Thread(() -> {
+            try {
+                restore();
+            } catch (RuntimeException e) {
+                if (!closed.getAsBoolean()) {
+                    LOG.warn("audit trail not restored from the cluster and the data dir: {}; entries are still "
+                            + "recorded, and a restart of this member tries again", e.toString());
+                }
+            } finally {
+                restored.countDown();
+            }
+        }, "hubdns-audit-restore");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Waits (at most {@code millis}) until {@link #start} has copied the trail; true when it has. */
+    public boolean awaitRestored(long millis) throws InterruptedException {
+        return restored.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void restore() {
         map.addEntryListener(new Events(), true);
         Set<String> theirs = new HashSet<>();
         List<String> keys = new ArrayList<>(map.keySet());
