@@ -470,8 +470,8 @@ public final class CoverageApi {
                 }
                 requireSites(sites, csv ? null : "site");
                 CoverageSet set = builder.build();
-                DatasetMeta meta = service.registry().putDataset(CoverageDataset.NAME, set.encode(),
-                        Map.of("count", set.size()), null);
+                DatasetMeta meta = api.audited(ctx, () -> service.registry().putDataset(CoverageDataset.NAME,
+                        set.encode(), Map.of("count", set.size()), null));
                 return new JsonObject().put("count", set.size()).put("ipv4", set.ipv4Size())
                         .put("ipv6", set.ipv6Size()).put("duplicates", check.repeats()).put("upload", meta.upload())
                         .put("sha256", meta.sha256()).put("bytes", meta.bytes());

@@ -69,6 +69,7 @@ public final class CoverageFeedApi implements Routes {
     private final Supplier<Registry> registry;
     private final Supplier<CoverageFeeds> feeds;
     private final LineReader lines;
+    private volatile RegistryApi api;
     private long badLinesMinute;
     private int badLinesLogged;
 
@@ -81,6 +82,7 @@ public final class CoverageFeedApi implements Routes {
 
     @Override
     public void mount(Router router, RegistryApi api) {
+        this.api = api;
         String base = "/v1/coverage-feeds";
         router.get(base).handler(ctx -> api.run(ctx, (c, who) -> {
             JsonArray out = new JsonArray();
@@ -391,7 +393,7 @@ public final class CoverageFeedApi implements Routes {
             }
             UploadFile.receive(vertx, ctx, "hubdns-rib-" + name, RIB_LIMIT, "a table dump is limited to "
                     + (RIB_LIMIT >> 20) + " MiB; compress it (gzip or bzip2) or dump fewer peers; the previous routes "
-                    + "keep serving", (tmp, bytes) -> vertx.executeBlocking(() -> store(name, tmp, bytes), false)
+                    + "keep serving", (tmp, bytes) -> vertx.executeBlocking(() -> api.audited(ctx, () -> store(name, tmp, bytes)), false)
                             .onComplete(s -> {
                                 UploadFile.delete(tmp);
                                 if (s.succeeded()) {

@@ -45,7 +45,7 @@ public final class GeoIpApi implements Routes {
             }
             UploadFile.receive(ctx.vertx(), ctx, "hubdns-geoip", MAX_BYTES, "a GeoIP database upload is limited to "
                     + (MAX_BYTES >> 20) + " MiB; the current database keeps serving",
-                    (tmp, bytes) -> ctx.vertx().executeBlocking(() -> store(tmp, bytes), false).onComplete(r -> {
+                    (tmp, bytes) -> ctx.vertx().executeBlocking(() -> api.audited(ctx, () -> store(tmp, bytes)), false).onComplete(r -> {
                         UploadFile.delete(tmp);
                         if (r.succeeded()) {
                             RegistryApi.send(ctx, RegistryApi.Reply.ok(r.result()));

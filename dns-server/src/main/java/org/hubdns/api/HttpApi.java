@@ -70,7 +70,7 @@ public final class HttpApi {
         this.more = List.of(new ExplainApi(snapshot, () -> registry.get().view()),
                 new DashboardApi(vertx, status, snapshot, registry, health, traffic)
                         .withFeeds(() -> feeds.get() == null ? Map.of() : feeds.get().states()),
-                new GeoIpApi(registry), nodeHealthApi, new DnssecApi(snapshot, registry),
+                new GeoIpApi(registry), nodeHealthApi, new DnssecApi(snapshot, registry), new TokenApi(), new AuditApi(),
                 new CoverageFeedApi(vertx, registry, feeds, (line, sink) -> ExaBgpJson.apply(line, sink)
                         instanceof ExaBgpJson.Malformed m ? m.reason() : null));
         this.router = build();
@@ -79,7 +79,7 @@ public final class HttpApi {
     /** Opens the routes that write or read the registry, once the member has joined and restored it. */
     public void activate(RegistryService service, Auth auth) {
         nodeHealthApi.activate(service);
-        registryApi.activate(service, auth);
+        registryApi.activate(service, auth, new Audit(service.registry()));
     }
 
     public Router router() {

@@ -37,6 +37,7 @@ public final class RegistryApi {
     private final CoverageApi coverage;
     private volatile RegistryService service;
     private volatile Auth auth;
+    private volatile Audit audit;
 
     /** Routes answer 503 until {@link #activate} (the member is joining the cluster). */
     public RegistryApi(Vertx vertx) {
@@ -44,8 +45,9 @@ public final class RegistryApi {
         this.coverage = new CoverageApi(vertx, this);
     }
 
-    public void activate(RegistryService service, Auth auth) {
+    public void activate(RegistryService service, Auth auth, Audit audit) {
         coverage.activate(service, auth);
+        this.audit = audit;
         this.auth = auth;
         this.service = service;
     }
@@ -107,8 +109,8 @@ public final class RegistryApi {
                 }));
         router.post("/v1/partners/:name/token").handler(ctx -> run(ctx, (c, who) -> {
             Auth.requireOperator(who);
-            String token = service.rotatePartnerToken(c.pathParam("name"));
-            return Reply.ok(new JsonObject().put("name", c.pathParam("name")).put("token", token));
+            RegistryService.IssuedToken t = service.rotatePartnerToken(c.pathParam("name"));
+            return Reply.ok(new JsonObject().put("name", c.pathParam("name")).put("id", t.id()).put("token", t.token()));
         }));
         router.delete("/v1/partners/:name").handler(ctx -> run(ctx, (c, who) -> {
             Auth.requireOperator(who);
@@ -237,8 +239,12 @@ public final class RegistryApi {
                 throw ApiException.unauthorized(AuthFailure.INVALID, "partner '" + pc.name() + "' no longer exists, so "
                         + "its token no longer works; ask the operator for a partner and token");
             }
-            return new JsonObject().put("role", "partner").put("partner", p.name())
+            JsonObject out = new JsonObject().put("role", "partner").put("partner", p.name())
                     .put("platforms", new JsonArray(p.platforms()));
+            return pc.tokenId() == null ? out : out.put("tokenId", pc.tokenId());
+        }
+        if (who instanceof Caller.OperatorCaller oc) {
+            return new JsonObject().put("role", oc.role()).put("tokenId", oc.tokenId()).put("name", oc.name());
         }
         return new JsonObject().put("role", "admin");
     }
@@ -386,11 +392,31 @@ public final class RegistryApi {
             return false;
         }
         try {
-            return a.isOperator(ctx);
+            a.operator(ctx);
+            return true;
         } catch (ApiException e) {
             fail(ctx, e);
             return false;
         }
+    }
+
+    /**
+     * Runs {@code work} (on a worker) recording its registry writes in the audit trail as made by
+     * the caller this request authenticated as: for routes that write after streaming a body.
+     */
+    public <T> T audited(RoutingContext ctx, java.util.concurrent.Callable<T> work) throws Exception {
+        Audit a = this.audit;
+        return a == null ? work.call() : a.recorded(ctx, work);
+    }
+
+    /** The member's token checker, once activated (null while joining). */
+    Auth auth() {
+        return auth;
+    }
+
+    /** The registry service, once activated (null while joining). */
+    RegistryService service() {
+        return service;
     }
 
     /** Authenticates and runs {@code action} on a worker; replies or sends the problem. */
@@ -401,7 +427,11 @@ public final class RegistryApi {
                     + "moment or use another member");
             return;
         }
-        vertx.executeBlocking(() -> action.run(ctx, auth.authenticate(ctx)), false).onComplete(r -> {
+        Audit audit = this.audit;
+        vertx.executeBlocking(() -> {
+            Caller who = auth.authenticate(ctx);
+            return audit.recorded(ctx, who, () -> action.run(ctx, who));
+        }, false).onComplete(r -> {
             if (r.succeeded()) {
                 send(ctx, r.result());
             } else {

@@ -11,6 +11,7 @@ import org.hubdns.cluster.model.NodeState;
 import org.hubdns.cluster.model.NodeStates;
 import org.hubdns.cluster.model.ProbePolicy;
 import org.hubdns.cluster.model.Partner;
+import org.hubdns.cluster.model.PartnerToken;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
 import org.hubdns.cluster.model.StoredZone;
@@ -231,8 +232,7 @@ public final class RegistryService {
     public PartnerWrite putPartner(String name, PartnerSettings s) {
         Fields.name("partner", name);
         Partner changed = registry.modify(Kind.PARTNERS, name, Partner.class, old -> {
-            Partner next = new Partner(name, s.platforms(), old.tokenSha256(), s.prefixes(), s.allowSpecial(),
-                    s.maxNodes());
+            Partner next = old.withSettings(s.platforms(), s.prefixes(), s.allowSpecial(), s.maxNodes());
             checkExistingNodes(next);
             return next;
         });
@@ -240,8 +240,8 @@ public final class RegistryService {
             return new PartnerWrite(changed, null);
         }
         String token = Tokens.generate();
-        Partner p = new Partner(name, s.platforms(), Tokens.sha256(token), s.prefixes(), s.allowSpecial(),
-                s.maxNodes());
+        Partner p = new Partner(name, s.platforms(), null, s.prefixes(), s.allowSpecial(), s.maxNodes(),
+                List.of(new PartnerToken(Tokens.newId(), Tokens.sha256(token), System.currentTimeMillis(), null)));
         try {
             registry.create(Kind.PARTNERS, name, p);
         } catch (Conflict e) {
@@ -281,14 +281,57 @@ public final class RegistryService {
     public record PartnerWrite(Partner partner, String token) {
     }
 
-    public String rotatePartnerToken(String name) {
+    /** A token just made: its id, its value (shown this once) and when it stops working (null: never). */
+    public record IssuedToken(String id, String token, Long expiresAt) {
+    }
+
+    /** How many tokens a partner may hold at once (enough to rotate through several deployments). */
+    public static final int MAX_PARTNER_TOKENS = 100;
+
+    /** Replaces all of the partner's tokens with one new one ({@code POST /v1/partners/{name}/token}). */
+    public IssuedToken rotatePartnerToken(String name) {
         String token = Tokens.generate();
-        Partner p = registry.modify(Kind.PARTNERS, name, Partner.class,
-                old -> old.withToken(Tokens.sha256(token)));
+        PartnerToken t = new PartnerToken(Tokens.newId(), Tokens.sha256(token), System.currentTimeMillis(), null);
+        if (registry.modify(Kind.PARTNERS, name, Partner.class, old -> old.withOnlyToken(t)) == null) {
+            throw ApiException.notFound("no partner '" + name + "'");
+        }
+        return new IssuedToken(t.id(), token, null);
+    }
+
+    /** Adds a token to the partner's others (all keep working until revoked or expired). */
+    public IssuedToken addPartnerToken(String name, Long expiresAt) {
+        String token = Tokens.generate();
+        PartnerToken t = new PartnerToken(Tokens.newId(), Tokens.sha256(token), System.currentTimeMillis(), expiresAt);
+        Partner p = registry.modify(Kind.PARTNERS, name, Partner.class, old -> {
+            List<PartnerToken> all = old.allTokens();
+            if (all.size() >= MAX_PARTNER_TOKENS) {
+                throw ApiException.conflict("partner '" + name + "' already holds " + all.size() + " tokens (at most "
+                        + MAX_PARTNER_TOKENS + "); revoke unused ones first (DELETE /v1/partners/" + name
+                        + "/tokens/{id})");
+            }
+            List<PartnerToken> next = new ArrayList<>(all);
+            next.add(t);
+            return old.withTokens(next);
+        });
         if (p == null) {
             throw ApiException.notFound("no partner '" + name + "'");
         }
-        return token;
+        return new IssuedToken(t.id(), token, expiresAt);
+    }
+
+    /** Revokes one token of the partner: refused at once on every member (Auth confirms with the cluster). */
+    public void revokePartnerToken(String name, String id) {
+        boolean[] had = {false};
+        Partner p = registry.modify(Kind.PARTNERS, name, Partner.class, old -> {
+            List<PartnerToken> next = old.allTokens().stream().filter(t -> !t.id().equals(id)).toList();
+            had[0] = next.size() < old.allTokens().size();
+            return had[0] ? old.withTokens(next) : null;
+        });
+        if (!had[0]) {
+            throw ApiException.notFound(p == null && registry.read(Kind.PARTNERS, name, Partner.class) == null
+                    ? "no partner '" + name + "'" : "partner '" + name + "' has no token '" + id
+                    + "' (GET /v1/partners/" + name + "/tokens lists them)");
+        }
     }
 
     public void deletePartner(String name) {

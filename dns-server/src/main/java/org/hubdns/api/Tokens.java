@@ -20,6 +20,13 @@ public final class Tokens {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
+    /** A token's id: shown in listings and the audit trail, says nothing of the value. */
+    public static String newId() {
+        byte[] b = new byte[6];
+        RANDOM.nextBytes(b);
+        return "t-" + HexFormat.of().formatHex(b);
+    }
+
     public static String sha256(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

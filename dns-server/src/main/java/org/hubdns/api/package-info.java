@@ -5,7 +5,8 @@
  * metrics, the OpenAPI document; problem+json for unknown paths and methods), then the other
  * handlers ({@link org.hubdns.api.Routes}): {@link org.hubdns.api.ExplainApi},
  * {@link org.hubdns.api.DashboardApi}, {@link org.hubdns.api.GeoIpApi},
- * {@link org.hubdns.api.NodeHealthApi}, then {@link org.hubdns.api.RegistryApi} (sites, platforms,
+ * {@link org.hubdns.api.NodeHealthApi}, {@link org.hubdns.api.TokenApi} (partner and operator tokens),
+ * {@link org.hubdns.api.AuditApi} ({@code GET /v1/audit}), then {@link org.hubdns.api.RegistryApi} (sites, platforms,
  * partners, cache nodes, zone uploads) with {@link org.hubdns.api.CoverageApi} (coverage zones).
  * No handler sees the server: each is given, by its constructor, exactly what it reads (the
  * snapshot, the registry and the health checker as suppliers, since the last two exist only once
@@ -21,8 +22,14 @@
  * holds every rule that needs the registry or the cluster's settings, then writes (it is also what
  * {@code --demo} seeds through); {@link org.hubdns.api.ZoneUploads} checks uploaded zones with the
  * DNS parser through the {@link org.hubdns.api.ZoneValidator} seam. Tokens: one admin token per
- * cluster ({@link org.hubdns.api.AdminTokens}, only its SHA-256 in the cluster) and one per partner,
- * compared in constant time ({@link org.hubdns.api.Auth}). Node addresses: one canonical form, no
+ * cluster ({@link org.hubdns.api.AdminTokens}, only its SHA-256 in the cluster), named operator
+ * tokens with a role ({@code admin}, {@code read-only}) and several per partner, compared in
+ * constant time and confirmed with the cluster's copy ({@link org.hubdns.api.Auth}, which gives a
+ * {@link org.hubdns.api.Caller}: {@code Admin}, {@code OperatorCaller} or {@code PartnerCaller};
+ * it refuses a read-only operator's writes, for every route, and every 401 names its
+ * {@link org.hubdns.api.AuthFailure}). Every registry write a request makes is recorded in the audit
+ * trail by {@link org.hubdns.api.Audit}, which {@code RegistryApi.run} (and, for streamed uploads,
+ * {@code RegistryApi.audited}) wraps around the route's work. Node addresses: one canonical form, no
  * IANA special-purpose address unless inside the partner's {@code allowSpecial}
  * ({@link org.hubdns.cluster.model.SpecialAddresses}), inside its {@code prefixes} when set, never
  * another partner's nor twice on one platform, at most {@code maxNodes} per partner. Limits: 1 MiB

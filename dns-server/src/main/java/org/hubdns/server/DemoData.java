@@ -73,7 +73,8 @@ final class DemoData {
         try {
             Partner p = service.registry().read(Kind.PARTNERS, PARTNER, Partner.class);
             String mine = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : null;
-            if (p != null && mine != null && Tokens.sameHash(Tokens.sha256(mine), p.tokenSha256())) {
+            if (p != null && mine != null && p.allTokens().stream()
+                    .anyMatch(t -> Tokens.sameHash(Tokens.sha256(mine), t.sha256()))) {
                 return;
             }
             String token;
@@ -88,7 +89,7 @@ final class DemoData {
                     return;
                 }
             } else {
-                token = service.rotatePartnerToken(PARTNER);
+                token = service.rotatePartnerToken(PARTNER).token();
             }
             Files.createDirectories(dataDir);
             Path tmp = Files.createTempFile(dataDir, TOKEN_FILE, ".tmp",

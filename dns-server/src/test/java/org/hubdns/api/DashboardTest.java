@@ -178,7 +178,7 @@ class DashboardTest {
                 Tokens.sha256(admin), Tokens.sha256(partner)));
         var view = server.registry().freshView();
         for (Partner p : view.partners().values()) {
-            secrets.add(p.tokenSha256());
+            p.allTokens().forEach(t -> secrets.add(t.sha256()));
         }
         for (String v : view.secrets().values()) {
             secrets.add(v);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** Request bodies to model objects and back, in process: what a body alone can be refused for. */
 class RegistryJsonTest {
     private static final Caller PARTNER = new Caller.PartnerCaller("acme");
-    private static final Caller OPERATOR = new Caller.Operator();
+    private static final Caller OPERATOR = new Caller.Admin();
 
     /** One bad body: what reading it must answer (status, field, words of the message). */
     record Bad(String what, Consumer<JsonObject> read, String body, int status, String field, String says) {

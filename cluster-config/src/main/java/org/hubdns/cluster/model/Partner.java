@@ -10,9 +10,13 @@ import org.hubdns.cluster.coverage.Cidr;
  * ranges it may use anyway, for private deployments and tests) and {@code maxNodes}.
  *
  * <p>Records stored before these fields existed read them as null: they mean "none" and the default.
+ *
+ * <p>Tokens: a partner holds several ({@code tokens}). Records stored before that had one,
+ * {@code tokenSha256}; it keeps working as a token of its own ({@link #allTokens}, id
+ * {@link #legacyId}) until the partner's tokens next change, which writes it into {@code tokens}.
  */
 public record Partner(String name, List<String> platforms, String tokenSha256, List<String> prefixes,
-        List<String> allowSpecial, Integer maxNodes) {
+        List<String> allowSpecial, Integer maxNodes, List<PartnerToken> tokens) {
     public static final int DEFAULT_MAX_NODES = 1000;
 
     public Partner {
@@ -20,14 +24,57 @@ public record Partner(String name, List<String> platforms, String tokenSha256, L
         prefixes = prefixes == null ? List.of() : List.copyOf(prefixes);
         allowSpecial = allowSpecial == null ? List.of() : List.copyOf(allowSpecial);
         maxNodes = maxNodes == null ? DEFAULT_MAX_NODES : maxNodes;
+        tokens = tokens == null ? List.of() : List.copyOf(tokens);
+    }
+
+    public Partner(String name, List<String> platforms, String tokenSha256, List<String> prefixes,
+            List<String> allowSpecial, Integer maxNodes) {
+        this(name, platforms, tokenSha256, prefixes, allowSpecial, maxNodes, null);
     }
 
     public Partner(String name, List<String> platforms, String tokenSha256) {
-        this(name, platforms, tokenSha256, null, null, null);
+        this(name, platforms, tokenSha256, null, null, null, null);
     }
 
-    public Partner withToken(String sha256) {
-        return new Partner(name, platforms, sha256, prefixes, allowSpecial, maxNodes);
+    /** Every token in force: the stored single one of an older version (if any), then {@code tokens}. */
+    public List<PartnerToken> allTokens() {
+        if (tokenSha256 == null) {
+            return tokens;
+        }
+        List<PartnerToken> all = new java.util.ArrayList<>(tokens.size() + 1);
+        all.add(new PartnerToken(legacyId(tokenSha256), tokenSha256, null, null));
+        all.addAll(tokens);
+        return List.copyOf(all);
+    }
+
+    /** The same partner holding exactly {@code next} (the single token of an older version folded in or dropped). */
+    public Partner withTokens(List<PartnerToken> next) {
+        return new Partner(name, platforms, null, prefixes, allowSpecial, maxNodes, next);
+    }
+
+    /** Only this token: what rotating (replace all) leaves. */
+    public Partner withOnlyToken(PartnerToken token) {
+        return withTokens(List.of(token));
+    }
+
+    /** The same partner with other settings, its tokens unchanged. */
+    public Partner withSettings(List<String> platforms, List<String> prefixes, List<String> allowSpecial,
+            Integer maxNodes) {
+        return new Partner(name, platforms, tokenSha256, prefixes, allowSpecial, maxNodes, tokens);
+    }
+
+    /**
+     * The id of a token stored as an older version's single {@code tokenSha256}: derived from the
+     * hash (the same on every member, so it can be listed and revoked), never revealing it.
+     */
+    public static String legacyId(String sha256) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(("legacy:" + sha256).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return "t-" + java.util.HexFormat.of().formatHex(d, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Why an address is refused: what it is, and whether the partner's allowSpecial (or else its prefixes) is at stake. */

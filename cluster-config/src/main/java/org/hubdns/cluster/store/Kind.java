@@ -2,6 +2,7 @@ package org.hubdns.cluster.store;
 
 import org.hubdns.cluster.feed.StoredFeed;
 import org.hubdns.cluster.model.CacheNode;
+import org.hubdns.cluster.model.OperatorToken;
 import org.hubdns.cluster.model.Partner;
 import org.hubdns.cluster.model.Platform;
 import org.hubdns.cluster.model.Site;
@@ -17,7 +18,9 @@ public enum Kind {
     SECRETS("secrets", Secret.class, true),
     DATASETS("datasets", DatasetMeta.class, true),
     /** Coverage feeds' configuration (their routes travel as a dataset and a log: {@link FeedLog}). */
-    FEEDS("coverage-feeds", StoredFeed.class, true);
+    FEEDS("coverage-feeds", StoredFeed.class, true),
+    /** Named operator tokens ({@link OperatorToken}, by id); not in {@link RegistryView}: {@link Registry#operatorTokens()}. */
+    OPERATOR_TOKENS("operator-tokens", OperatorToken.class, true);
 
     final String mapName;
     final Class<?> type;

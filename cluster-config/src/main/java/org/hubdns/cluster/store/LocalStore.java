@@ -32,6 +32,8 @@ public final class LocalStore implements AutoCloseable {
     private final Map<Kind, MVMap<String, String>> maps = new HashMap<>();
     /** Coverage feeds' live updates as applied here, by "logId/seq" (seq zero-padded, so keys sort by it). */
     private final MVMap<String, byte[]> feedLog;
+    /** The audit trail by entry id (ids sort by time). */
+    private final MVMap<String, String> audit;
 
     private LocalStore(MVStore store, Path dataDir, Path datasetDir) throws IOException {
         this.store = store;
@@ -44,6 +46,7 @@ public final class LocalStore implements AutoCloseable {
             }
         }
         feedLog = store.openMap("feed-log");
+        audit = store.openMap("audit");
     }
 
     public static LocalStore open(Path dataDir) throws IOException {
@@ -234,6 +237,42 @@ public final class LocalStore implements AutoCloseable {
             gone.add(k);
         }
         gone.forEach(feedLog::remove);
+    }
+
+    // ---- the audit trail ----
+
+    public void putAudit(String id, String json) {
+        audit.putIfAbsent(id, json);
+    }
+
+    public String audit(String id) {
+        return audit.get(id);
+    }
+
+    public String lastAuditKey() {
+        return audit.lastKey();
+    }
+
+    public String auditKeyBefore(String id) {
+        return audit.lowerKey(id);
+    }
+
+    public Iterable<Map.Entry<String, String>> auditEntries() {
+        return audit.entrySet();
+    }
+
+    /** Drops the oldest entries beyond the newest {@code keep}; returns their ids. */
+    public synchronized java.util.List<String> trimAudit(int keep) {
+        java.util.List<String> gone = new java.util.ArrayList<>();
+        while (audit.sizeAsLong() > keep) {
+            String first = audit.firstKey();
+            if (first == null) {
+                break;
+            }
+            audit.remove(first);
+            gone.add(first);
+        }
+        return gone;
     }
 
     public static String sha256(byte[] bytes) {

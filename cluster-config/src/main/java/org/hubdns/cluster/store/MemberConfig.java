@@ -18,7 +18,7 @@ final class MemberConfig {
     /** What each member publishes about itself (its HTTP address, its GeoIP database). */
     static final String MEMBER_MAP = "members";
     /** Maps of live state that their writers publish again (config patterns: "*" ends a prefix). */
-    private static final List<String> LIVE_MAPS = List.of(MEMBER_MAP, "health-*", "node-load");
+    private static final List<String> LIVE_MAPS = List.of(MEMBER_MAP, "health-*", "node-load", "token-last-used");
 
     private MemberConfig() {
     }
@@ -61,6 +61,7 @@ final class MemberConfig {
         }
         Datasets.configure(c);
         FeedLog.configure(c);
+        AuditLog.configure(c);
         return c;
     }
 

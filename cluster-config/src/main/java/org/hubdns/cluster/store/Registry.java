@@ -46,9 +46,11 @@ public final class Registry implements AutoCloseable {
     private final Map<Kind, IMap<String, String>> maps = new EnumMap<>(Kind.class);
     private final Datasets datasets;
     private final FeedLog feedLog;
+    private final AuditLog auditLog;
+    private final List<WriteListener> writeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
-    private Registry(HazelcastInstance hz, LocalStore local, RegistryMirror mirror) {
+    private Registry(HazelcastInstance hz, LocalStore local, RegistryMirror mirror, java.nio.file.Path dataDir) {
         this.hz = hz;
         this.local = local;
         this.mirror = mirror;
@@ -58,6 +60,8 @@ public final class Registry implements AutoCloseable {
         datasets = new Datasets(hz.getMap(Datasets.CHUNK_MAP), local, mirror, clock,
                 (name, retry, step) -> cas(Kind.DATASETS, name, retry, step), () -> closed);
         feedLog = new FeedLog(hz.getMap(FeedLog.MAP), local, () -> closed);
+        auditLog = new AuditLog(hz.getMap(AuditLog.MAP), local, clock, dataDir.resolve(AuditLog.FILE),
+                hz.getCluster().getLocalMember().getUuid().toString(), () -> closed);
     }
 
     /**
@@ -85,13 +89,15 @@ public final class Registry implements AutoCloseable {
             throw new IOException("cannot start the cluster member on " + settings.bind().getHostAddress() + ":"
                     + settings.port() + " (" + rootMessage(e) + "); is --cluster-port free?", e);
         }
-        Registry r = new Registry(hz, local, new RegistryMirror(decoders));
+        Registry r = new Registry(hz, local, new RegistryMirror(decoders), settings.dataDir());
         try {
             r.attach();
             r.restore();
             r.feedLog.restore(r.feeds().values().stream().map(org.hubdns.cluster.feed.StoredFeed::logId)
                     .collect(java.util.stream.Collectors.toSet()));
             r.feedLog.attach();
+            com.hazelcast.cluster.Address self = hz.getCluster().getLocalMember().getAddress();
+            r.auditLog.start(self.getHost() + ":" + self.getPort());
         } catch (RuntimeException e) {
             r.close();
             throw new IOException("cannot restore the registry: " + rootMessage(e), e);
@@ -511,6 +517,9 @@ public final class Registry implements AutoCloseable {
                     : map.replace(key, curEnc, next.encode());
             if (ok) {
                 written(kind, key, next);
+                for (WriteListener l : writeListeners) {
+                    l.written(kind, key, cur, next);
+                }
                 return next;
             }
             if (!retry) {
@@ -652,6 +661,32 @@ public final class Registry implements AutoCloseable {
         } catch (Conflict e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    // ---- who wrote what ----
+
+    /**
+     * Hears every write this member makes to the registry, on the writing thread, once the cluster
+     * has accepted it: the kind and key, the value it replaced (null when there was none) and the new one.
+     */
+    @FunctionalInterface
+    public interface WriteListener {
+        void written(Kind kind, String key, Stored before, Stored after);
+    }
+
+    public Subscription onWrite(WriteListener listener) {
+        writeListeners.add(listener);
+        return () -> writeListeners.remove(listener);
+    }
+
+    /** The audit trail of accepted changes, kept in the cluster and every data dir. */
+    public AuditLog auditLog() {
+        return auditLog;
+    }
+
+    /** The named operator tokens as this member has them now, by id (not part of {@link RegistryView}). */
+    public Map<String, org.hubdns.cluster.model.OperatorToken> operatorTokens() {
+        return mirror.liveValues(Kind.OPERATOR_TOKENS);
     }
 
     // ---- coverage feeds ----

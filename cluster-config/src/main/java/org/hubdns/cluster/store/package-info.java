@@ -14,7 +14,11 @@
  * the GeoIP database, a coverage feed's table dump, which is streamed through files and never held
  * whole) travel as chunked datasets ({@link org.hubdns.cluster.store.Datasets}: chunking, checksum,
  * loading on each member). Coverage feeds' live updates travel as ordered logs
- * ({@link org.hubdns.cluster.store.FeedLog}: sequence by putIfAbsent, kept in every data dir). {@link org.hubdns.cluster.store.RegistryMirror} turns the
+ * ({@link org.hubdns.cluster.store.FeedLog}: sequence by putIfAbsent, kept in every data dir). The
+ * audit trail ({@link org.hubdns.cluster.store.AuditLog}) is a map of immutable entries under
+ * time-ordered ids, copied into every data dir and put back from there after a full restart, the
+ * newest 100,000 kept; {@code Registry.onWrite} tells the API of each write it accepts, on the
+ * writing thread, so it can name who made it. {@link org.hubdns.cluster.store.RegistryMirror} turns the
  * events into immutable {@link org.hubdns.cluster.store.RegistryView}s, at most every 20 ms, off the
  * event loops. Hazelcast is reached only here: what other packages need of the cluster are narrow
  * types: {@link org.hubdns.cluster.store.LiveMap} (a map of live state with change listeners, for
