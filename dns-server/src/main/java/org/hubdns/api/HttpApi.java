@@ -67,7 +67,7 @@ public final class HttpApi {
         this.more = List.of(new ExplainApi(snapshot, () -> registry.get().view()),
                 new DashboardApi(vertx, status, snapshot, registry, health, traffic)
                         .withFeeds(() -> feeds.get() == null ? Map.of() : feeds.get().states()),
-                new GeoIpApi(registry), nodeHealthApi,
+                new GeoIpApi(registry), nodeHealthApi, new DnssecApi(snapshot, registry),
                 new CoverageFeedApi(vertx, registry, feeds, (line, sink) -> ExaBgpJson.apply(line, sink)
                         instanceof ExaBgpJson.Malformed m ? m.reason() : null));
         this.router = build();

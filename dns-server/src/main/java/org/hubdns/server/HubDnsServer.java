@@ -95,6 +95,7 @@ public final class HubDnsServer {
     private final java.util.function.Supplier<org.hubdns.cluster.feed.FeedPlacement> feedPlacement =
             () -> feeds == null ? org.hubdns.cluster.feed.FeedPlacement.EMPTY : feeds.current();
     private final Metrics metrics = new Metrics();
+    private final org.hubdns.dnssec.Dnssec dnssec;
     private final StatsRegistry queryStats = new StatsRegistry();
     private final SteeringCounters steering = new SteeringCounters();
     private final Traffic traffic = new Traffic(queryStats, steering);
@@ -112,6 +113,8 @@ public final class HubDnsServer {
                 () -> registry == null ? null : registry.view(), () -> health == null ? Map.of() : health.current(),
                 steering, feedPlacement);
         this.geoIp = new GeoIpDataset(() -> hostPort(config.bind().get(0), httpPort()));
+        this.dnssec = new org.hubdns.dnssec.Dnssec(config.dnssec());
+        snapshotBuilder.dnssec(dnssec);
     }
 
     /** Loads the zones, binds every listener and returns once DNS and HTTP are serving. */
@@ -649,5 +652,6 @@ public final class HubDnsServer {
             queryLog.close(); // after the listeners: the last queries are written
         }
         metrics.close();
+        dnssec.close();
     }
 }

@@ -113,6 +113,25 @@ final class ServeCommand implements Callable<Integer> {
             description = "Send probes from this local address (default: the kernel's choice).")
     String probeSource;
 
+    @Option(names = "--dnssec-signature-validity", paramLabel = "SECONDS", defaultValue = "259200",
+            description = "How long the RRSIGs of signed zones are valid; bounds how long an answer naming a removed "
+                    + "node can be replayed (default: ${DEFAULT-VALUE}, 3 days).")
+    long dnssecValidity;
+
+    @Option(names = "--dnssec-signature-refresh", paramLabel = "SECONDS", defaultValue = "86400",
+            description = "Signatures with less than this left are made again (default: ${DEFAULT-VALUE}, 1 day); "
+                    + "must be below --dnssec-signature-validity.")
+    long dnssecRefresh;
+
+    private org.hubdns.dnssec.Dnssec.Timings dnssecTimings() {
+        if (dnssecValidity < 60 || dnssecRefresh < 1 || dnssecRefresh >= dnssecValidity) {
+            throw usage("--dnssec-signature-validity must be at least 60 seconds and --dnssec-signature-refresh "
+                    + "between 1 second and the validity (got " + dnssecValidity + " and " + dnssecRefresh + ")");
+        }
+        return new org.hubdns.dnssec.Dnssec.Timings(java.time.Duration.ofSeconds(dnssecValidity),
+                java.time.Duration.ofSeconds(dnssecRefresh), org.hubdns.dnssec.Rollover.Timings.DEFAULT);
+    }
+
     @Option(names = "--query-log", paramLabel = "FILE|stdout",
             description = "Log queries as JSON lines to FILE (appended) or stdout; off by default.")
     String queryLog;
@@ -241,7 +260,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         return new ServerConfig(addresses, dnsPort, httpPort, dataDir, zones, nsid, demo, adminTokenFile,
                 tcpIdleTimeout, tcpMaxConnections, loops, new ServerConfig.Cluster(clusterName, clusterPort, others), geoip,
-                probing(), queryLog, queryLogSample(), rrl());
+                probing(), queryLog, queryLogSample(), rrl(), dnssecTimings());
     }
 
     private RrlSettings rrl() {

@@ -16,6 +16,7 @@ import org.hubdns.health.HealthChecker;
  * @param queryLog a file or "stdout" for the query log, or null (off)
  * @param queryLogSample the fraction of queries logged, in (0, 1]
  * @param rrl response rate limiting ({@link RrlSettings#OFF}: none)
+ * @param dnssec signature validity and refresh, and rollover waits, of signed zones
  */
 public record ServerConfig(
         List<InetAddress> bind,
@@ -34,9 +35,26 @@ public record ServerConfig(
         HealthChecker.Settings probing,
         String queryLog,
         double queryLogSample,
-        RrlSettings rrl) {
+        RrlSettings rrl,
+        org.hubdns.dnssec.Dnssec.Timings dnssec) {
     public ServerConfig {
         bind = List.copyOf(bind);
+        dnssec = dnssec == null ? org.hubdns.dnssec.Dnssec.Timings.DEFAULT : dnssec;
+    }
+
+    /** With the default DNSSEC timings. */
+    public ServerConfig(List<InetAddress> bind, int dnsPort, int httpPort, Path dataDir, Path zonesDir, String nsid,
+            boolean demo, Path adminTokenFile, int tcpIdleTimeoutSeconds, int tcpMaxConnections, int threads,
+            Cluster cluster, Path geoip, HealthChecker.Settings probing, String queryLog, double queryLogSample,
+            RrlSettings rrl) {
+        this(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile, tcpIdleTimeoutSeconds,
+                tcpMaxConnections, threads, cluster, geoip, probing, queryLog, queryLogSample, rrl, null);
+    }
+
+    public ServerConfig withDnssec(org.hubdns.dnssec.Dnssec.Timings timings) {
+        return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, queryLog, queryLogSample,
+                rrl, timings);
     }
 
     /** Without health-check settings: nothing may be probed. */
@@ -49,18 +67,18 @@ public record ServerConfig(
 
     public ServerConfig withProbing(HealthChecker.Settings settings) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
-                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, settings, queryLog, queryLogSample, rrl);
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, settings, queryLog, queryLogSample, rrl, dnssec);
     }
 
     public ServerConfig withQueryLog(String target, double sample) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
-                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, target, sample, rrl);
+                tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, target, sample, rrl, dnssec);
     }
 
     public ServerConfig withRrl(RrlSettings settings) {
         return new ServerConfig(bind, dnsPort, httpPort, dataDir, zonesDir, nsid, demo, adminTokenFile,
                 tcpIdleTimeoutSeconds, tcpMaxConnections, threads, cluster, geoip, probing, queryLog, queryLogSample,
-                settings);
+                settings, dnssec);
     }
 
     /** A member that forms its own cluster on a free port (tests). */

@@ -79,6 +79,15 @@ public final class SnapshotBuilder {
         this.states = states;
     }
 
+    /** Signs the zones whose DNSSEC settings say so, at every build; null: nothing is signed. */
+    private volatile org.hubdns.dnssec.Dnssec dnssec;
+
+    /** Turns signing on for this member's snapshots; a due refresh or key step rebuilds. */
+    public void dnssec(org.hubdns.dnssec.Dnssec d) {
+        this.dnssec = d;
+        d.onDue(this::rebuild);
+    }
+
     /** The zone as the last build parsed it, when {@code z} is what it parsed; else null. */
     public ZoneContent parsed(StoredZone z) {
         Parsed p = published.get(z.name());
@@ -133,6 +142,7 @@ public final class SnapshotBuilder {
         Locator locator = new Locator(CoverageDataset.current(view), placement == null ? FeedPlacement.EMPTY : placement,
                 view.sites(), geo.apply(view));
         Map<String, PlatformSteering> steering = new HashMap<>();
+        Map<Name, PlatformSteering> hostnames = new HashMap<>();
         for (Platform p : view.platforms().values()) {
             try {
                 PlatformSteering a = PlatformSteering.builder(p).sites(view.sites())
@@ -141,6 +151,7 @@ public final class SnapshotBuilder {
                 steering.put(p.name(), a);
                 for (String h : p.hostnames()) {
                     dynamic.put(Name.fromString(h + "."), a);
+                    hostnames.put(Name.fromString(h + "."), a);
                 }
             } catch (TextParseException | IllegalArgumentException e) {
                 LOG.error("platform {} cannot be answered: {}", p.name(), e.getMessage());
@@ -148,7 +159,10 @@ public final class SnapshotBuilder {
         }
         dynamic.putAll(extra.current()); // embedders' (tests') own names win over the registry's
         ZoneTree tree = ZoneTree.compile(zones, dynamic);
-        Snapshot s = new Snapshot(tree, generation.incrementAndGet(), view.sequence(), Map.copyOf(steering));
+        org.hubdns.dnssec.Dnssec signer = dnssec;
+        org.hubdns.dnssec.SignedZones signed = signer == null ? org.hubdns.dnssec.SignedZones.NONE
+                : signer.sign(zones, org.hubdns.dnssec.ZoneSigning.fromSecrets(view.secrets()), hostnames);
+        Snapshot s = new Snapshot(tree, generation.incrementAndGet(), view.sequence(), Map.copyOf(steering), signed);
         holder.publish(s);
         lastBuildMicros = (System.nanoTime() - t0) / 1000;
         logFallbacks(steering, byPlatform);

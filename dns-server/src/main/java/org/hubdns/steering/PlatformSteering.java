@@ -505,4 +505,75 @@ public final class PlatformSteering implements DynamicAnswers {
         }
         return scope;
     }
+
+    // ---- for DNSSEC pre-signing (org.hubdns.dnssec): what answers this platform can give ----------
+
+    /** Whether an {@code A} (or {@code AAAA}) query can get addresses: the types its NSEC lists. */
+    public boolean answersWithData(int qtype) {
+        Family fam = qtype == Type.AAAA ? v6 : v4;
+        byte[][] fb = qtype == Type.AAAA ? fallbackV6 : fallbackV4;
+        return fam.registered || fb.length > 0;
+    }
+
+    /** The fallback CNAME target, or null. */
+    public Name fallbackCname() {
+        return fallbackCname;
+    }
+
+    /**
+     * Every address set an {@code A} (or {@code AAAA}) answer can hold as steering chooses them:
+     * per site (and per one-ranking group), each choice of {@code answers} of its candidate nodes,
+     * and the fixed fallback addresses. Stops after {@code limit} sets; returns false when it did
+     * (the rest are signed on demand). Sets may repeat; callers dedupe.
+     */
+    public boolean answerSets(int qtype, int limit, java.util.function.Consumer<byte[][]> out) {
+        Family fam = qtype == Type.AAAA ? v6 : v4;
+        java.util.List<SiteNodes> groups = new java.util.ArrayList<>(java.util.Arrays.asList(fam.sites));
+        if (fam.all != null) {
+            groups.add(fam.all);
+        }
+        groups.addAll(fam.byCountry.values());
+        int[] emitted = {0};
+        for (SiteNodes site : groups) {
+            int n = site.size();
+            int k = Math.min(answers, n);
+            if (k == 0) {
+                continue;
+            }
+            int[] pick = new int[k];
+            for (int i = 0; i < k; i++) {
+                pick[i] = i;
+            }
+            while (true) {
+                if (emitted[0]++ >= limit) {
+                    return false;
+                }
+                java.util.List<byte[]> addrs = new java.util.ArrayList<>();
+                for (int i = 0; i < k && addrs.size() < answers; i++) {
+                    for (byte[] a : site.addresses[pick[i]]) {
+                        if (addrs.size() < answers) {
+                            addrs.add(a);
+                        }
+                    }
+                }
+                out.accept(addrs.toArray(new byte[0][]));
+                int i = k - 1;
+                while (i >= 0 && pick[i] == n - k + i) {
+                    i--;
+                }
+                if (i < 0) {
+                    break;
+                }
+                pick[i]++;
+                for (int j = i + 1; j < k; j++) {
+                    pick[j] = pick[j - 1] + 1;
+                }
+            }
+        }
+        byte[][] fb = qtype == Type.AAAA ? fallbackV6 : fallbackV4;
+        if (fb.length > 0) {
+            out.accept(fb);
+        }
+        return true;
+    }
 }

@@ -3,6 +3,9 @@ package org.hubdns.dns.protocol;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import org.hubdns.dnssec.SignedResponder;
+import org.hubdns.dnssec.SignedZones;
+import org.hubdns.snapshot.Snapshot;
 import org.hubdns.snapshot.SnapshotHolder;
 import org.hubdns.dns.answer.AnswerSink;
 import org.hubdns.dns.answer.ClientSubnet;
@@ -33,6 +36,11 @@ public final class QueryProcessor {
     public static final int OUR_UDP_PAYLOAD = 1232;
     /** What {@link #process} returns when the packet gets no answer at all. */
     public static final int DROP = -1;
+    /**
+     * What {@link #process} returns when a DO=1 answer waits for a signature: process the same
+     * query again on this loop when {@link #deferred()} completes.
+     */
+    public static final int DEFERRED = -2;
 
     private static final int HEADER = 12;
     private static final int TYPE_OPT = 41;
@@ -44,6 +52,7 @@ public final class QueryProcessor {
     private static final int OPCODE_UPDATE = 5;
     private static final int NOERROR = 0;
     private static final int FORMERR = 1;
+    private static final int SERVFAIL = 2;
     private static final int NOTIMP = 4;
     private static final int REFUSED = 5;
     private static final int BADVERS = 16;
@@ -78,6 +87,8 @@ public final class QueryProcessor {
     private final Resolution resolution = new Resolution();
     private final ClientSubnet client = new ClientSubnet();
     private final DynamicSink sink = new DynamicSink();
+    /** DO=1 answers in signed zones (issue 18): its own class, so that this pipeline stays as it was. */
+    private final SignedResponder signedResponder = new SignedResponder();
     private int labels;
     private int qnameLength;
     private int questionEnd;
@@ -133,6 +144,9 @@ public final class QueryProcessor {
         sentScope = -1;
         client.site = null;
         int n = respond(q, len, out, tcp, source);
+        if (n == DEFERRED) {
+            return n; // counted when it is answered
+        }
         rateLimited = false;
         if (rrl != null && n > 0 && !tcp && source != null) {
             n = limit(q, out, n, source, t0);
@@ -256,12 +270,19 @@ public final class QueryProcessor {
         if ((qclass != CLASS_IN && qclass != CLASS_ANY) || qtype == TYPE_AXFR || qtype == TYPE_IXFR) {
             return reply(q, out, REFUSED, true, source);
         }
-        snapshots.current().zones().resolve(lname, qnameLength, labelStarts, labels, qtype, resolution);
+        Snapshot snapshot = snapshots.current();
+        snapshot.zones().resolve(lname, qnameLength, labelStarts, labels, qtype, resolution);
         Template t = resolution.template();
         if (t == null) {
             return reply(q, out, REFUSED, true, source);
         }
         int limit = tcp ? 65535 : optCount == 1 ? Math.min(Math.max(512, udpPayload), OUR_UDP_PAYLOAD) : 512;
+        if (dnssecOk && !snapshot.signed().isEmpty()) {
+            int n = signedAnswer(snapshot.signed(), q, out, limit, source);
+            if (n != SignedResponder.UNSIGNED) {
+                return n;
+            }
+        }
         DynamicAnswers dynamic = resolution.dynamic();
         if (dynamic != null) {
             int written = dynamicAnswer(q, out, dynamic, limit, source);
@@ -270,6 +291,37 @@ public final class QueryProcessor {
             }
         }
         return templateAnswer(q, out, t, limit, 0, source);
+    }
+
+    /** What a deferred DO=1 query waits for (valid after {@link #process} returned {@link #DEFERRED}). */
+    public java.util.concurrent.CompletableFuture<?> deferred() {
+        return signedResponder.pending();
+    }
+
+    /** A DO=1 query in a signed zone: sections from the snapshot's signed answers, then OPT and header. */
+    private int signedAnswer(SignedZones zones, byte[] q, byte[] out, int limit, InetAddress source) {
+        fillClient(q, source);
+        System.arraycopy(q, HEADER, out, HEADER, questionEnd - HEADER);
+        SignedResponder r = signedResponder;
+        int n = r.answer(zones, lname, qnameLength, labelStarts, labels, qtype, client, out, questionEnd, limit,
+                optCount == 1 ? optLength() : 0);
+        if (n == SignedResponder.UNSIGNED) {
+            return n;
+        }
+        if (n == SignedResponder.DEFER) {
+            return DEFERRED;
+        }
+        if (SignedResponder.servfail(n)) {
+            return reply(q, out, SERVFAIL, true, source);
+        }
+        int pos = n;
+        int ar = r.additionalCount;
+        if (optCount == 1) {
+            pos = writeOpt(q, out, pos, r.rcode, r.scope, source);
+            ar++;
+        }
+        header(q, out, r.rcode, r.authoritative, r.truncated, 1, r.answerCount, r.authorityCount, ar);
+        return pos;
     }
 
     private void resetEdns() {

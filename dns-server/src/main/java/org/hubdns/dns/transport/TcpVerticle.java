@@ -109,6 +109,10 @@ public final class TcpVerticle extends VerticleBase {
                 buf.getBytes(pos + 2, pos + 2 + size, in, 0);
                 pos += 2 + size;
                 int r = processor.process(in, size, out, true, client);
+                if (r == QueryProcessor.DEFERRED) {
+                    answerLater(java.util.Arrays.copyOf(in, size));
+                    continue;
+                }
                 if (r < 0) {
                     // not a query (too short, or a response): nothing sensible can follow on this stream
                     flush(replies);
@@ -123,6 +127,17 @@ public final class TcpVerticle extends VerticleBase {
             }
             pending = pos == len ? Buffer.buffer(0) : buf.getBuffer(pos, len);
             flush(replies);
+        }
+
+        /** A DO=1 query whose signature is being made: answered on this context when it is (RFC 7766 allows any order). */
+        private void answerLater(byte[] query) {
+            io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+            processor.deferred().whenComplete((v, e) -> context.runOnContext(x -> {
+                int r = processor.process(query, query.length, out, true, client);
+                if (r > 0) {
+                    flush(Buffer.buffer(r + 2).appendUnsignedShort(r).appendBytes(out, 0, r));
+                }
+            }));
         }
 
         private void flush(Buffer replies) {

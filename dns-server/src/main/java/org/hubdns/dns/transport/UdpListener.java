@@ -118,6 +118,9 @@ public final class UdpListener {
                 content.getBytes(content.readerIndex(), in, 0, n);
                 InetSocketAddress sender = packet.sender();
                 int r = processor.process(in, n, out, false, sender.getAddress());
+                if (r == QueryProcessor.DEFERRED) {
+                    answerLater(ctx, java.util.Arrays.copyOf(in, n), sender);
+                }
                 if (r > 0) {
                     ByteBuf reply = ctx.alloc().directBuffer(r);
                     reply.writeBytes(out, 0, r);
@@ -131,6 +134,22 @@ public final class UdpListener {
             } finally {
                 packet.release();
             }
+        }
+
+        /**
+         * A DO=1 query whose signature is being made on the signing pool: processed again on this
+         * loop once it is (a second wait is not granted: the query is then dropped and retried).
+         */
+        private void answerLater(ChannelHandlerContext ctx, byte[] query, InetSocketAddress sender) {
+            EventLoop loop = ctx.channel().eventLoop();
+            processor.deferred().whenComplete((v, e) -> loop.execute(() -> {
+                int r = processor.process(query, query.length, out, false, sender.getAddress());
+                if (r > 0) {
+                    ByteBuf reply = ctx.alloc().directBuffer(r);
+                    reply.writeBytes(out, 0, r);
+                    ctx.writeAndFlush(new DatagramPacket(reply, sender), ctx.voidPromise());
+                }
+            }));
         }
 
         @Override
