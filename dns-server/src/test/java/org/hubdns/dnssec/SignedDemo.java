@@ -33,9 +33,16 @@ final class SignedDemo implements AutoCloseable {
     static final String ZONE = "pk-hub.example";
     static final String PLATFORM = "video.pk-hub.example";
     /** The demo zone (a higher serial than the built-in one) with names each kind of denial needs. */
-    static final String ZONE_TEXT = """
-            $TTL 300
-            @       IN SOA  ns1.pk-hub.example. hostmaster.pk-hub.example. ( 2030010101 7200 1800 1209600 300 )
+    static final String ZONE_TEXT = zoneText(300);
+
+    /** {@link #ZONE_TEXT} with every TTL (and the SOA minimum) {@code ttl} seconds. */
+    static String zoneText(int ttl) {
+        return ZONE_TEMPLATE.replace("TTL", Integer.toString(ttl));
+    }
+
+    private static final String ZONE_TEMPLATE = """
+            $TTL TTL
+            @       IN SOA  ns1.pk-hub.example. hostmaster.pk-hub.example. ( 2030010101 7200 1800 1209600 TTL )
             @       IN NS   ns1.pk-hub.example.
             @       IN NS   ns2.pk-hub.example.
             ns1     IN A    192.0.2.53
@@ -69,11 +76,16 @@ final class SignedDemo implements AutoCloseable {
 
     /** Starts the member with {@code timings}, covers the sites and signs the zone with {@code algorithm}. */
     static SignedDemo start(Dnssec.Timings timings, String algorithm) throws Exception {
+        return start(timings, algorithm, ZONE_TEXT);
+    }
+
+    /** As {@link #start(Dnssec.Timings, String)} with this text of the zone. */
+    static SignedDemo start(Dnssec.Timings timings, String algorithm, String zoneText) throws Exception {
         RunningServer s = RunningServer.start(true, Map.of(), null, 10, 1024, DynamicNames.NONE,
                 c -> c.withDnssec(timings));
         SignedDemo d = new SignedDemo(s);
         try {
-            var z = d.api.send("PUT", "/v1/zones/" + ZONE, d.admin, "text/dns", ZONE_TEXT);
+            var z = d.api.send("PUT", "/v1/zones/" + ZONE, d.admin, "text/dns", zoneText);
             assertThat(z.statusCode()).as(z.body()).isBetween(200, 201);
             Await.until(Duration.ofSeconds(5), "the uploaded zone served", () -> d.server.ask(
                     "txtonly." + ZONE + ".", Type.TXT, false).getRcode() == org.xbill.DNS.Rcode.NOERROR);

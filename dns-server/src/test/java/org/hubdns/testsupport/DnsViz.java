@@ -15,8 +15,9 @@ import java.util.TreeMap;
 
 /**
  * DNSViz (Debian {@code dnsviz}) on one authoritative server: {@code dnsviz probe -A} with the zone
- * as its own ancestor and {@code -x ZONE+:ns=127.0.0.1:PORT} (the "+" stops it from asking the
- * parent zones: nothing leaves loopback), then {@code dnsviz grok -t ANCHOR} with the zone's key as
+ * as its own ancestor and {@code -x ZONE+:NS1=127.0.0.1:PORT,NS2=...} (the "+" stops it from asking
+ * the parent zones, and each of the zone's own NS names is given the server's address: dnsviz
+ * otherwise resolves NS names from the root servers, which must not happen in a test), then {@code dnsviz grok -t ANCHOR} with the zone's key as
  * the trusted key. The grok JSON is read for every {@code errors} and {@code warnings} entry and
  * for the statuses it gave (SECURE, BOGUS, EXPIRED...).
  *
@@ -59,8 +60,9 @@ public final class DnsViz {
         Path shim = Files.writeString(dir.resolve("dnsviz-shim.py"), SHIM);
         String zone = anchor.zoneText();
         Path probe = dir.resolve("probe.json");
+        List<String> servers = nameServers(port, anchor.zone()).stream().map(ns -> ns + "=127.0.0.1:" + port).toList();
         List<String> args = new ArrayList<>(List.of(shim.toString(), "probe", "-A", "-a", zone, "-x",
-                zone + "+:ns.dnsviz.invalid=127.0.0.1:" + port, "-o", probe.toString(), zone));
+                zone + "+:" + String.join(",", servers), "-o", probe.toString(), zone));
         args.addAll(names);
         DebianTool.Run p = python.run(dir, Duration.ofSeconds(120), args);
         if (p.exit() != 0 || !Files.exists(probe)) {
@@ -75,6 +77,23 @@ public final class DnsViz {
         }
         String json = Files.readString(grok);
         return read(json, zone + ".");
+    }
+
+    /** The zone's NS names as the server gives them (at least one, or the test fails). */
+    static List<String> nameServers(int port, org.xbill.DNS.Name zone) throws Exception {
+        org.xbill.DNS.SimpleResolver r = new org.xbill.DNS.SimpleResolver(
+                new java.net.InetSocketAddress("127.0.0.1", port));
+        r.setTCP(true);
+        r.setTimeout(Duration.ofSeconds(5));
+        org.xbill.DNS.Message m = r.send(org.xbill.DNS.Message.newQuery(org.xbill.DNS.Record.newRecord(zone,
+                org.xbill.DNS.Type.NS, org.xbill.DNS.DClass.IN)));
+        List<String> ns = m.getSection(org.xbill.DNS.Section.ANSWER).stream()
+                .filter(org.xbill.DNS.NSRecord.class::isInstance)
+                .map(x -> ((org.xbill.DNS.NSRecord) x).getTarget().toString(true)).sorted().toList();
+        if (ns.isEmpty()) {
+            fail("no NS for %s at 127.0.0.1:%d, which dnsviz needs to stay on loopback:%n%s", zone, port, m);
+        }
+        return ns;
     }
 
     /** Reads grok's JSON (pure: the harness's table test feeds it saved output). */
