@@ -37,12 +37,12 @@ final class SignedDemo implements AutoCloseable {
 
     /** {@link #ZONE_TEXT} with every TTL (and the SOA minimum) {@code ttl} seconds. */
     static String zoneText(int ttl) {
-        return ZONE_TEMPLATE.replace("TTL", Integer.toString(ttl));
+        return ZONE_TEMPLATE.replace("{ttl}", Integer.toString(ttl));
     }
 
     private static final String ZONE_TEMPLATE = """
-            $TTL TTL
-            @       IN SOA  ns1.pk-hub.example. hostmaster.pk-hub.example. ( 2030010101 7200 1800 1209600 TTL )
+            $TTL {ttl}
+            @       IN SOA  ns1.pk-hub.example. hostmaster.pk-hub.example. ( 2030010101 7200 1800 1209600 {ttl} )
             @       IN NS   ns1.pk-hub.example.
             @       IN NS   ns2.pk-hub.example.
             ns1     IN A    192.0.2.53
