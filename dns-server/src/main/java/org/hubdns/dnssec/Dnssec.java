@@ -24,12 +24,22 @@ import org.xbill.DNS.Name;
 public final class Dnssec implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dnssec.class);
 
-    /** Signature validity and refresh: answers naming a removed node cannot be replayed past the validity. */
-    public record Timings(Duration validity, Duration refresh, Rollover.Timings rollover) {
-        /** Signatures valid 3 days, made again when less than 1 day is left. */
+    /**
+     * Signature validity and refresh (answers naming a removed node cannot be replayed past the
+     * validity), rollover waits, and how many address sets per platform and family are signed at
+     * snapshot build (the rest when first asked for).
+     */
+    public record Timings(Duration validity, Duration refresh, Rollover.Timings rollover, int eagerSets) {
+        /** Signatures valid 3 days, made again when less than 1 day is left; 20,000 sets signed eagerly. */
         public static final Timings DEFAULT = new Timings(Duration.ofDays(3), Duration.ofDays(1),
-                Rollover.Timings.DEFAULT);
+                Rollover.Timings.DEFAULT, 20_000);
+
+        public Timings(Duration validity, Duration refresh, Rollover.Timings rollover) {
+            this(validity, refresh, rollover, DEFAULT_EAGER_SETS);
+        }
     }
+
+    static final int DEFAULT_EAGER_SETS = 20_000;
 
     /** What the last build did, for the API and metrics. */
     public record Report(String zone, long signedAt, long soonestExpiry, long nextRefresh, long nextKeyChange,
@@ -90,7 +100,7 @@ public final class Dnssec implements AutoCloseable {
             }
             long t0 = System.nanoTime();
             try {
-                SignedZoneBuilder b = new SignedZoneBuilder(z, s, now, cache,
+                SignedZoneBuilder b = new SignedZoneBuilder(z, s, now, cache, timings.eagerSets(),
                         k -> late.computeIfAbsent(k, x -> new ConcurrentHashMap<>()));
                 long keyChange = Rollover.nextChange(s.keys(), now);
                 wake = Math.min(wake, keyChange);

@@ -25,6 +25,8 @@ final class SignedName {
     Section glue = Section.EMPTY;
     /** A DS query at a delegation (the parent side answers it). */
     Section dsAnswer;
+    /** This name's place in the zone's NSEC chain (-1: an empty non-terminal, which has no NSEC). */
+    int chainIndex = -1;
     /** The index in the zone's chain of the NSEC covering {@code *.name} (for NXDOMAIN below it). */
     int wildcardCover;
     /** The platform's steering and signatures, for a platform hostname. */

@@ -100,7 +100,8 @@ public final class SignedResponder {
                 if (a != null) {
                     return write(out, questionEnd, room, a, proof, null);
                 }
-                return write(out, questionEnd, room, null, w.noData, proof);
+                // the wildcard's own NSEC (in its NODATA proof) may be the one covering the name too
+                return write(out, questionEnd, room, null, w.noData, w.chainIndex == cover ? null : proof);
             }
             rcode = NXDOMAIN;
             Section wild = enc.wildcardCover == cover ? null : zone.nsec[enc.wildcardCover];

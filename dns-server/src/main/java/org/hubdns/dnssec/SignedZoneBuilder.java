@@ -39,8 +39,6 @@ import org.xbill.DNS.Type;
  * the signing itself is on the {@link SignatureCache}'s pool.
  */
 final class SignedZoneBuilder {
-    /** Sets of one platform and family signed at build; the rest are signed when first asked for. */
-    static final int EAGER_SETS = 20_000;
 
     record Built(SignedZone zone, List<SignedName> names, int signedSets, boolean enumeratedAll) {
     }
@@ -49,6 +47,8 @@ final class SignedZoneBuilder {
     private final Name apex;
     private final long now;
     private final SignatureCache cache;
+    /** Sets of one platform and family signed at build; the rest are signed when first asked for. */
+    private final int eagerSets;
     private final List<SignatureCache.Signer> dataSigners = new ArrayList<>();
     private final List<SignatureCache.Signer> keySigners = new ArrayList<>();
     private final List<DNSKEYRecord> published = new ArrayList<>();
@@ -60,12 +60,13 @@ final class SignedZoneBuilder {
     private List<List<RRSIGRecord>> sigs;
     private long soonest = Long.MAX_VALUE;
 
-    SignedZoneBuilder(ZoneContent content, ZoneSigning signing, long now, SignatureCache cache,
+    SignedZoneBuilder(ZoneContent content, ZoneSigning signing, long now, SignatureCache cache, int eagerSets,
             Function<String, ConcurrentHashMap<Long, DynamicSignatures.SignedSet>> late) {
         this.content = content;
         this.apex = content.apex();
         this.now = now;
         this.cache = cache;
+        this.eagerSets = eagerSets;
         this.late = late;
         long keyTtl = Math.min(3600, content.soa().getTTL());
         for (ZoneKey k : signing.keys()) {
@@ -224,7 +225,7 @@ final class SignedZoneBuilder {
             long ttl = p.platform().ttl();
             Map<String, RRset> distinct = new LinkedHashMap<>();
             for (int type : new int[] {Type.A, Type.AAAA}) {
-                all &= p.answerSets(type, EAGER_SETS, addrs -> {
+                all &= p.answerSets(type, eagerSets, addrs -> {
                     RRset set = new RRset();
                     for (byte[] a : addrs) {
                         try {
@@ -265,6 +266,7 @@ final class SignedZoneBuilder {
         for (int i = 0; i < names.size(); i++) {
             Name n = names.get(i);
             SignedName sn = new SignedName(zone.chain[i], zone);
+            sn.chainIndex = i;
             out.put(n, sn);
             sn.noData = zone.soa.plus(zone.nsec[i]);
             Name cut = cutOver.apply(n);

@@ -246,6 +246,7 @@ public final class HubDnsServer {
                 queryErrors::get, () -> queryLog == null ? 0 : queryLog.dropped(),
                 () -> feeds == null ? Map.of() : feeds.states()));
         metrics.register(rateLimiter);
+        metrics.register(dnssec);
         vertx = Vertx.builder()
                 .with(new VertxOptions().setEventLoopPoolSize(config.threads()).setPreferNativeTransport(true)
                         // no per-connection metrics on the DNS TCP path; HTTP, pools and the rest stay

@@ -44,6 +44,7 @@ public final class LocalStore implements AutoCloseable {
         try {
             MVStore s = new MVStore.Builder().fileName(file.toString()).open();
             s.setAutoCommitDelay(1000);
+            ownerOnly(file);
             return new LocalStore(s, datasets);
         } catch (MVStoreException e) {
             String msg = String.valueOf(e.getMessage());
@@ -53,6 +54,15 @@ public final class LocalStore implements AutoCloseable {
             }
             throw new IOException(file + " cannot be opened (" + msg + "); move it away to start this member "
                     + "empty: it will copy the registry from the cluster", e);
+        }
+    }
+
+    /** The registry holds secrets (token hashes, the cookie key, DNSSEC private keys): mode 0600. */
+    private static void ownerOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its own access rules apply
         }
     }
 

@@ -47,6 +47,11 @@ public final class Metrics implements AutoCloseable {
         registry.getPrometheusRegistry().register(new RrlCollector(limiter));
     }
 
+    /** Adds the DNSSEC signer's families ({@code hubdns_dnssec_*}). */
+    public void register(org.hubdns.dnssec.Dnssec dnssec) {
+        registry.getPrometheusRegistry().register(new DnssecCollector(dnssec));
+    }
+
     /** For Vert.x's metrics SPI. */
     public MeterRegistry meterRegistry() {
         return registry;
