@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.hubdns.server.StandIn;
+import org.hubdns.testsupport.ApiClient;
 import org.hubdns.testsupport.Await;
 import org.hubdns.testsupport.Delv;
 import org.hubdns.testsupport.Delv.Outcome;
@@ -25,7 +27,8 @@ import org.xbill.DNS.Type;
  * NODATA and wildcard answers and the platform hostname from each site; Unbound with the subnet
  * cache validates steered answers for clients of three sites (AD, and the same addresses hubdns
  * gives that subnet directly); a platform without IPv6 nodes gives a validated AAAA NODATA; a
- * drained node's new answer validates at once; dnsviz grok finds no error in the served zone.
+ * drained node's new answer, and the answer after a probed node fails and recovers, validate at
+ * once; dnsviz grok finds no error in the served zone.
  */
 class DnssecValidationTest {
     static SignedDemo demo;
@@ -133,6 +136,50 @@ class DnssecValidationTest {
                         .contains("10.20.1.1"));
         assertThat(delv().from(khi.loopback()).expect(Outcome.SECURE, SignedDemo.PLATFORM, "A").rdata("A"))
                 .containsExactlyInAnyOrder("10.20.1.1", "10.20.1.2");
+    }
+
+    @Test
+    void aHealthChangesNewAnswerValidatesAtOnce() throws Exception {
+        // a site of its own ("pew", client 127.0.0.5) with two nodes on loopback, one probed over HTTP
+        String admin = demo.admin;
+        ok(demo.api.send("PUT", "/v1/sites/pew", admin, ApiClient.JSON,
+                "{\"city\":\"Peshawar\",\"country\":\"PK\",\"lat\":34.01,\"lon\":71.58}"));
+        ok(demo.api.send("PUT", "/v1/coverage-zones", admin, "text/csv", SignedDemo.COVERAGE + "127.0.0.5/32,pew\n"));
+        String token = new io.vertx.core.json.JsonObject(ok(demo.api.send("PUT", "/v1/partners/hc", admin,
+                ApiClient.JSON, "{\"platforms\":[\"video\"],\"allowSpecial\":[\"127.0.0.0/8\"]}"))).getString("token");
+        try (StandIn probed = StandIn.http("127.0.0.31")) {
+            ok(demo.api.send("POST", "/v1/nodes", token, ApiClient.JSON, "{\"platform\":\"video\",\"site\":\"pew\","
+                    + "\"addresses\":[\"127.0.0.31\"],\"weight\":100,\"check\":{\"type\":\"http\",\"port\":"
+                    + probed.port() + ",\"path\":\"/health\",\"intervalMs\":500,\"timeoutMs\":300,\"rise\":2,"
+                    + "\"fall\":2}}"));
+            ok(demo.api.send("POST", "/v1/nodes", token, ApiClient.JSON, "{\"platform\":\"video\",\"site\":\"pew\","
+                    + "\"addresses\":[\"127.0.0.32\"],\"weight\":100,\"check\":{\"type\":\"none\"}}"));
+            Delv pew = delv().from("127.0.0.5");
+            Await.until(Duration.ofSeconds(10), "both pew nodes answered to 127.0.0.5",
+                    () -> pew.query(SignedDemo.PLATFORM, "A").rdata("A").size() == 2);
+            assertThat(pew.expect(Outcome.SECURE, SignedDemo.PLATFORM, "A").rdata("A"))
+                    .containsExactlyInAnyOrder("127.0.0.31", "127.0.0.32");
+
+            probed.status(500);
+            long t0 = System.nanoTime();
+            Await.until(Duration.ofSeconds(10), "127.0.0.31 out of pew's answer once its probes fail",
+                    () -> pew.query(SignedDemo.PLATFORM, "A").rdata("A").equals(List.of("127.0.0.32")));
+            Delv.Result down = pew.expect(Outcome.SECURE, SignedDemo.PLATFORM, "A");
+            assertThat(down.rdata("A")).as(down.output()).containsExactly("127.0.0.32");
+            System.out.printf("health change (probe failing) to a validating answer: %d ms%n",
+                    (System.nanoTime() - t0) / 1_000_000);
+
+            probed.status(200);
+            Await.until(Duration.ofSeconds(10), "127.0.0.31 back once its probes pass",
+                    () -> pew.query(SignedDemo.PLATFORM, "A").rdata("A").size() == 2);
+            assertThat(pew.expect(Outcome.SECURE, SignedDemo.PLATFORM, "A").rdata("A"))
+                    .containsExactlyInAnyOrder("127.0.0.31", "127.0.0.32");
+        }
+    }
+
+    static String ok(java.net.http.HttpResponse<String> r) {
+        assertThat(r.statusCode()).as(r.body()).isBetween(200, 204);
+        return r.body();
     }
 
     @Test
