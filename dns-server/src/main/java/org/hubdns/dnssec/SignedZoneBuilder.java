@@ -295,7 +295,9 @@ final class SignedZoneBuilder {
                 Section s = atQname(e.getValue());
                 types.add(e.getKey());
                 answers.add(s);
-                any = any.plus(s);
+                if (any.count() == 0) {
+                    any = s; // RFC 8482: one RRset for ANY, as without DO
+                }
             }
             sn.types = types.stream().mapToInt(Integer::intValue).toArray();
             sn.answers = answers.toArray(new Section[0]);

@@ -523,17 +523,22 @@ public final class PlatformSteering implements DynamicAnswers {
     /**
      * Every address set an {@code A} (or {@code AAAA}) answer can hold as steering chooses them:
      * per site (and per one-ranking group), each choice of {@code answers} of its candidate nodes,
-     * and the fixed fallback addresses. Stops after {@code limit} sets; returns false when it did
-     * (the rest are signed on demand). Sets may repeat; callers dedupe.
+     * and the fixed fallback addresses. Each group stops at its share of {@code limit} sets; returns
+     * false when one did (the rest are signed on demand). Sets may repeat; callers dedupe.
      */
     public boolean answerSets(int qtype, int limit, java.util.function.Consumer<byte[][]> out) {
         Family fam = qtype == Type.AAAA ? v6 : v4;
         java.util.List<SiteNodes> groups = new java.util.ArrayList<>(java.util.Arrays.asList(fam.sites));
-        if (fam.all != null) {
-            groups.add(fam.all);
+        if (fam.defaultPlace == null) {
+            // the one-ranking groups answer only clients not placed at a point when there is no default site
+            if (fam.all != null) {
+                groups.add(fam.all);
+            }
+            groups.addAll(fam.byCountry.values());
         }
-        groups.addAll(fam.byCountry.values());
-        int[] emitted = {0};
+        boolean complete = true;
+        // each group gets its share of the limit, so that every site has sets signed ahead
+        int share = groups.isEmpty() ? limit : Math.max(1, limit / groups.size());
         for (SiteNodes site : groups) {
             int n = site.size();
             int k = Math.min(answers, n);
@@ -544,9 +549,11 @@ public final class PlatformSteering implements DynamicAnswers {
             for (int i = 0; i < k; i++) {
                 pick[i] = i;
             }
+            int emitted = 0;
             while (true) {
-                if (emitted[0]++ >= limit) {
-                    return false;
+                if (emitted++ >= share || limit == 0) {
+                    complete = false;
+                    break;
                 }
                 java.util.List<byte[]> addrs = new java.util.ArrayList<>();
                 for (int i = 0; i < k && addrs.size() < answers; i++) {
@@ -574,6 +581,6 @@ public final class PlatformSteering implements DynamicAnswers {
         if (fb.length > 0) {
             out.accept(fb);
         }
-        return true;
+        return complete;
     }
 }
