@@ -50,7 +50,8 @@ public final class Console implements LoadRun.Listener {
                         : ", " + s.concurrency() + " in flight", s.sockets(), s.threads(), s.measuredSeconds(),
                 s.warmupSeconds()));
         row("servers", String.join(" ", s.servers()));
-        row("queries", s.queries() + (s.ecs() != null ? "; ECS " + s.ecs() : ""));
+        row("queries", s.queries() + (s.ecs() != null ? "; ECS " + s.ecs() : "")
+                + (s.dnssecOk() ? "; DO bit set (DNSSEC OK)" : ""));
         row("sent", String.format(Locale.ROOT, "%,d", r.sent()));
         row("answered", String.format(Locale.ROOT, "%,d  (%,.1f per second)", r.received(), r.qps()));
         row("lost", String.format(Locale.ROOT, "%,d  (%.4f%%, timeout %d ms)", r.lost(), r.lostPercent(),

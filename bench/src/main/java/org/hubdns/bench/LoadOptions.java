@@ -67,6 +67,11 @@ public final class LoadOptions {
             description = "open loop: send at this constant rate; latency counts from the intended send time")
     Double rate;
 
+    @Option(names = "--dnssec-ok",
+            description = "set the EDNS DO bit on every query (RFC 3225), as a validating resolver asks; "
+                    + "with --ecs-* the DO bit goes in the same OPT")
+    boolean dnssecOk;
+
     @Option(names = "--tcp", description = "DNS over TCP, queries pipelined on each connection")
     boolean tcp;
 
@@ -145,6 +150,9 @@ public final class LoadOptions {
     public RunSettings settings(List<InetSocketAddress> targets) throws BenchInputException {
         Questions q = questions();
         EcsList ecs = ecs();
+        if (ecs != null && dnssecOk) {
+            ecs = ecs.withDnssecOk();
+        }
         if (warmup < 0 || warmup > 3600) {
             throw new BenchInputException("--warmup " + warmup + ": give 0-3600 seconds");
         }
@@ -181,7 +189,8 @@ public final class LoadOptions {
         }
         double d = duration != null ? duration : count != null ? 0 : DEFAULT_DURATION;
         return new RunSettings(targets, q.templates(), ecs, seconds(warmup), seconds(d), count == null ? 0 : count,
-                concurrency, n, t, rate == null ? 0 : rate, tcp, TimeUnit.MILLISECONDS.toNanos(timeoutMs), null);
+                concurrency, n, t, rate == null ? 0 : rate, tcp, TimeUnit.MILLISECONDS.toNanos(timeoutMs), null,
+                dnssecOk);
     }
 
     private static long seconds(double s) {

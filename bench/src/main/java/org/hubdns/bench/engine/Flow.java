@@ -18,6 +18,8 @@ abstract class Flow {
     final int window;
     private final QueryTemplates templates;
     private final EcsList ecs;
+    /** The OPT sent when there is no ECS list: DO set (--dnssec-ok), or null for no EDNS at all. */
+    private final byte[] plainOpt;
     private int queryCursor;
     private int ecsCursor;
     private final Response response = new Response();
@@ -29,6 +31,7 @@ abstract class Flow {
         this.slots = new Slots(slotCapacity);
         this.templates = driver.settings.templates();
         this.ecs = driver.settings.ecs();
+        this.plainOpt = driver.settings.dnssecOk() ? EcsList.dnssecOkOpt() : null;
         // start each flow at a different place in the query file and the networks, so that they do not move in step
         this.queryCursor = (int) ((long) index * templates.length() / sockets);
         this.ecsCursor = ecs == null ? 0 : (int) ((long) index * ecs.size() / sockets);
@@ -64,6 +67,8 @@ abstract class Flow {
                 ecsCursor = 0;
             }
             length += ecs.length(e);
+        } else if (plainOpt != null) {
+            length += plainOpt.length;
         }
         int id = slots.take();
         int slot = id & slots.mask;
@@ -75,7 +80,7 @@ abstract class Flow {
         if (e >= 0) {
             templates.write(buf, t, id, ecs.data(), ecs.offset(e), ecs.length(e));
         } else {
-            templates.write(buf, t, id, null, 0, 0);
+            templates.write(buf, t, id, plainOpt, 0, plainOpt == null ? 0 : plainOpt.length);
         }
         write(buf);
         if (intended - driver.measureStart >= 0) {

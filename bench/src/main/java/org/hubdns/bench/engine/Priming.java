@@ -53,7 +53,7 @@ final class Priming {
             RunSettings p = new RunSettings(List.of((InetSocketAddress) echo.localAddress()), settings.templates(),
                     settings.ecs(), 0, MAX_NANOS, MAX_QUERIES, Math.min(settings.concurrency(), 256),
                     settings.sockets(), settings.threads(), 0, false, TimeUnit.MILLISECONDS.toNanos(500),
-                    settings.watch());
+                    settings.watch(), settings.dnssecOk());
             LoadRun.runOn(p, new LoadRun.Listener() {
                 @Override
                 public void progress(Progress progress) {

@@ -14,6 +14,7 @@ import org.hubdns.bench.wire.QueryTemplates;
  * @param rate queries per second for an open-loop run, 0 for closed loop ({@code concurrency} outstanding)
  * @param sockets UDP sockets or TCP connections, spread over {@code servers} in turn
  * @param watch addresses whose presence in answers is tracked (scenarios), or null
+ * @param dnssecOk every query carries EDNS with the DO bit (RFC 3225), asking for signed answers
  */
 public record RunSettings(
         List<InetSocketAddress> servers,
@@ -28,7 +29,8 @@ public record RunSettings(
         double rate,
         boolean tcp,
         long timeoutNanos,
-        AnswerWatch watch) {
+        AnswerWatch watch,
+        boolean dnssecOk) {
     public RunSettings {
         servers = List.copyOf(servers);
         if (durationNanos <= 0 && count <= 0) {
@@ -45,11 +47,11 @@ public record RunSettings(
 
     public RunSettings withWatch(AnswerWatch w) {
         return new RunSettings(servers, templates, ecs, warmupNanos, durationNanos, count, concurrency, sockets,
-                threads, rate, tcp, timeoutNanos, w);
+                threads, rate, tcp, timeoutNanos, w, dnssecOk);
     }
 
     public RunSettings withDuration(long warmup, long duration) {
         return new RunSettings(servers, templates, ecs, warmup, duration, count, concurrency, sockets, threads, rate,
-                tcp, timeoutNanos, watch);
+                tcp, timeoutNanos, watch, dnssecOk);
     }
 }

@@ -257,6 +257,7 @@ public final class HtmlReport {
         kv(h, "servers", String.join(" ", s.servers()));
         kv(h, "queries", s.queries() + ", " + s.distinctQuestions() + " distinct question(s)");
         kv(h, "ECS", s.ecs() == null ? "none" : s.ecs());
+        kv(h, "DNSSEC OK (DO bit)", s.dnssecOk() ? "on: every query asked for signed answers" : "off");
         kv(h, "timeout", s.timeoutMs() + " ms");
         kv(h, "java", e.java());
         kv(h, "os", e.os() + ", " + e.cpus() + " cpus, load " + e.loadAverage());

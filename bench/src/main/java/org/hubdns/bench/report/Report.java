@@ -49,7 +49,8 @@ public record Report(
     /** What the run was asked to do. */
     public record Settings(List<String> servers, String transport, String mode, int concurrency, int sockets,
             int threads, Double rate, double warmupSeconds, Double durationSeconds, Long count, long timeoutMs,
-            String queries, int distinctQuestions, String ecs, String siteMap, double measuredSeconds) {
+            String queries, int distinctQuestions, String ecs, boolean dnssecOk, String siteMap,
+            double measuredSeconds) {
     }
 
     /** Responses and events that are not ordinary answers. */

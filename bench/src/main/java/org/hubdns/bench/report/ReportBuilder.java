@@ -36,7 +36,7 @@ public final class ReportBuilder {
                 s.openLoop() ? s.rate() : null, s.warmupNanos() / 1e9,
                 s.durationNanos() > 0 ? s.durationNanos() / 1e9 : null, s.count() > 0 ? s.count() : null,
                 s.timeoutNanos() / 1_000_000, queries, s.templates().distinct(),
-                s.ecs() == null ? null : s.ecs().source(), sites.isEmpty() ? null : sites.source(),
+                s.ecs() == null ? null : s.ecs().source(), s.dnssecOk(), sites.isEmpty() ? null : sites.source(),
                 r.measuredSeconds());
         Map<String, Long> scopes = new LinkedHashMap<>();
         r.ecsScopes().forEach((k, v) -> scopes.put(Integer.toString(k), v));

@@ -22,6 +22,16 @@ import org.hubdns.bench.BenchInputException;
 public final class EcsList {
     public static final int UDP_PAYLOAD = 1232;
     public static final int MAX_ENTRIES = 10_000_000;
+    /** The OPT's first flag byte (its TTL is extended RCODE, version, then the 16 flag bits). */
+    static final int OPT_FLAGS = 7;
+    /** DO is the top bit of the OPT's flags (RFC 3225 section 3). */
+    static final int DO_BIT = 0x80;
+
+    /** An OPT record (UDP size {@link #UDP_PAYLOAD}) with the DO bit and no option: DNSSEC OK without ECS. */
+    public static byte[] dnssecOkOpt() {
+        return new byte[] {0, 0, (byte) RrTypes.OPT, (byte) (UDP_PAYLOAD >> 8), (byte) UDP_PAYLOAD, 0, 0,
+            (byte) DO_BIT, 0, 0, 0};
+    }
 
     private final byte[] data;
     private final int[] offsets;
@@ -47,6 +57,18 @@ public final class EcsList {
 
     public int length(int i) {
         return offsets[i + 1] - offsets[i];
+    }
+
+    /**
+     * The same networks with the DO bit (RFC 3225) set in each OPT record, for a run that asks for
+     * signed answers; the source says so.
+     */
+    public EcsList withDnssecOk() {
+        byte[] d = data.clone();
+        for (int i = 0; i < size(); i++) {
+            d[offsets[i] + OPT_FLAGS] |= (byte) DO_BIT;
+        }
+        return new EcsList(d, offsets, source);
     }
 
     /** Where the networks came from, for the report ({@code file ...} or {@code random N seed S}). */
