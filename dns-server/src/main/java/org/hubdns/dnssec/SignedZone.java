@@ -7,6 +7,8 @@ package org.hubdns.dnssec;
  */
 final class SignedZone {
     final String apex;
+    /** The apex's DNSKEY, CDS and CDNSKEY records, which are zone data for queries without DO too. */
+    java.util.List<org.xbill.DNS.Record> keyRecords = java.util.List.of();
     byte[][] chain;
     int[][] chainLabels;
     Section[] nsec;

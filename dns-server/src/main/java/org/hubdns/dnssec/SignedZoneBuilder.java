@@ -251,6 +251,11 @@ final class SignedZoneBuilder {
 
         // encode
         SignedZone zone = new SignedZone(apex.toString());
+        List<org.xbill.DNS.Record> keyRecords = new ArrayList<>();
+        for (int type : List.of(Type.DNSKEY, Type.CDS, Type.CDNSKEY)) {
+            keyRecords.addAll(apexData.get(type).rrs(false));
+        }
+        zone.keyRecords = List.copyOf(keyRecords);
         zone.chain = new byte[names.size()][];
         zone.chainLabels = new int[names.size()][];
         zone.nsec = new Section[names.size()];

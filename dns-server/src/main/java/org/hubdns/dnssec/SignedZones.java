@@ -53,6 +53,35 @@ public final class SignedZones {
         return zones.isEmpty();
     }
 
+    /**
+     * {@code zones} with each signed zone's DNSKEY, CDS and CDNSKEY added as records, for the tree that
+     * answers queries without DO: those sets are the zone's data whatever the DO bit (RFC 4035 3.1.1:
+     * DO governs only whether RRSIG and NSEC come along), so {@code dig DNSKEY} without +dnssec gets
+     * them, as from Knot or BIND. Unsigned zones are returned as they are.
+     */
+    public List<org.hubdns.dns.zone.ZoneContent> withKeyRecords(List<org.hubdns.dns.zone.ZoneContent> zones) {
+        if (this.zones.isEmpty()) {
+            return zones;
+        }
+        List<org.hubdns.dns.zone.ZoneContent> out = new java.util.ArrayList<>(zones.size());
+        for (org.hubdns.dns.zone.ZoneContent z : zones) {
+            SignedZone signed = null;
+            for (SignedZone s : this.zones) {
+                if (s.apex.equals(z.apex().toString())) {
+                    signed = s;
+                }
+            }
+            if (signed == null || signed.keyRecords.isEmpty()) {
+                out.add(z);
+                continue;
+            }
+            List<org.xbill.DNS.Record> records = new java.util.ArrayList<>(z.records());
+            records.addAll(signed.keyRecords);
+            out.add(new org.hubdns.dns.zone.ZoneContent(z.apex(), z.soa(), records, z.source()));
+        }
+        return out;
+    }
+
     /** The apexes of the signed zones. */
     public List<String> apexes() {
         return zones.stream().map(z -> z.apex).toList();

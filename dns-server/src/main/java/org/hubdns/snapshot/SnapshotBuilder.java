@@ -171,14 +171,16 @@ public final class SnapshotBuilder {
             }
         }
         dynamic.putAll(extra.current()); // embedders' (tests') own names win over the registry's
-        ZoneTree tree = ZoneTree.compile(zones, dynamic);
         if (!publish) {
             // the start-up warm-up's copy: it asks without DO, so nothing is signed for it
-            return new Snapshot(tree, generation.get(), view.sequence(), Map.copyOf(steering));
+            return new Snapshot(ZoneTree.compile(zones, dynamic), generation.get(), view.sequence(),
+                    Map.copyOf(steering));
         }
         org.hubdns.dnssec.Dnssec signer = dnssec;
         org.hubdns.dnssec.SignedZones signed = signer == null ? org.hubdns.dnssec.SignedZones.NONE
                 : signer.sign(zones, org.hubdns.dnssec.ZoneSigning.fromSecrets(view.secrets()), hostnames);
+        // a signed zone's key sets are answered without DO too
+        ZoneTree tree = ZoneTree.compile(signed.withKeyRecords(zones), dynamic);
         Snapshot s = new Snapshot(tree, generation.incrementAndGet(), view.sequence(), Map.copyOf(steering), signed);
         holder.publish(s);
         lastBuildMicros = (System.nanoTime() - t0) / 1000;

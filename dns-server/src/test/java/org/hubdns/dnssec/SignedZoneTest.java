@@ -258,6 +258,26 @@ class SignedZoneTest {
         }
     }
 
+    /** RFC 4035 3.1.1: DO decides whether RRSIGs come along, not whether the zone's key sets exist. */
+    @Test
+    @Order(6)
+    void keySetsAreAnsweredWithoutDoToo() throws Exception {
+        Name apex = Name.fromString(ZONE);
+        for (int type : List.of(Type.DNSKEY, Type.CDS, Type.CDNSKEY)) {
+            Message m = new Message(plain("@ " + Type.string(type)));
+            assertThat(m.getRcode()).as(Type.string(type)).isEqualTo(Rcode.NOERROR);
+            assertThat(m.getHeader().getFlag(Flags.AA)).isTrue();
+            List<Record> answer = m.getSection(Section.ANSWER);
+            assertThat(answer).as(Type.string(type) + " without DO").isNotEmpty()
+                    .allMatch(r -> r.getType() == type && r.getName().equals(apex));
+        }
+        // the CDS names a key the DNSKEY set holds (the one the parent's DS must match)
+        Message keys = new Message(plain("@ DNSKEY"));
+        Message cds = new Message(plain("@ CDS"));
+        int cdsTag = ((org.xbill.DNS.CDSRecord) cds.getSection(Section.ANSWER).get(0)).getFootprint();
+        assertThat(keys.getSection(Section.ANSWER)).anyMatch(r -> ((DNSKEYRecord) r).getFootprint() == cdsTag);
+    }
+
     @Test
     @Order(7)
     void aDrainedNodeGivesAValidatingAnswerAtOnce() throws Exception {
