@@ -107,6 +107,15 @@ public final class HttpApi {
         Router r = Router.router(vertx);
         // first: a client over its limit costs no more than this
         r.route().handler(limiter::handle);
+        // a request whose connection is gone (its body cut off by --http-body-timeout, or the client
+        // closed it) has no one to answer: SlowClients logged the close once a minute, so a slowloris
+        // flood does not also become an ERROR per request
+        r.route().failureHandler(ctx -> {
+            if (ctx.failure() instanceof io.vertx.core.http.HttpClosedException || ctx.response().closed()) {
+                return;
+            }
+            ctx.next();
+        });
         r.get("/v1/health").handler(this::health);
         r.get("/v1/openapi.json").handler(this::openApi);
         // readable without a token (no secrets in it): bind the HTTP port to a network you trust
