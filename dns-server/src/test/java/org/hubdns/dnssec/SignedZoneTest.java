@@ -11,13 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.hubdns.server.RunningServer;
 import org.hubdns.testsupport.ApiClient;
+import org.hubdns.testsupport.DebianTool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -378,18 +377,14 @@ class SignedZoneTest {
         }
     }
 
-    /** BIND's delv with the zone's key as its only trust anchor (until the shared harness exists). */
+    /**
+     * delv as these tests call it: its text for one question. The shared {@code testsupport.Delv} parses
+     * delv's conclusions; these tests read the text, through the same {@link DebianTool} runner (system
+     * PATH, time limit, the Debian package named when delv is missing).
+     */
     static final class Delv {
         static void require() {
-            try {
-                Process p = new ProcessBuilder("delv", "-v").redirectErrorStream(true).start();
-                if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                    throw new IllegalStateException("delv -v failed");
-                }
-            } catch (IOException | InterruptedException | IllegalStateException e) {
-                throw new AssertionError("these tests validate with BIND's delv: install it with "
-                        + "'apt-get install bind9-dnsutils' (" + e.getMessage() + ")");
-            }
+            DebianTool.require("delv", "bind9-dnsutils");
         }
 
         static Path anchorFile(Path dir, DNSKEYRecord k) throws IOException {
@@ -402,14 +397,9 @@ class SignedZoneTest {
         }
 
         static String run(int port, Path anchorFile, String name, String type) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of("delv", "@127.0.0.1", "-p", Integer.toString(port), "-a",
-                    anchorFile.toString(), "+root=" + ZONE, name, type));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("delv did not finish in 15 s: " + cmd);
-            }
-            return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return DebianTool.require("delv", "bind9-dnsutils").run(anchorFile.getParent(), Duration.ofSeconds(15),
+                    List.of("@127.0.0.1", "-p", Integer.toString(port), "-a", anchorFile.toString(), "+root=" + ZONE,
+                            name, type)).output();
         }
     }
 }
