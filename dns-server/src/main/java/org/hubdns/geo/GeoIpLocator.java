@@ -15,7 +15,7 @@ import org.hubdns.steering.Located;
 public final class GeoIpLocator implements GeoLocator {
     private static final int SET_BITS = 15;
     private static final int WAYS = 8;
-    private static final int SETS = 1 << SET_BITS; // x8 ways: 262k networks, about 5 MB per event loop
+    private static final int SETS = 1 << SET_BITS; // x8 ways: 262k networks of each family, about 7 MB per event loop
 
     private final GeoIpDatabase database;
 
@@ -46,8 +46,10 @@ public final class GeoIpLocator implements GeoLocator {
      */
     private static final class Cache {
         final GeoIpLocator owner;
+        /** IPv4 ways: the address in the high half, the entry (0: empty) in the low half. */
+        final long[] v4 = new long[SETS * WAYS];
+        /** IPv6 ways: the high and low eight bytes of the address, and the entry. */
         final long[] keys = new long[SETS * WAYS];
-        /** The low eight bytes of an IPv6 key (read only for IPv6). */
         final long[] lows = new long[SETS * WAYS];
         final int[] entries = new int[SETS * WAYS];
         final java.util.ArrayList<Place> places = new java.util.ArrayList<>();
@@ -60,15 +62,96 @@ public final class GeoIpLocator implements GeoLocator {
             this.owner = owner;
         }
 
+        /**
+         * An IPv4 network's entry. Its ways hold the address and the entry in one long each, so a
+         * probe and its answer are one cache line: random client networks miss the CPU caches, and
+         * each line read is a memory access.
+         */
+        int entry4(byte[] address, GeoIpDatabase database) {
+            int key = (address[0] & 0xff) << 24 | (address[1] & 0xff) << 16 | (address[2] & 0xff) << 8
+                    | address[3] & 0xff;
+            int base = set(key & 0xFFFFFFFFL, 0) * WAYS;
+            for (int w = base; w < base + WAYS; w++) {
+                long e = v4[w];
+                if ((int) (e >>> 32) == key && (int) e != 0) {
+                    return (int) e;
+                }
+            }
+            int entry = miss(address, 4, database);
+            int way = -1;
+            for (int w = base; w < base + WAYS && way < 0; w++) {
+                if ((int) v4[w] == 0) {
+                    way = w;
+                }
+            }
+            if (way < 0) {
+                way = base + (victim++ & (WAYS - 1));
+            }
+            v4[way] = (long) key << 32 | entry & 0xFFFFFFFFL;
+            return entry;
+        }
+
+        /** An IPv6 network's entry (and any other length). */
+        int entry(byte[] address, int length, GeoIpDatabase database) {
+            long h = 0;
+            long l = 0;
+            for (int i = 0; i < length; i++) {
+                if (i < 8) {
+                    h = h << 8 | (address[i] & 0xff);
+                } else {
+                    l = l << 8 | (address[i] & 0xff);
+                }
+            }
+            h ^= (long) length << 59; // IPv4 and IPv6 keys never collide
+            int base = set(h, l) * WAYS;
+            for (int w = base; w < base + WAYS; w++) {
+                if (keys[w] == h && entries[w] != 0 && lows[w] == l) {
+                    return entries[w];
+                }
+            }
+            int entry = miss(address, length, database);
+            int way = -1;
+            for (int w = base; w < base + WAYS && way < 0; w++) {
+                if (entries[w] == 0) {
+                    way = w;
+                }
+            }
+            if (way < 0) {
+                way = base + (victim++ & (WAYS - 1));
+            }
+            keys[way] = h;
+            lows[way] = l;
+            entries[way] = entry;
+            return entry;
+        }
+
+        /** The top bits of a full 64-bit mix: /24 keys end in zero bits, which low bits would keep. */
+        private static int set(long h, long l) {
+            return (int) (Hashing.mix(h ^ Hashing.mix(l) * 0x9E3779B97F4A7C15L) >>> (64 - SET_BITS));
+        }
+
+        /** A database lookup; {@code place id + 1 << 8 | prefix length}. */
+        private int miss(byte[] address, int length, GeoIpDatabase database) {
+            GeoRecord r = scratch;
+            if (!database.lookup(address, length, r)) {
+                r.hasLocation = false;
+            }
+            return (place(r) + 1) << 8 | r.prefixLength;
+        }
+
         /** The id of {@code r}'s place, adding it on first sight (only on a miss: the database was read anyway). */
         int place(GeoRecord r) {
-            Place p = new Place(r.hasLocation, r.latitude, r.longitude, r.countryIso, r.subdivisionIso, r.city,
+            // one instance per country code, as hot as the sites' own: steering compares and hashes it on
+            // every query, and a copy per place would be one more memory access per random network
+            String country = r.countryIso == null ? null : r.countryIso.intern();
+            Place p = new Place(r.hasLocation, r.latitude, r.longitude, country, r.subdivisionIso, r.city,
                     r.accuracyRadiusKm);
             Integer id = ids.get(p);
             if (id == null) {
                 if (places.size() >= MAX_PLACES) {
                     // more distinct places than any City database has: start over rather than grow
                     java.util.Arrays.fill(entries, 0);
+                    java.util.Arrays.fill(v4, 0);
                     places.clear();
                     ids.clear();
                 }
@@ -85,47 +168,8 @@ public final class GeoIpLocator implements GeoLocator {
 
     @Override
     public boolean locate(byte[] address, int length, Located out) {
-        long h = 0;
-        long l = 0;
-        for (int i = 0; i < length; i++) {
-            if (i < 8) {
-                h = h << 8 | (address[i] & 0xff);
-            } else {
-                l = l << 8 | (address[i] & 0xff);
-            }
-        }
-        h ^= (long) length << 59; // IPv4 and IPv6 keys never collide
         Cache c = out.geoCache instanceof Cache x && x.owner == this ? x : newCache(out);
-        // the top bits of a full 64-bit mix: /24 keys end in zero bits, which low bits would keep
-        int set = (int) (Hashing.mix(h ^ Hashing.mix(l) * 0x9E3779B97F4A7C15L) >>> (64 - SET_BITS));
-        int base = set * WAYS;
-        boolean v6 = length > 8;
-        int entry = 0;
-        for (int w = base; w < base + WAYS; w++) {
-            if (c.keys[w] == h && c.entries[w] != 0 && (!v6 || c.lows[w] == l)) {
-                entry = c.entries[w];
-                break;
-            }
-        }
-        if (entry == 0) {
-            GeoRecord r = c.scratch;
-            if (!database.lookup(address, length, r)) {
-                r.hasLocation = false;
-            }
-            entry = (c.place(r) + 1) << 8 | r.prefixLength; // place() may empty the cache: pick the way after
-            int way = -1;
-            for (int w = base; w < base + WAYS && way < 0; w++) {
-                if (c.entries[w] == 0) {
-                    way = w;
-                }
-            }
-            if (way < 0) {
-                way = base + (c.victim++ & (WAYS - 1));
-            }
-            c.keys[way] = h;
-            c.lows[way] = l;
-            c.entries[way] = entry;
-        }
+        int entry = length == 4 ? c.entry4(address, database) : c.entry(address, length, database);
         Place r = c.places.get((entry >>> 8) - 1);
         out.prefixLength = entry & 0xFF;
         if (!r.hasLocation() && r.country() == null) {

@@ -10,13 +10,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,16 +25,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DNS over UDP on Vert.x's own event loops, as raw Netty datagram channels (cheaper per packet
- * than Vert.x's DatagramSocket). With the native epoll transport there is one SO_REUSEPORT socket
- * per event loop, so every core reads; responses are flushed once per read batch.
+ * DNS over UDP on Vert.x's own event loops. With the native epoll transport there is one
+ * SO_REUSEPORT {@link io.netty.channel.epoll.BatchDatagramChannel} per event loop, so every core
+ * reads, a batch at a time; without it (not Linux) one Netty NIO datagram channel.
  */
 public final class UdpListener {
     private static final Logger LOG = LoggerFactory.getLogger(UdpListener.class);
     private static final int MAX_QUERY = 65535;
-    /** Larger queries arrive cut and get FORMERR; real queries are a few hundred bytes at most. */
-    private static final int MAX_DATAGRAM = 4096;
-    private static final int BATCH = 16;
+    private static final int MAX_DATAGRAM = BatchResponder.MAX_DATAGRAM;
+    private static final int BUFFER_BYTES = BatchResponder.BUFFER_BYTES;
 
     private final List<Channel> channels;
     private final boolean reusePort;
@@ -62,28 +60,22 @@ public final class UdpListener {
                 ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
         try {
             for (EventLoop loop : targets) {
-                Bootstrap b = new Bootstrap()
-                        .group(loop)
-                        .option(ChannelOption.SO_RCVBUF, 4 << 20)
-                        .option(ChannelOption.SO_SNDBUF, 4 << 20)
-                        // pooled, not Netty's default adaptive allocator: its buffers copy a reply in
-                        // through a fresh NIO slice per write, and slice each datagram unpooled; the
-                        // pooled ones copy with Unsafe and recycle their slices (no garbage per packet)
-                        .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                        .handler(new Handler(processors.create(), errors));
+                Bootstrap b = new Bootstrap().group(loop);
                 if (epoll) {
-                    b.channelFactory(() -> new EpollDatagramChannel(family));
+                    // one recvmmsg of up to BATCH datagrams, each cut at MAX_DATAGRAM bytes, answered
+                    // straight into one sendmmsg (BatchDatagramChannel says why not Netty's own channel)
+                    BatchResponder responder = new BatchResponder(processors.create(), errors);
+                    b.channelFactory(() -> responder.open(family))
+                            .handler(new ChannelInboundHandlerAdapter());
                 } else {
-                    b.channel(NioDatagramChannel.class);
-                }
-                if (epoll) {
-                    // recvmmsg: up to BATCH datagrams per system call, each cut at MAX_DATAGRAM bytes
-                    b.option(EpollChannelOption.SO_REUSEPORT, true)
-                            .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-                            .option(ChannelOption.RCVBUF_ALLOCATOR,
-                                    new FixedRecvByteBufAllocator(MAX_DATAGRAM * BATCH));
-                } else {
-                    b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
+                    b.channel(NioDatagramChannel.class)
+                            .option(ChannelOption.SO_RCVBUF, BUFFER_BYTES)
+                            .option(ChannelOption.SO_SNDBUF, BUFFER_BYTES)
+                            // pooled, not Netty's default adaptive allocator: its buffers copy a reply in
+                            // through a fresh NIO slice per write; the pooled ones copy with Unsafe
+                            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                            .handler(new Handler(processors.create(), errors));
                 }
                 bound.add(b.bind(address).sync().channel());
             }
