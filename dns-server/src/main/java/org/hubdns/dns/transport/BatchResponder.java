@@ -34,6 +34,7 @@ final class BatchResponder implements BatchDatagramChannel.Responder {
     private final int[] senderLengths = new int[SENDERS];
     private final int[] senderScopes = new int[SENDERS];
     private BatchDatagramChannel channel;
+    private byte[] deferredOut;
 
     BatchResponder(QueryProcessor processor, AtomicLong errors) {
         this.processor = processor;
@@ -104,7 +105,7 @@ final class BatchResponder implements BatchDatagramChannel.Responder {
         EventLoop loop = c.eventLoop();
         byte[] to = source.getAddress();
         processor.deferred().whenComplete((v, e) -> loop.execute(() -> {
-            byte[] out = new byte[65535 + 1024];
+            byte[] out = deferredReply();
             try {
                 int r = processor.process(query, query.length, out, false, source);
                 if (r > 0) {
@@ -116,6 +117,14 @@ final class BatchResponder implements BatchDatagramChannel.Responder {
                 }
             }
         }));
+    }
+
+    /** The reply array of answers that waited: one per loop, made on first use (they run one at a time on it). */
+    private byte[] deferredReply() {
+        if (deferredOut == null) {
+            deferredOut = new byte[65535 + 1024];
+        }
+        return deferredOut;
     }
 
     @Override
