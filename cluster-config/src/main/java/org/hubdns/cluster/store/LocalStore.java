@@ -112,7 +112,9 @@ public final class LocalStore implements AutoCloseable {
                     + e.getMessage() + "): the write was not made; check that disk, or write through another member");
         }
         if (free < MIN_FREE_BYTES) {
-            throw new DataDirFull("this member's disk is full: its data dir " + dataDir + " has " + (free >> 20)
+            throw new DataDirFull("this member's disk is full: its data dir " + dataDir
+                    + (failed() ? " could not be written (its registry store is closed until there is room) and" : "")
+                    + " has " + (free >> 20)
                     + " MiB free, less than the " + (MIN_FREE_BYTES >> 20) + " MiB a write needs, so the write was "
                     + "not made; free space there (this member still answers DNS), or write through another member");
         }

@@ -54,7 +54,8 @@ class FullDataDirTest {
                 }
                 assertThat(full.localStore().failed()).as("the store failed on the full disk").isTrue();
                 assertThatThrownBy(() -> full.put(Kind.SITES, "still", new Site("still", "Quetta", "PK", 30.2, 67.0)))
-                        .isInstanceOf(DataDirFull.class).hasMessageContaining("free space");
+                        .isInstanceOf(DataDirFull.class).hasMessageContaining("could not be written")
+                        .hasMessageContaining("free space");
 
                 Files.delete(filler);
                 full.put(Kind.SITES, "after", new Site("after", "Multan", "PK", 30.2, 71.5));
