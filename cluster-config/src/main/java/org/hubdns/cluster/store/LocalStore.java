@@ -25,28 +25,61 @@ public final class LocalStore implements AutoCloseable {
      */
     public static final long MIN_FREE_BYTES = 32L << 20;
 
-    private final MVStore store;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalStore.class);
+
+    private final Path file;
     private final Path dataDir;
     private final java.nio.file.FileStore disk;
     private final Path datasetDir;
-    private final Map<Kind, MVMap<String, String>> maps = new HashMap<>();
-    /** Coverage feeds' live updates as applied here, by "logId/seq" (seq zero-padded, so keys sort by it). */
-    private final MVMap<String, byte[]> feedLog;
-    /** The audit trail by entry id (ids sort by time). */
-    private final MVMap<String, String> audit;
+    /**
+     * The open store and its maps, replaced together when a store that failed (MVStore closes itself
+     * for good after a write it could not make, e.g. on a full disk) is reopened.
+     */
+    private volatile Maps open;
+    /** Set by {@link #close()}: a store we closed is never reopened. */
+    private volatile boolean closedByUs;
+    /** Set when a write of the store failed (the background writer may fail before the store closes itself). */
+    private volatile boolean broken;
+    /** Whether the current failure was logged (once per failure). */
+    private final java.util.concurrent.atomic.AtomicBoolean failureLogged = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Runnable onReopen = () -> { };
 
-    private LocalStore(MVStore store, Path dataDir, Path datasetDir) throws IOException {
-        this.store = store;
+    private record Maps(MVStore store, Map<Kind, MVMap<String, String>> registry, MVMap<String, byte[]> feedLog,
+            MVMap<String, String> audit) {
+        static Maps of(MVStore store) {
+            Map<Kind, MVMap<String, String>> registry = new HashMap<>();
+            for (Kind k : Kind.values()) {
+                if (k.persisted) {
+                    registry.put(k, store.openMap(k.mapName));
+                }
+            }
+            // feed-log: coverage feeds' live updates as applied here, by "logId/seq" (seq zero-padded, so
+            // keys sort by it); audit: the audit trail by entry id (ids sort by time)
+            return new Maps(store, registry, store.openMap("feed-log"), store.openMap("audit"));
+        }
+    }
+
+    private LocalStore(Path file, Path dataDir, Path datasetDir) throws IOException {
+        this.file = file;
         this.dataDir = dataDir;
         this.disk = Files.getFileStore(dataDir); // looked up once: each check is then one statfs
         this.datasetDir = datasetDir;
-        for (Kind k : Kind.values()) {
-            if (k.persisted) {
-                maps.put(k, store.openMap(k.mapName));
-            }
-        }
-        feedLog = store.openMap("feed-log");
-        audit = store.openMap("audit");
+        this.open = Maps.of(openStore());
+    }
+
+    private MVStore openStore() {
+        MVStore s = new MVStore.Builder().fileName(file.toString())
+                .backgroundExceptionHandler((t, e) -> failed(e)).open();
+        s.setAutoCommitDelay(1000);
+        return s;
+    }
+
+    /**
+     * Runs after a failed store was reopened (on the thread of the write that found room again), so that
+     * the owner copies back what the store missed meanwhile.
+     */
+    public void onReopen(Runnable action) {
+        this.onReopen = action;
     }
 
     public static LocalStore open(Path dataDir) throws IOException {
@@ -55,10 +88,9 @@ public final class LocalStore implements AutoCloseable {
         Path datasets = dataDir.resolve("datasets");
         Files.createDirectories(datasets);
         try {
-            MVStore s = new MVStore.Builder().fileName(file.toString()).open();
-            s.setAutoCommitDelay(1000);
+            LocalStore s = new LocalStore(file, dataDir, datasets);
             ownerOnly(file);
-            return new LocalStore(s, dataDir, datasets);
+            return s;
         } catch (MVStoreException e) {
             String msg = String.valueOf(e.getMessage());
             if (msg.contains("locked")) {
@@ -80,9 +112,70 @@ public final class LocalStore implements AutoCloseable {
                     + e.getMessage() + "): the write was not made; check that disk, or write through another member");
         }
         if (free < MIN_FREE_BYTES) {
-            throw new DataDirFull("this member's disk is full: its data dir " + dataDir + " has " + (free >> 20)
+            throw new DataDirFull("this member's disk is full: its data dir " + dataDir
+                    + (failed() ? " could not be written (its registry store is closed until there is room) and" : "")
+                    + " has " + (free >> 20)
                     + " MiB free, less than the " + (MIN_FREE_BYTES >> 20) + " MiB a write needs, so the write was "
                     + "not made; free space there (this member still answers DNS), or write through another member");
+        }
+        if (failed()) {
+            reopen();
+        }
+    }
+
+    /** Whether the store failed (a write it could not make) and is not reopened yet. */
+    public boolean failed() {
+        return !closedByUs && (broken || open.store().isClosed());
+    }
+
+    // not synchronized: MVStore's background writer calls it while it may hold its own lock
+    private void failed(Throwable e) {
+        broken = true;
+        if (!closedByUs && failureLogged.compareAndSet(false, true)) {
+            LOG.warn("this member's data dir {} could not be written ({}): its registry store is closed until a "
+                    + "write finds room again; free space there (this member still answers DNS; writes through "
+                    + "it are refused meanwhile)", dataDir, e.getMessage());
+        }
+    }
+
+    /** Reopens a failed store (MVStore recovers to its last complete chunk), then runs {@link #onReopen}. */
+    private void reopen() {
+        synchronized (this) {
+            if (!failed()) {
+                return;
+            }
+            try {
+                if (!open.store().isClosed()) {
+                    open.store().closeImmediately(); // what it could not write is lost: the cluster has it
+                }
+                open = Maps.of(openStore());
+                broken = false;
+            } catch (MVStoreException e) {
+                throw new DataDirFull("this member's data dir " + dataDir + " could not be written, and its "
+                        + "registry store cannot be reopened (" + e.getMessage() + "): the write was not made; "
+                        + "free space there, or write through another member");
+            }
+            failureLogged.set(false);
+            LOG.info("this member's registry store in {} is reopened now that its data dir has room; copying the "
+                    + "registry from the cluster into it", dataDir);
+        }
+        onReopen.run();
+    }
+
+    /**
+     * Runs a change of the store; a store that failed (on a full disk) takes none, and the change is
+     * not lost: the cluster has it, and copies it back when the store is reopened.
+     */
+    private <T> T change(java.util.function.Function<Maps, T> change, T whenFailed) {
+        Maps m = open;
+        try {
+            return change.apply(m);
+        } catch (MVStoreException e) {
+            if (!m.store().isClosed() && !broken) {
+                throw e;
+            }
+            failed(e);
+            return whenFailed;
         }
     }
 
@@ -97,26 +190,28 @@ public final class LocalStore implements AutoCloseable {
 
     /** Keeps {@code value} unless this store already has a copy that wins over it; true when written. */
     public synchronized boolean persist(Kind kind, String key, Stored value) {
-        MVMap<String, String> m = maps.get(kind);
-        if (m == null) {
-            return false;
-        }
-        Stored mine = Stored.decode(m.get(key));
-        if (mine != null && (mine.equals(value) || !kind.newer(value, mine))) {
-            return false;
-        }
-        m.put(key, value.encode());
-        return true;
+        return change(o -> {
+            MVMap<String, String> m = o.registry().get(kind);
+            if (m == null) {
+                return false;
+            }
+            Stored mine = Stored.decode(m.get(key));
+            if (mine != null && (mine.equals(value) || !kind.newer(value, mine))) {
+                return false;
+            }
+            m.put(key, value.encode());
+            return true;
+        }, false);
     }
 
     /** Makes what was persisted so far survive a kill of this process. */
     public void commit() {
-        store.commit();
+        change(o -> o.store().commit(), 0L);
     }
 
     public Map<String, Stored> entries(Kind kind) {
         Map<String, Stored> out = new HashMap<>();
-        MVMap<String, String> m = maps.get(kind);
+        MVMap<String, String> m = open.registry().get(kind);
         if (m != null) {
             m.forEach((k, v) -> out.put(k, Stored.decode(v)));
         }
@@ -197,14 +292,14 @@ public final class LocalStore implements AutoCloseable {
 
     /** Keeps one applied batch of a feed's log (committed with the next automatic commit, within a second). */
     public void putLogEntry(String log, long seq, byte[] batch) {
-        feedLog.put(logKey(log, seq), batch);
+        change(o -> o.feedLog().put(logKey(log, seq), batch), null);
     }
 
     /** The batches of {@code log} after {@code afterSeq}, in sequence order. */
     public java.util.SortedMap<Long, byte[]> logEntries(String log, long afterSeq) {
         java.util.SortedMap<Long, byte[]> out = new java.util.TreeMap<>();
         String prefix = log + "/";
-        var c = feedLog.cursor(logKey(log, afterSeq + 1));
+        var c = open.feedLog().cursor(logKey(log, afterSeq + 1));
         while (c.hasNext()) {
             String k = c.next();
             if (!k.startsWith(prefix)) {
@@ -218,7 +313,7 @@ public final class LocalStore implements AutoCloseable {
     /** The logs that have batches here. */
     public java.util.Set<String> logs() {
         java.util.Set<String> out = new java.util.TreeSet<>();
-        for (String k : feedLog.keySet()) {
+        for (String k : open.feedLog().keySet()) {
             out.add(k.substring(0, k.lastIndexOf('/')));
         }
         return out;
@@ -227,6 +322,7 @@ public final class LocalStore implements AutoCloseable {
     /** Drops the batches of {@code log} up to {@code upToSeq} (all of them for Long.MAX_VALUE). */
     public void dropLogEntries(String log, long upToSeq) {
         String prefix = log + "/";
+        MVMap<String, byte[]> feedLog = open.feedLog();
         java.util.List<String> gone = new java.util.ArrayList<>();
         var c = feedLog.cursor(prefix);
         while (c.hasNext()) {
@@ -236,43 +332,48 @@ public final class LocalStore implements AutoCloseable {
             }
             gone.add(k);
         }
-        gone.forEach(feedLog::remove);
+        change(o -> {
+            gone.forEach(feedLog::remove);
+            return null;
+        }, null);
     }
 
     // ---- the audit trail ----
 
     public void putAudit(String id, String json) {
-        audit.putIfAbsent(id, json);
+        change(o -> o.audit().putIfAbsent(id, json), null);
     }
 
     public String audit(String id) {
-        return audit.get(id);
+        return open.audit().get(id);
     }
 
     public String lastAuditKey() {
-        return audit.lastKey();
+        return open.audit().lastKey();
     }
 
     public String auditKeyBefore(String id) {
-        return audit.lowerKey(id);
+        return open.audit().lowerKey(id);
     }
 
     public Iterable<Map.Entry<String, String>> auditEntries() {
-        return audit.entrySet();
+        return open.audit().entrySet();
     }
 
     /** Drops the oldest entries beyond the newest {@code keep}; returns their ids. */
     public synchronized java.util.List<String> trimAudit(int keep) {
         java.util.List<String> gone = new java.util.ArrayList<>();
-        while (audit.sizeAsLong() > keep) {
-            String first = audit.firstKey();
-            if (first == null) {
-                break;
+        return change(o -> {
+            while (o.audit().sizeAsLong() > keep) {
+                String first = o.audit().firstKey();
+                if (first == null) {
+                    break;
+                }
+                o.audit().remove(first);
+                gone.add(first);
             }
-            audit.remove(first);
-            gone.add(first);
-        }
-        return gone;
+            return gone;
+        }, gone);
     }
 
     public static String sha256(byte[] bytes) {
@@ -285,6 +386,8 @@ public final class LocalStore implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closedByUs = true;
+        MVStore store = open.store();
         if (!store.isClosed()) {
             store.close();
         }

@@ -93,6 +93,8 @@ public final class Registry implements AutoCloseable {
         try {
             r.attach();
             r.restore();
+            // a store that failed on a full disk missed writes meanwhile: the cluster has them all
+            local.onReopen(() -> r.syncFromCluster("its store was reopened"));
             r.feedLog.restore(r.feeds().values().stream().map(org.hubdns.cluster.feed.StoredFeed::logId)
                     .collect(java.util.stream.Collectors.toSet()));
             r.feedLog.attach();
@@ -344,6 +346,11 @@ public final class Registry implements AutoCloseable {
      */
     public long changeMark() {
         return mirror.changes();
+    }
+
+    /** This member's data dir store (for tests of a full disk). */
+    LocalStore localStore() {
+        return local;
     }
 
     public int members() {

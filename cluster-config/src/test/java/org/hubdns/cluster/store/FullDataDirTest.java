@@ -1,0 +1,116 @@
+package org.hubdns.cluster.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.hubdns.cluster.model.Site;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A member whose data dir (a real tmpfs, mounted here as root) filled up: a write that reached it
+ * through the cluster makes its MVStore fail for real; its own writes are refused with DataDirFull
+ * meanwhile, and once space returns they succeed again and the reopened store holds what the cluster has.
+ */
+class FullDataDirTest {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aMemberWhoseDiskFilledUpAcceptsWritesAgainOnceSpaceReturns() throws Exception {
+        Path small = Files.createDirectories(dir.resolve("small"));
+        run("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", small.toString());
+        try {
+            String cluster = "full-" + UUID.randomUUID();
+            int p1 = freePort();
+            int p2 = freePort();
+            Path filler = small.resolve("filler");
+            try (Registry full = Registry.start(new ClusterSettings(cluster, LOOPBACK, p1, List.of(), small.resolve("data")),
+                    Map.of());
+                    Registry other = Registry.start(new ClusterSettings(cluster, LOOPBACK, p2,
+                            List.of(LOOPBACK.getHostAddress() + ":" + p1), dir.resolve("other")), Map.of())) {
+                await("both members see each other", () -> full.members() == 2);
+                full.put(Kind.SITES, "before", new Site("before", "Islamabad", "PK", 33.72, 73.04));
+
+                fill(filler);
+                assertThatThrownBy(() -> full.put(Kind.SITES, "refused", new Site("refused", "Lahore", "PK", 31.5, 74.3)))
+                        .isInstanceOf(DataDirFull.class);
+                // a write through another member reaches this one's store, which cannot write its chunk
+                for (int i = 0; i < 50 && !full.localStore().failed(); i++) {
+                    other.put(Kind.SITES, "during-" + i, new Site("during-" + i, "Karachi", "PK", 24.86, 67.01));
+                    Thread.sleep(200);
+                }
+                assertThat(full.localStore().failed()).as("the store failed on the full disk").isTrue();
+                assertThatThrownBy(() -> full.put(Kind.SITES, "still", new Site("still", "Quetta", "PK", 30.2, 67.0)))
+                        .isInstanceOf(DataDirFull.class).hasMessageContaining("could not be written")
+                        .hasMessageContaining("free space");
+
+                Files.delete(filler);
+                full.put(Kind.SITES, "after", new Site("after", "Multan", "PK", 30.2, 71.5));
+                assertThat(full.localStore().failed()).isFalse();
+            }
+            try (LocalStore reopened = LocalStore.open(small.resolve("data"))) {
+                Map<String, Stored> sites = reopened.entries(Kind.SITES);
+                assertThat(sites).as("the data dir holds what the cluster holds").containsKeys("before", "during-0",
+                        "after");
+                assertThat(sites).doesNotContainKey("refused");
+            }
+        } finally {
+            run("umount", "-l", small.toString());
+        }
+    }
+
+    /** Writes to {@code file} until the disk refuses. */
+    private static void fill(Path file) throws IOException {
+        byte[] block = new byte[1 << 16];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 4096; i++) { // bounded: 256 MiB, far more than the tmpfs holds
+                out.write(block);
+                out.flush();
+            }
+        } catch (IOException e) {
+            if (!String.valueOf(e.getMessage()).contains("No space")) {
+                throw e;
+            }
+            return;
+        }
+        throw new IllegalStateException("the tmpfs did not fill up");
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            if (done.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out waiting until " + what);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError(String.join(" ", cmd) + " failed (" + out.strip() + "): this test mounts a "
+                    + "small tmpfs to fill it, so it runs as root (as CI does)");
+        }
+    }
+}
