@@ -106,11 +106,24 @@ public final class Registry implements AutoCloseable {
         }
         r.mirror.drain(120); // datasets (coverage zones) are in the first view, not a moment after it
         r.mirror.every(30, r.datasets::reloadStale);
+        // a member nobody writes through would keep a store that failed on a full disk: look again every 10 s
+        r.mirror.every(10, r::reopenStoreIfRoom);
         RegistryView first = r.mirror.start();
         LOG.info("cluster '{}' joined: {} member(s); registry restored ({} zones, {} platforms, {} sites, {} nodes)",
                 settings.clusterName(), first.members(), first.zones().size(), first.platforms().size(),
                 first.sites().size(), first.nodes().size());
         return r;
+    }
+
+    /** Reopens a store that failed on a full disk once its data dir has room (a write through this member does too). */
+    private void reopenStoreIfRoom() {
+        if (local.failed()) {
+            try {
+                local.requireRoom();
+            } catch (DataDirFull stillFull) {
+                // still no room: the next look is in 10 s
+            }
+        }
     }
 
     private static String rootMessage(Throwable e) {

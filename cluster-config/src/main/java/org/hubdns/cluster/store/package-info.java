@@ -11,7 +11,7 @@
  * (the later version wins), and the smaller half's members then copy the whole registry. A write is
  * refused ({@link org.hubdns.cluster.store.DataDirFull}) before it reaches the cluster when the data
  * dir is nearly full; a store that failed on a full disk anyway is reopened by the first write that
- * finds room, and the cluster's registry copied back into it. Large values (coverage zones,
+ * finds room (or within 10 s by the member itself), and the cluster's registry copied back into it. Large values (coverage zones,
  * the GeoIP database, a coverage feed's table dump, which is streamed through files and never held
  * whole) travel as chunked datasets ({@link org.hubdns.cluster.store.Datasets}: chunking, checksum,
  * loading on each member). Coverage feeds' live updates travel as ordered logs

@@ -72,6 +72,42 @@ class FullDataDirTest {
         }
     }
 
+    @Test
+    void aMemberNobodyWritesThroughReopensItsStoreOnItsOwn() throws Exception {
+        Path small = Files.createDirectories(dir.resolve("small"));
+        run("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", small.toString());
+        try {
+            String cluster = "idle-" + UUID.randomUUID();
+            int p1 = freePort();
+            int p2 = freePort();
+            Path filler = small.resolve("filler");
+            try (Registry full = Registry.start(new ClusterSettings(cluster, LOOPBACK, p1, List.of(), small.resolve("data")),
+                    Map.of());
+                    Registry other = Registry.start(new ClusterSettings(cluster, LOOPBACK, p2,
+                            List.of(LOOPBACK.getHostAddress() + ":" + p1), dir.resolve("other")), Map.of())) {
+                await("both members see each other", () -> full.members() == 2);
+                fill(filler);
+                for (int i = 0; i < 50 && !full.localStore().failed(); i++) {
+                    other.put(Kind.SITES, "during-" + i, new Site("during-" + i, "Karachi", "PK", 24.86, 67.01));
+                    Thread.sleep(200);
+                }
+                assertThat(full.localStore().failed()).as("the store failed on the full disk").isTrue();
+
+                Files.delete(filler);
+                // no write through the full member: its own periodic look reopens the store
+                await("the store reopened without a write through this member", () -> !full.localStore().failed());
+                other.put(Kind.SITES, "later", new Site("later", "Peshawar", "PK", 34.0, 71.5));
+                await("the reopened member hears later writes", () -> full.get(Kind.SITES, "later") != null);
+            }
+            try (LocalStore reopened = LocalStore.open(small.resolve("data"))) {
+                assertThat(reopened.entries(Kind.SITES)).as("the data dir holds what the cluster holds")
+                        .containsKeys("during-0", "later");
+            }
+        } finally {
+            run("umount", "-l", small.toString());
+        }
+    }
+
     /** Writes to {@code file} until the disk refuses. */
     private static void fill(Path file) throws IOException {
         byte[] block = new byte[1 << 16];
