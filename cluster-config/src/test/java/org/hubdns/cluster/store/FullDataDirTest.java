@@ -28,83 +28,87 @@ class FullDataDirTest {
     @TempDir
     Path dir;
 
-    @Test
-    void aMemberWhoseDiskFilledUpAcceptsWritesAgainOnceSpaceReturns() throws Exception {
+    /** What a test does with two members of one cluster, the first with its data dir on a small tmpfs. */
+    interface Scenario {
+        void run(Registry full, Registry other, Path filler) throws Exception;
+    }
+
+    /** Runs {@code scenario} with the members started and joined; returns the full member's data dir, its members closed. */
+    private Path onSmallDisk(String name, Scenario scenario) throws Exception {
         Path small = Files.createDirectories(dir.resolve("small"));
         run("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", small.toString());
         try {
-            String cluster = "full-" + UUID.randomUUID();
+            String cluster = name + "-" + UUID.randomUUID();
             int p1 = freePort();
             int p2 = freePort();
-            Path filler = small.resolve("filler");
             try (Registry full = Registry.start(new ClusterSettings(cluster, LOOPBACK, p1, List.of(), small.resolve("data")),
                     Map.of());
                     Registry other = Registry.start(new ClusterSettings(cluster, LOOPBACK, p2,
                             List.of(LOOPBACK.getHostAddress() + ":" + p1), dir.resolve("other")), Map.of())) {
                 await("both members see each other", () -> full.members() == 2);
-                full.put(Kind.SITES, "before", new Site("before", "Islamabad", "PK", 33.72, 73.04));
-
-                fill(filler);
-                assertThatThrownBy(() -> full.put(Kind.SITES, "refused", new Site("refused", "Lahore", "PK", 31.5, 74.3)))
-                        .isInstanceOf(DataDirFull.class);
-                // a write through another member reaches this one's store, which cannot write its chunk
-                for (int i = 0; i < 50 && !full.localStore().failed(); i++) {
-                    other.put(Kind.SITES, "during-" + i, new Site("during-" + i, "Karachi", "PK", 24.86, 67.01));
-                    Thread.sleep(200);
-                }
-                assertThat(full.localStore().failed()).as("the store failed on the full disk").isTrue();
-                assertThatThrownBy(() -> full.put(Kind.SITES, "still", new Site("still", "Quetta", "PK", 30.2, 67.0)))
-                        .isInstanceOf(DataDirFull.class).hasMessageContaining("could not be written")
-                        .hasMessageContaining("free space");
-
-                Files.delete(filler);
-                full.put(Kind.SITES, "after", new Site("after", "Multan", "PK", 30.2, 71.5));
-                assertThat(full.localStore().failed()).isFalse();
+                scenario.run(full, other, small.resolve("filler"));
             }
-            try (LocalStore reopened = LocalStore.open(small.resolve("data"))) {
-                Map<String, Stored> sites = reopened.entries(Kind.SITES);
-                assertThat(sites).as("the data dir holds what the cluster holds").containsKeys("before", "during-0",
-                        "after");
-                assertThat(sites).doesNotContainKey("refused");
-            }
-        } finally {
+            // the data dir is read while the tmpfs is still mounted
+            return small.resolve("data");
+        } catch (Exception | AssertionError e) {
             run("umount", "-l", small.toString());
+            throw e;
+        }
+    }
+
+    /** Writes through {@code other} until they reach {@code full}'s store, which cannot write its chunk. */
+    private static void failTheStore(Registry full, Registry other) throws Exception {
+        for (int i = 0; i < 50 && !full.localStore().failed(); i++) {
+            other.put(Kind.SITES, "during-" + i, new Site("during-" + i, "Karachi", "PK", 24.86, 67.01));
+            Thread.sleep(200); // the store's background commit runs once a second
+        }
+        assertThat(full.localStore().failed()).as("the store failed on the full disk").isTrue();
+    }
+
+    @Test
+    void aMemberWhoseDiskFilledUpAcceptsWritesAgainOnceSpaceReturns() throws Exception {
+        Path data = onSmallDisk("full", (full, other, filler) -> {
+            full.put(Kind.SITES, "before", new Site("before", "Islamabad", "PK", 33.72, 73.04));
+
+            fill(filler);
+            assertThatThrownBy(() -> full.put(Kind.SITES, "refused", new Site("refused", "Lahore", "PK", 31.5, 74.3)))
+                    .isInstanceOf(DataDirFull.class);
+            failTheStore(full, other);
+            assertThatThrownBy(() -> full.put(Kind.SITES, "still", new Site("still", "Quetta", "PK", 30.2, 67.0)))
+                    .isInstanceOf(DataDirFull.class).hasMessageContaining("could not be written")
+                    .hasMessageContaining("free space");
+
+            Files.delete(filler);
+            full.put(Kind.SITES, "after", new Site("after", "Multan", "PK", 30.2, 71.5));
+            assertThat(full.localStore().failed()).isFalse();
+        });
+        try (LocalStore reopened = LocalStore.open(data)) {
+            Map<String, Stored> sites = reopened.entries(Kind.SITES);
+            assertThat(sites).as("the data dir holds what the cluster holds").containsKeys("before", "during-0",
+                    "after");
+            assertThat(sites).doesNotContainKey("refused");
+        } finally {
+            run("umount", "-l", data.getParent().toString());
         }
     }
 
     @Test
     void aMemberNobodyWritesThroughReopensItsStoreOnItsOwn() throws Exception {
-        Path small = Files.createDirectories(dir.resolve("small"));
-        run("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", small.toString());
-        try {
-            String cluster = "idle-" + UUID.randomUUID();
-            int p1 = freePort();
-            int p2 = freePort();
-            Path filler = small.resolve("filler");
-            try (Registry full = Registry.start(new ClusterSettings(cluster, LOOPBACK, p1, List.of(), small.resolve("data")),
-                    Map.of());
-                    Registry other = Registry.start(new ClusterSettings(cluster, LOOPBACK, p2,
-                            List.of(LOOPBACK.getHostAddress() + ":" + p1), dir.resolve("other")), Map.of())) {
-                await("both members see each other", () -> full.members() == 2);
-                fill(filler);
-                for (int i = 0; i < 50 && !full.localStore().failed(); i++) {
-                    other.put(Kind.SITES, "during-" + i, new Site("during-" + i, "Karachi", "PK", 24.86, 67.01));
-                    Thread.sleep(200);
-                }
-                assertThat(full.localStore().failed()).as("the store failed on the full disk").isTrue();
+        Path data = onSmallDisk("idle", (full, other, filler) -> {
+            fill(filler);
+            failTheStore(full, other);
 
-                Files.delete(filler);
-                // no write through the full member: its own periodic look reopens the store
-                await("the store reopened without a write through this member", () -> !full.localStore().failed());
-                other.put(Kind.SITES, "later", new Site("later", "Peshawar", "PK", 34.0, 71.5));
-                await("the reopened member hears later writes", () -> full.get(Kind.SITES, "later") != null);
-            }
-            try (LocalStore reopened = LocalStore.open(small.resolve("data"))) {
-                assertThat(reopened.entries(Kind.SITES)).as("the data dir holds what the cluster holds")
-                        .containsKeys("during-0", "later");
-            }
+            Files.delete(filler);
+            // no write through the full member: its own periodic look reopens the store
+            await("the store reopened without a write through this member", () -> !full.localStore().failed());
+            other.put(Kind.SITES, "later", new Site("later", "Peshawar", "PK", 34.0, 71.5));
+            await("the reopened member hears later writes", () -> full.get(Kind.SITES, "later") != null);
+        });
+        try (LocalStore reopened = LocalStore.open(data)) {
+            assertThat(reopened.entries(Kind.SITES)).as("the data dir holds what the cluster holds")
+                    .containsKeys("during-0", "later");
         } finally {
-            run("umount", "-l", small.toString());
+            run("umount", "-l", data.getParent().toString());
         }
     }
 
