@@ -407,7 +407,7 @@ public final class HubDnsServer {
                         queryErrors);
                 udp.add(l);
                 LOG.info("listening dns/udp {} ({} sockets{})", hostPort(a, dnsPort), l.sockets(),
-                        l.reusePort() ? ", SO_REUSEPORT" : "");
+                        l.reusePort() ? ", SO_REUSEPORT, batch calls: " + l.batchCalls() : "");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StartupException("interrupted while binding udp " + hostPort(a, dnsPort));
@@ -644,6 +644,11 @@ public final class HubDnsServer {
     /** How many queries start-up ran through a detached copy of the first snapshot before binding DNS (none counted). */
     public int warmedQueries() {
         return warmedQueries;
+    }
+
+    /** How each UDP listener makes its batch calls ({@link UdpListener#batchCalls()}), in bind order. */
+    public List<String> udpBatchCalls() {
+        return udp.stream().map(UdpListener::batchCalls).toList();
     }
 
     public int dnsPort() {

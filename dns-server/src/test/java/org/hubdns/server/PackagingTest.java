@@ -130,7 +130,7 @@ class PackagingTest {
         assertThat(yaml.path("bind").get(0).asText()).isNotIn("127.0.0.1", "::1");
         assertThat(keys).as("an HTTP port off loopback needs TLS").contains("tls-cert", "tls-key");
         assertThat(Files.readString(DIR.resolve("hubdns.service")))
-                .contains("ExecStart=/usr/bin/java $JAVA_OPTS -jar /opt/hubdns/hubdns.jar serve --config "
+                .contains("ExecStart=/usr/bin/java $JAVA_UDP_OPTS $JAVA_OPTS -jar /opt/hubdns/hubdns.jar serve --config "
                         + "/etc/hubdns/hubdns.yaml")
                 .contains("ExecReload=/bin/kill -HUP $MAINPID").contains("AmbientCapabilities=CAP_NET_BIND_SERVICE");
     }

@@ -8,8 +8,11 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.SocketTimeoutException;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -30,16 +33,75 @@ class UdpAllocationTest {
     static final long MAX_BYTES_PER_QUERY = 16;
     static final int WINDOW = 32;
 
-    static RunningServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = RunningServer.demo();
+    /** The batch calls straight into libc (the default where the foreign linker is enabled, as here). */
+    @Nested
+    class ThroughLibc extends Cases {
+        ThroughLibc() {
+            super(null, "libc");
+        }
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
+    /** The JNI batch calls (the fallback). */
+    @Nested
+    class ThroughJni extends Cases {
+        ThroughJni() {
+            super("jni", "jni (hubdns.udp.batch=jni)");
+        }
+    }
+
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    abstract static class Cases {
+        private final String property;
+        private final String calls;
+        RunningServer server;
+
+        Cases(String property, String calls) {
+            this.property = property;
+            this.calls = calls;
+        }
+
+        @BeforeAll
+        void start() throws Exception {
+            if (property != null) {
+                System.setProperty("hubdns.udp.batch", property);
+            }
+            try {
+                server = RunningServer.demo();
+            } finally {
+                System.clearProperty("hubdns.udp.batch");
+            }
+            assertThat(server.server().udpBatchCalls()).as("how the UDP listener makes its batch calls")
+                    .containsOnly(calls);
+        }
+
+        @AfterAll
+        void stop() {
+            if (server != null) {
+                server.close();
+            }
+        }
+
+        @Test
+        void aStaticAnswerOverUdpCostsTheEventLoopFewBytes() throws Exception {
+            Assumptions.assumeFalse(property == null && ManagementFactory.getRuntimeMXBean().getInputArguments()
+                    .contains("-XX:TieredStopAtLevel=1"), "the foreign linker's downcalls allocate in C1-compiled "
+                    + "code only; dns-server's c2-allocation test execution measures them");
+            byte[] query = Message.newQuery(Record.newRecord(Name.fromString("www.pk-hub.example."), Type.A, 1)).toWire();
+            assertThat(blast(server, query, 20_000)).as("warm-up queries answered").isPositive();
+            // until C2 has compiled the receive and send calls, as on a busy server: a bounded number of
+            // rounds, since the compiler's queue moves at the machine's pace
+            long perQuery = Long.MAX_VALUE;
+            for (int round = 0; round < 10 && perQuery >= MAX_BYTES_PER_QUERY; round++) {
+                long before = eventLoopsAllocated();
+                int answered = blast(server, query, 20_000);
+                long bytes = eventLoopsAllocated() - before;
+                assertThat(answered).as("answered").isGreaterThan(10_000);
+                perQuery = bytes / answered;
+                System.out.printf("event loops allocated %d bytes per UDP query (%d queries, batch calls: %s)%n",
+                        perQuery, answered, calls);
+            }
+            assertThat(perQuery).as("bytes the event loops allocate per answered UDP query").isLessThan(MAX_BYTES_PER_QUERY);
+        }
     }
 
     static long eventLoopsAllocated() {
@@ -54,7 +116,7 @@ class UdpAllocationTest {
     }
 
     /** Sends {@code n} copies of {@code query} in windows of {@link #WINDOW}; returns how many were answered. */
-    static int blast(byte[] query, int n) throws IOException {
+    static int blast(RunningServer server, byte[] query, int n) throws IOException {
         int answered = 0;
         long deadline = System.nanoTime() + 60_000_000_000L;
         byte[] buf = new byte[2048];
@@ -77,18 +139,5 @@ class UdpAllocationTest {
             }
         }
         return answered;
-    }
-
-    @Test
-    void aStaticAnswerOverUdpCostsTheEventLoopFewBytes() throws Exception {
-        byte[] query = Message.newQuery(Record.newRecord(Name.fromString("www.pk-hub.example."), Type.A, 1)).toWire();
-        assertThat(blast(query, 20_000)).as("warm-up queries answered").isPositive();
-        long before = eventLoopsAllocated();
-        int answered = blast(query, 20_000);
-        long bytes = eventLoopsAllocated() - before;
-        assertThat(answered).as("answered").isGreaterThan(10_000);
-        long perQuery = bytes / answered;
-        System.out.printf("event loops allocated %d bytes per UDP query (%d queries)%n", perQuery, answered);
-        assertThat(perQuery).as("bytes the event loops allocate per answered UDP query").isLessThan(MAX_BYTES_PER_QUERY);
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -22,96 +26,156 @@ import org.xbill.DNS.Type;
 
 /**
  * The UDP transport answers whole receive batches with one send: every reply of a batch must go
- * back to the socket that asked, with its own ID and question, however the batch mixes senders;
- * a datagram longer than a batch slot arrives cut and is refused, and the listener goes on.
+ * back to the socket that asked, with its own ID and question, however the batch mixes senders
+ * and address families; a datagram longer than a batch slot arrives cut and is refused, and the
+ * listener goes on. Both ways of making the batch calls are checked: straight into libc (the
+ * tests' JVMs run with the foreign linker enabled, as ./hubdns starts the server) and through
+ * Netty's JNI (the fallback, forced by {@code hubdns.udp.batch=jni}).
  */
 class UdpBatchTest {
-    static RunningServer server;
+    static final InetAddress V6 = v6Loopback();
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = RunningServer.demo();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @Test
-    void everyReplyOfABatchGoesBackToItsOwnSender() throws Exception {
-        String[] names = {"www.pk-hub.example.", "video.pk-hub.example.", "nx-batch.pk-hub.example."};
-        int[] types = {Type.A, Type.AAAA, Type.TXT, Type.MX};
-        int clients = 8;
-        int perClient = 96;
-        List<DatagramSocket> sockets = new ArrayList<>();
-        try {
-            List<Map<Integer, String>> asked = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                DatagramSocket s = new DatagramSocket(0, RunningServer.LOOPBACK);
-                s.setSoTimeout(3000);
-                s.setReceiveBufferSize(1 << 20);
-                sockets.add(s);
-                asked.add(new HashMap<>());
-            }
-            // all queries first, interleaved across the clients, so the server's batches mix senders
-            for (int i = 0; i < perClient; i++) {
-                for (int c = 0; c < clients; c++) {
-                    Message q = Message.newQuery(Record.newRecord(Name.fromString(names[(i + c) % names.length]),
-                            types[(i * 3 + c) % types.length], 1));
-                    int id = (c << 8 | i) & 0xFFFF;
-                    q.getHeader().setID(id);
-                    asked.get(c).put(id, q.getQuestion().toString());
-                    byte[] wire = q.toWire();
-                    sockets.get(c).send(new DatagramPacket(wire, wire.length, RunningServer.LOOPBACK, server.dnsPort()));
-                }
-            }
-            byte[] buf = new byte[2048];
-            for (int c = 0; c < clients; c++) {
-                Map<Integer, String> mine = asked.get(c);
-                int answered = 0;
-                try {
-                    while (answered < perClient) {
-                        DatagramPacket in = new DatagramPacket(buf, buf.length);
-                        sockets.get(c).receive(in);
-                        Message r = new Message(java.util.Arrays.copyOf(in.getData(), in.getLength()));
-                        String question = mine.remove(r.getHeader().getID());
-                        assertThat(question).as("client %d got a reply to a query it did not send (id %d)", c,
-                                r.getHeader().getID()).isNotNull();
-                        assertThat(r.getQuestion().toString()).isEqualTo(question);
-                        assertThat(r.getHeader().getFlag(Flags.QR)).isTrue();
-                        answered++;
-                    }
-                } catch (SocketTimeoutException e) {
-                    // loopback under a busy machine may drop a few: the rest must still be right
-                }
-                assertThat(answered).as("replies client %d received", c).isGreaterThan(perClient * 9 / 10);
-            }
-        } finally {
-            for (DatagramSocket s : sockets) {
-                s.close();
-            }
+    @Nested
+    class ThroughLibc extends Cases {
+        ThroughLibc() {
+            super(null, "libc");
         }
     }
 
-    @Test
-    void aDatagramLongerThanABatchSlotIsRefusedAndTheListenerGoesOn() throws Exception {
-        Message q = Message.newQuery(Record.newRecord(Name.fromString("www.pk-hub.example."), Type.A, 1));
-        q.getHeader().setID(4242);
-        byte[] small = q.toWire();
-        // the same query with an EDNS padding option of 5,900 bytes: whole, a well-formed query of 5,9xx
-        // bytes; cut at a batch slot's 4,096, an OPT record that runs past the end of the message
-        int padding = 5900;
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(small.length + 11 + 4 + padding);
-        b.put(small).put(11, (byte) 1); // ARCOUNT 1
-        b.put((byte) 0).putShort((short) Type.OPT).putShort((short) 1232).putInt(0).putShort((short) (4 + padding));
-        b.putShort((short) 12).putShort((short) padding).put(new byte[padding]);
-        byte[] reply = server.udpRaw(b.array(), 2000);
-        assertThat(reply).as("a cut datagram gets FORMERR").isNotNull();
-        Message r = new Message(reply);
-        assertThat(r.getHeader().getID()).isEqualTo(4242);
-        assertThat(r.getRcode()).isEqualTo(Rcode.FORMERR);
-        assertThat(r.getSection(Section.ANSWER)).isEmpty();
-        assertThat(new Message(server.udpRaw(small, 2000)).getRcode()).as("the listener still answers").isEqualTo(Rcode.NOERROR);
+    @Nested
+    class ThroughJni extends Cases {
+        ThroughJni() {
+            super("jni", "jni (hubdns.udp.batch=jni)");
+        }
+    }
+
+    private static InetAddress v6Loopback() {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("::1"))) {
+            return s.getLocalAddress();
+        } catch (IOException e) {
+            return null; // no IPv6 loopback here: the IPv6 senders are left out
+        }
+    }
+
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    abstract static class Cases {
+        private final String property;
+        private final String calls;
+        RunningServer server;
+
+        Cases(String property, String calls) {
+            this.property = property;
+            this.calls = calls;
+        }
+
+        @BeforeAll
+        void start() throws Exception {
+            if (property != null) {
+                System.setProperty("hubdns.udp.batch", property);
+            }
+            try {
+                List<InetAddress> bind = V6 == null ? List.of(RunningServer.LOOPBACK) : List.of(RunningServer.LOOPBACK, V6);
+                server = RunningServer.demo(c -> new ServerConfig(bind, c.dnsPort(), c.httpPort(), c.dataDir(),
+                        c.zonesDir(), c.nsid(), c.demo(), c.adminTokenFile(), c.tcpIdleTimeoutSeconds(),
+                        c.tcpMaxConnections(), c.threads(), c.cluster(), c.geoip(), c.probing(), c.queryLog(),
+                        c.queryLogSample(), c.rrl(), c.apiLimits(), c.http(), c.dnssec()));
+            } finally {
+                System.clearProperty("hubdns.udp.batch");
+            }
+        }
+
+        @AfterAll
+        void stop() {
+            if (server != null) {
+                server.close();
+            }
+        }
+
+        @Test
+        void theListenersMakeTheirBatchCallsAsConfigured() {
+            assertThat(server.server().udpBatchCalls()).as("how each UDP listener makes its batch calls")
+                    .isNotEmpty().allMatch(calls::equals);
+        }
+
+        @Test
+        void everyReplyOfABatchGoesBackToItsOwnSender() throws Exception {
+            String[] names = {"www.pk-hub.example.", "video.pk-hub.example.", "nx-batch.pk-hub.example."};
+            int[] types = {Type.A, Type.AAAA, Type.TXT, Type.MX};
+            int clients = 8;
+            int perClient = 96;
+            List<DatagramSocket> sockets = new ArrayList<>();
+            try {
+                List<Map<Integer, String>> asked = new ArrayList<>();
+                for (int c = 0; c < clients; c++) {
+                    // odd clients ask over IPv6 when there is an IPv6 loopback: one batch of each listener's
+                    // socket then holds one family, and sockaddr_in6 replies are checked too
+                    InetAddress from = V6 != null && c % 2 == 1 ? V6 : RunningServer.LOOPBACK;
+                    DatagramSocket s = new DatagramSocket(0, from);
+                    s.setSoTimeout(3000);
+                    s.setReceiveBufferSize(1 << 20);
+                    sockets.add(s);
+                    asked.add(new HashMap<>());
+                }
+                // all queries first, interleaved across the clients, so the server's batches mix senders
+                for (int i = 0; i < perClient; i++) {
+                    for (int c = 0; c < clients; c++) {
+                        Message q = Message.newQuery(Record.newRecord(Name.fromString(names[(i + c) % names.length]),
+                                types[(i * 3 + c) % types.length], 1));
+                        int id = (c << 8 | i) & 0xFFFF;
+                        q.getHeader().setID(id);
+                        asked.get(c).put(id, q.getQuestion().toString());
+                        byte[] wire = q.toWire();
+                        DatagramSocket s = sockets.get(c);
+                        s.send(new DatagramPacket(wire, wire.length, s.getLocalAddress(), server.dnsPort()));
+                    }
+                }
+                byte[] buf = new byte[2048];
+                for (int c = 0; c < clients; c++) {
+                    Map<Integer, String> mine = asked.get(c);
+                    int answered = 0;
+                    try {
+                        while (answered < perClient) {
+                            DatagramPacket in = new DatagramPacket(buf, buf.length);
+                            sockets.get(c).receive(in);
+                            Message r = new Message(java.util.Arrays.copyOf(in.getData(), in.getLength()));
+                            String question = mine.remove(r.getHeader().getID());
+                            assertThat(question).as("client %d got a reply to a query it did not send (id %d)", c,
+                                    r.getHeader().getID()).isNotNull();
+                            assertThat(r.getQuestion().toString()).isEqualTo(question);
+                            assertThat(r.getHeader().getFlag(Flags.QR)).isTrue();
+                            answered++;
+                        }
+                    } catch (SocketTimeoutException e) {
+                        // loopback under a busy machine may drop a few: the rest must still be right
+                    }
+                    assertThat(answered).as("replies client %d received", c).isGreaterThan(perClient * 9 / 10);
+                }
+            } finally {
+                for (DatagramSocket s : sockets) {
+                    s.close();
+                }
+            }
+        }
+
+        @Test
+        void aDatagramLongerThanABatchSlotIsRefusedAndTheListenerGoesOn() throws Exception {
+            Message q = Message.newQuery(Record.newRecord(Name.fromString("www.pk-hub.example."), Type.A, 1));
+            q.getHeader().setID(4242);
+            byte[] small = q.toWire();
+            // the same query with an EDNS padding option of 5,900 bytes: whole, a well-formed query of 5,9xx
+            // bytes; cut at a batch slot's 4,096, an OPT record that runs past the end of the message
+            int padding = 5900;
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(small.length + 11 + 4 + padding);
+            b.put(small).put(11, (byte) 1); // ARCOUNT 1
+            b.put((byte) 0).putShort((short) Type.OPT).putShort((short) 1232).putInt(0).putShort((short) (4 + padding));
+            b.putShort((short) 12).putShort((short) padding).put(new byte[padding]);
+            byte[] reply = server.udpRaw(b.array(), 2000);
+            assertThat(reply).as("a cut datagram gets FORMERR").isNotNull();
+            Message r = new Message(reply);
+            assertThat(r.getHeader().getID()).isEqualTo(4242);
+            assertThat(r.getRcode()).isEqualTo(Rcode.FORMERR);
+            assertThat(r.getSection(Section.ANSWER)).isEmpty();
+            assertThat(new Message(server.udpRaw(small, 2000)).getRcode()).as("the listener still answers").isEqualTo(Rcode.NOERROR);
+        }
     }
 }

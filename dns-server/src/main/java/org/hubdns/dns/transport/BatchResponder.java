@@ -3,6 +3,7 @@ package org.hubdns.dns.transport;
 import io.netty.channel.ChannelException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.BatchDatagramChannel;
+import io.netty.channel.epoll.JniBatch;
 import io.netty.channel.socket.SocketProtocolFamily;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -36,15 +37,33 @@ final class BatchResponder implements BatchDatagramChannel.Responder {
     private BatchDatagramChannel channel;
     private byte[] deferredOut;
 
-    BatchResponder(QueryProcessor processor, AtomicLong errors) {
+    private final boolean libc;
+
+    /** @param libc whether the batch calls go straight into libc (else through Netty's JNI): {@link #calls()} */
+    BatchResponder(QueryProcessor processor, AtomicLong errors, boolean libc) {
         this.processor = processor;
         this.errors = errors;
+        this.libc = libc;
+    }
+
+    /**
+     * How UDP batches make their system calls in this JVM: {@code "libc"} (directly) or {@code "jni"}
+     * (through Netty's JNI, with the reason why not directly), for the startup log. The system
+     * property {@code hubdns.udp.batch=jni} forces the JNI calls (to compare, or to rule them out).
+     */
+    static String calls() {
+        String why = "jni".equals(System.getProperty("hubdns.udp.batch")) ? "hubdns.udp.batch=jni"
+                : ForeignBatch.unavailable();
+        return why == null ? "libc" : "jni (" + why + ")";
     }
 
     BatchDatagramChannel open(SocketProtocolFamily family) {
         try {
-            channel = new BatchDatagramChannel(family, this, BATCH, MAX_DATAGRAM, QueryProcessor.OUR_UDP_PAYLOAD,
-                    ROUNDS, BUFFER_BYTES);
+            int reply = QueryProcessor.OUR_UDP_PAYLOAD;
+            DatagramBatch io = libc
+                    ? new ForeignBatch(BATCH, MAX_DATAGRAM, reply, family == SocketProtocolFamily.INET6)
+                    : new JniBatch(BATCH, MAX_DATAGRAM, reply);
+            channel = new BatchDatagramChannel(family, this, io, BATCH, MAX_DATAGRAM, reply, ROUNDS, BUFFER_BYTES);
             return channel;
         } catch (IOException e) {
             throw new ChannelException("cannot open a UDP socket: " + e.getMessage(), e);

@@ -38,9 +38,12 @@ public final class UdpListener {
     private final List<Channel> channels;
     private final boolean reusePort;
 
-    private UdpListener(List<Channel> channels, boolean reusePort) {
+    private final String batchCalls;
+
+    private UdpListener(List<Channel> channels, boolean reusePort, String batchCalls) {
         this.channels = channels;
         this.reusePort = reusePort;
+        this.batchCalls = batchCalls;
     }
 
     /** Binds the address on every loop of {@code loops} (or on one, without epoll); blocks until bound. */
@@ -58,13 +61,14 @@ public final class UdpListener {
         // through udpv6_sendmsg first and maps every sender into a v4-mapped v6 address.
         SocketProtocolFamily family = address.getAddress() instanceof Inet4Address
                 ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+        String calls = epoll ? BatchResponder.calls() : null;
         try {
             for (EventLoop loop : targets) {
                 Bootstrap b = new Bootstrap().group(loop);
                 if (epoll) {
                     // one recvmmsg of up to BATCH datagrams, each cut at MAX_DATAGRAM bytes, answered
                     // straight into one sendmmsg (BatchDatagramChannel says why not Netty's own channel)
-                    BatchResponder responder = new BatchResponder(processors.create(), errors);
+                    BatchResponder responder = new BatchResponder(processors.create(), errors, calls.equals("libc"));
                     b.channelFactory(() -> responder.open(family))
                             .handler(new ChannelInboundHandlerAdapter());
                 } else {
@@ -87,7 +91,7 @@ public final class UdpListener {
             }
             throw e;
         }
-        return new UdpListener(bound, epoll);
+        return new UdpListener(bound, epoll, calls);
     }
 
     public int sockets() {
@@ -96,6 +100,14 @@ public final class UdpListener {
 
     public boolean reusePort() {
         return reusePort;
+    }
+
+    /**
+     * How the sockets' batches make their system calls: "libc", "jni (why not libc)", or null
+     * without the epoll transport (Netty's NIO channel, one datagram at a time).
+     */
+    public String batchCalls() {
+        return batchCalls;
     }
 
     /** Stops reading; what was already read is answered and flushed by the loop first. */
