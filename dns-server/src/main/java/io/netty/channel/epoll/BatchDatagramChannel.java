@@ -23,13 +23,15 @@ public final class BatchDatagramChannel extends AbstractEpollChannel {
     /** Answers one datagram; called on the channel's event loop only. */
     public interface Responder {
         /**
+         * @param index the datagram's place in its batch (0: the first)
          * @param query the datagram in {@code [0, length)}
          * @param sender the sender's address: 4 bytes (IPv4) or 16 (IPv6), valid during this call only
          * @param scopeId the IPv6 scope of a link-local sender, else 0
          * @param reply where the answer goes
          * @return the answer's length in {@code reply}; 0 or less for no answer now
          */
-        int respond(byte[] query, int length, byte[] sender, int senderLength, int scopeId, int port, byte[] reply);
+        int respond(int index, byte[] query, int length, byte[] sender, int senderLength, int scopeId, int port,
+                byte[] reply);
 
         /** A receive or send failed (ICMP unreachable and the like concern one client); the channel goes on. */
         void failed(IOException e);
@@ -153,7 +155,7 @@ public final class BatchDatagramChannel extends AbstractEpollChannel {
                     continue;
                 }
                 io.query(i, query);
-                int r = responder.respond(query, length, sender, senderLength, io.scopeId(i), io.port(i), reply);
+                int r = responder.respond(i, query, length, sender, senderLength, io.scopeId(i), io.port(i), reply);
                 if (r > 0 && r <= replySlot) {
                     io.reply(k++, i, reply, r);
                 } else if (r > replySlot) {
