@@ -202,12 +202,13 @@ public final class PlatformSteering implements DynamicAnswers {
         int family = client.family();
         int source = client.sourcePrefix();
         Located where = s.where;
-        locator.locate(address, length, where);
+        locator.locate(address, length, where, trace != null);
         if (where.source == Located.Source.GEOIP && where.accuracyRadiusKm > geoipMaxRadiusKm) {
             where.source = Located.Source.GEOIP_COARSE; // a point this uncertain is only a country
         }
+        int country = where.countryCode();
         ClientClass who = where.country == null ? ClientClass.UNLOCATED
-                : countries.home(where.country) ? ClientClass.IN_COUNTRY : ClientClass.FOREIGN;
+                : countries.home(country, where.country) ? ClientClass.IN_COUNTRY : ClientClass.FOREIGN;
         if (trace != null) {
             trace.located(where, family, source, platform.affinityPrefix(family));
             trace.client(who, where.country, where.country == null || countries.serves(where.country));
@@ -215,7 +216,7 @@ public final class PlatformSteering implements DynamicAnswers {
                 trace.placedByFeed(locator.feeds().evidence(address, length));
             }
         }
-        if (where.country != null && !countries.serves(where.country)) {
+        if (where.country != null && !countries.serves(country, where.country)) {
             return fallback(qtype, client, sink, trace, where, who, fellBackForeign,
                     scope(where, family, source, false, address, length),
                     trace == null ? null : "the client is in " + where.country
@@ -242,7 +243,7 @@ public final class PlatformSteering implements DynamicAnswers {
         SiteNodes chosen = null;
         int n = fam.sites.length;
         if (n > 0) {
-            int count = order(fam, where, s);
+            int count = order(fam, where, country, s);
             if (count == 0) {
                 // not placed at a point and no default site: one ranking over the sites of the client's
                 // country when it is known to be in one, else over all
@@ -350,7 +351,7 @@ public final class PlatformSteering implements DynamicAnswers {
      * client's point (for a feed, the first announcing site's), sites in the client's country first.
      * A client not placed at a point (unlocated, or only in a country) starts from the default site.
      */
-    private int order(Family fam, Located where, Scratch s) {
+    private int order(Family fam, Located where, int countryCode, Scratch s) {
         int n = fam.sites.length;
         if (s.order.length < n) {
             s.order = new int[n];
@@ -360,6 +361,7 @@ public final class PlatformSteering implements DynamicAnswers {
         double lat0 = where.latitude;
         double lon0 = where.longitude;
         String country = where.country;
+        int code = countryCode;
         if (!placed) {
             if (fam.defaultPlace == null) {
                 return 0;
@@ -367,6 +369,7 @@ public final class PlatformSteering implements DynamicAnswers {
             lat0 = fam.defaultPlace.lat();
             lon0 = fam.defaultPlace.lon();
             country = fam.defaultPlace.country();
+            code = CountryCode.of(country);
         }
         int[] announced = where.feedOrder >= 0 && where.feedOrder < fam.feedPositions.length
                 ? fam.feedPositions[where.feedOrder] : null;
@@ -385,7 +388,7 @@ public final class PlatformSteering implements DynamicAnswers {
             } else if (!placed && i == fam.defaultSite
                     || where.coverageSite != null && where.coverageSite.equals(site.site)) {
                 key = -1; // the default site for the unplaced, the coverage site for the covered: first
-            } else if (country != null && !country.equals(site.country)) {
+            } else if (country != null && !CountryCode.same(code, country, site.countryCode, site.country)) {
                 key += 10; // foreign sites after every site in the client's own country (the term is at most 1)
             }
             // insertion sort: a handful of sites, no allocation
