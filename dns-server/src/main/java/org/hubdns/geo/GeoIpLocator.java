@@ -178,8 +178,8 @@ public final class GeoIpLocator implements GeoLocator {
 
         /** The id of {@code r}'s place, adding it on first sight (only on a miss: the database was read anyway). */
         int place(GeoRecord r) {
-            // one instance per country code, as hot as the sites' own: explain and the query path's
-            // fallbacks compare and hash it, and a copy per place would be one more memory access
+            // one instance per country code: steering compares codes, but still hashes the String for a
+            // client placed only in a country (its country's one ranking), and one copy stays hot
             String country = r.countryIso == null ? null : r.countryIso.intern();
             Place p = new Place(r.hasLocation, r.latitude, r.longitude, country, r.subdivisionIso, r.city,
                     r.accuracyRadiusKm);
