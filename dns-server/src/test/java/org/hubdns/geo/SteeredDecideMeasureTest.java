@@ -107,6 +107,16 @@ class SteeredDecideMeasureTest {
             for (int pass = 0; pass < 40; pass++) { // fill the loop's cache, and let C2 compile the path
                 run(steering, client, sink, networks);
             }
+            int[] bySource = new int[org.hubdns.steering.Located.Source.values().length];
+            org.hubdns.steering.Located where = new org.hubdns.steering.Located();
+            GeoIpLocator geo = new GeoIpLocator(db);
+            for (byte[] n : networks) {
+                where.source = org.hubdns.steering.Located.Source.NONE;
+                geo.locate(n, 4, where, false);
+                bySource[where.source.ordinal()]++;
+            }
+            System.out.printf("steered decide: the networks by GeoIP source %s (before the platform's radius limit)%n",
+                    Arrays.toString(bySource));
             Sink check = new Sink();
             run(steering, client, check, networks);
             // the same digest before and after a change: the 50,000 answers and scopes did not change
