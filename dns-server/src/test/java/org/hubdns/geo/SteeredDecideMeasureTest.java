@@ -112,7 +112,7 @@ class SteeredDecideMeasureTest {
             GeoIpLocator geo = new GeoIpLocator(db);
             for (byte[] n : networks) {
                 where.source = org.hubdns.steering.Located.Source.NONE;
-                geo.locate(n, 4, where, false);
+                geo.locate(n, 4, where);
                 bySource[where.source.ordinal()]++;
             }
             System.out.printf("steered decide: the networks by GeoIP source %s (before the platform's radius limit)%n",
