@@ -11,4 +11,12 @@ public interface GeoLocator {
      * has no location for it. Thread-safe, no blocking.
      */
     boolean locate(byte[] address, int length, Located out);
+
+    /**
+     * {@link #locate(byte[], int, Located)}, told whether the caller reads the subdivision and city
+     * ({@code names}: explain) or not (the DNS path, which a locator may then spare reading them).
+     */
+    default boolean locate(byte[] address, int length, Located out, boolean names) {
+        return locate(address, length, out);
+    }
 }

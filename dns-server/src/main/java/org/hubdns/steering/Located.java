@@ -41,6 +41,15 @@ public final class Located {
     public double longitude;
     /** ISO 3166-1 alpha-2; for a coverage zone or a feed, the site's country. */
     public String country;
+    /**
+     * {@link #country} as a {@link CountryCode}, which steering compares instead of the String; a
+     * locator that sets only the String leaves {@link CountryCode#UNSET} and steering computes it.
+     */
+    public int countryCode = CountryCode.UNSET;
+    /**
+     * The GeoIP record's subdivision and city: set only when the locator is asked for names
+     * (explain's trace); the DNS path does not read them, and GeoIP leaves them null there.
+     */
     public String subdivision;
     public String city;
     /** The GeoIP record's accuracy radius in km, or -1. */
@@ -61,12 +70,18 @@ public final class Located {
         latitude = 0;
         longitude = 0;
         country = null;
+        countryCode = CountryCode.UNSET;
         subdivision = null;
         city = null;
         accuracyRadiusKm = -1;
         coverageSite = null;
         feedOrder = -1;
         feedSites = null;
+    }
+
+    /** {@link #country}'s code, computed when the locator set only the String. */
+    int countryCode() {
+        return countryCode != CountryCode.UNSET ? countryCode : CountryCode.of(country);
     }
 
     /** Whether the client has a point that distance can be measured from. */

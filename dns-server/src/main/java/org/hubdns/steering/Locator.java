@@ -15,9 +15,11 @@ public final class Locator {
 
     final CoverageSet coverage;
     private final Site[] coverageSites; // by coverage site index
+    private final int[] coverageCountries; // by coverage site index: the site's CountryCode
     private final FeedPlacement feeds;
     /** Per feed site order, the first announcing site the registry knows: the client's place and country. */
     private final Site[] feedAnchors;
+    private final int[] feedCountries; // by feed site order: the anchor's CountryCode
     private final GeoLocator geo;
 
     public Locator(CoverageSet coverage, Map<String, Site> sites, GeoLocator geo) {
@@ -29,11 +31,15 @@ public final class Locator {
         this.feeds = feeds;
         this.geo = geo == null ? GeoLocator.NONE : geo;
         this.coverageSites = new Site[coverage.sites().size()];
+        this.coverageCountries = new int[coverageSites.length];
         for (int i = 0; i < coverageSites.length; i++) {
             coverageSites[i] = sites.get(coverage.site(i));
+            coverageCountries[i] = coverageSites[i] == null ? CountryCode.NONE
+                    : CountryCode.of(coverageSites[i].country());
         }
         int orders = feedOrders(feeds);
         this.feedAnchors = new Site[orders];
+        this.feedCountries = new int[orders];
         for (int o = 0; o < orders; o++) {
             for (String s : feeds.sites(o)) {
                 if (sites.containsKey(s)) {
@@ -41,6 +47,7 @@ public final class Locator {
                     break;
                 }
             }
+            feedCountries[o] = feedAnchors[o] == null ? CountryCode.NONE : CountryCode.of(feedAnchors[o].country());
         }
     }
 
@@ -62,14 +69,15 @@ public final class Locator {
         return feeds;
     }
 
-    void locate(byte[] address, int length, Located out) {
+    /** Places the client in {@code out}; {@code names}: whether the caller reads GeoIP's subdivision and city. */
+    void locate(byte[] address, int length, Located out, boolean names) {
         out.clear();
         int idx = coverage.isEmpty() ? -1 : coverage.matchSiteIndex(address, length);
         if (idx >= 0) {
             out.source = Located.Source.COVERAGE;
             out.prefixLength = coverage.matchPrefixLength(address, length);
             out.coverageSite = coverage.site(idx);
-            at(coverageSites[idx], out);
+            at(coverageSites[idx], coverageCountries[idx], out);
             return;
         }
         int order = feeds.match(address, length);
@@ -78,20 +86,21 @@ public final class Locator {
             out.prefixLength = feeds.matchPrefixLength(address, length);
             out.feedOrder = order;
             out.feedSites = feeds.sites(order);
-            at(feedAnchors[order], out);
+            at(feedAnchors[order], feedCountries[order], out);
             return;
         }
-        if (!geo.locate(address, length, out)) {
+        if (!geo.locate(address, length, out, names)) {
             out.source = Located.Source.NONE;
         }
     }
 
-    private static void at(Site s, Located out) {
+    private static void at(Site s, int countryCode, Located out) {
         if (s != null) {
             out.hasCoordinates = true;
             out.latitude = s.lat();
             out.longitude = s.lon();
             out.country = s.country();
+            out.countryCode = countryCode;
         }
     }
 

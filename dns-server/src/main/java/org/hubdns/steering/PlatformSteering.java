@@ -53,6 +53,9 @@ public final class PlatformSteering implements DynamicAnswers {
     private final Locator locator;
     private final Family v4;
     private final Family v6;
+    /** Per family, the site order of every client placed only in a country or nowhere (not covered or announced). */
+    private final int[] unplacedV4;
+    private final int[] unplacedV6;
     private final Name fallbackCname;
     private final LongAdder fellBackNoNodes;
     private final LongAdder fellBackUnavailable;
@@ -114,6 +117,8 @@ public final class PlatformSteering implements DynamicAnswers {
         this.answers = Math.max(1, Math.min(16, platform.answers())); // the API's range, whatever was stored
         this.v4 = p.v4();
         this.v6 = p.v6();
+        this.unplacedV4 = unplacedOrder(v4);
+        this.unplacedV6 = unplacedOrder(v6);
         this.statuses = p.statuses();
         this.serving = statuses.stream().anyMatch(NodeStatus::inAnswers);
         this.fallbackV4 = p.fallbackV4();
@@ -202,12 +207,13 @@ public final class PlatformSteering implements DynamicAnswers {
         int family = client.family();
         int source = client.sourcePrefix();
         Located where = s.where;
-        locator.locate(address, length, where);
+        locator.locate(address, length, where, trace != null);
         if (where.source == Located.Source.GEOIP && where.accuracyRadiusKm > geoipMaxRadiusKm) {
             where.source = Located.Source.GEOIP_COARSE; // a point this uncertain is only a country
         }
+        int country = where.countryCode();
         ClientClass who = where.country == null ? ClientClass.UNLOCATED
-                : countries.home(where.country) ? ClientClass.IN_COUNTRY : ClientClass.FOREIGN;
+                : countries.home(country, where.country) ? ClientClass.IN_COUNTRY : ClientClass.FOREIGN;
         if (trace != null) {
             trace.located(where, family, source, platform.affinityPrefix(family));
             trace.client(who, where.country, where.country == null || countries.serves(where.country));
@@ -215,7 +221,7 @@ public final class PlatformSteering implements DynamicAnswers {
                 trace.placedByFeed(locator.feeds().evidence(address, length));
             }
         }
-        if (where.country != null && !countries.serves(where.country)) {
+        if (where.country != null && !countries.serves(country, where.country)) {
             return fallback(qtype, client, sink, trace, where, who, fellBackForeign,
                     scope(where, family, source, false, address, length),
                     trace == null ? null : "the client is in " + where.country
@@ -242,7 +248,7 @@ public final class PlatformSteering implements DynamicAnswers {
         SiteNodes chosen = null;
         int n = fam.sites.length;
         if (n > 0) {
-            int count = order(fam, where, s);
+            int count = order(fam, where, country, s);
             if (count == 0) {
                 // not placed at a point and no default site: one ranking over the sites of the client's
                 // country when it is known to be in one, else over all
@@ -350,26 +356,55 @@ public final class PlatformSteering implements DynamicAnswers {
      * client's point (for a feed, the first announcing site's), sites in the client's country first.
      * A client not placed at a point (unlocated, or only in a country) starts from the default site.
      */
-    private int order(Family fam, Located where, Scratch s) {
+    private int order(Family fam, Located where, int countryCode, Scratch s) {
         int n = fam.sites.length;
         if (s.order.length < n) {
             s.order = new int[n];
             s.distance = new double[n];
         }
-        boolean placed = where.placedAtPoint();
-        double lat0 = where.latitude;
-        double lon0 = where.longitude;
-        String country = where.country;
-        if (!placed) {
-            if (fam.defaultPlace == null) {
-                return 0;
-            }
-            lat0 = fam.defaultPlace.lat();
-            lon0 = fam.defaultPlace.lon();
-            country = fam.defaultPlace.country();
-        }
         int[] announced = where.feedOrder >= 0 && where.feedOrder < fam.feedPositions.length
                 ? fam.feedPositions[where.feedOrder] : null;
+        if (where.placedAtPoint()) {
+            return order(fam, true, where.latitude, where.longitude, where.country, countryCode, announced,
+                    where.coverageSite, s.order, s.distance);
+        }
+        Site home = fam.defaultPlace;
+        if (home == null) {
+            return 0;
+        }
+        if (announced == null && where.coverageSite == null) {
+            // every client placed only in a country (or nowhere) gets this one order: made with the steering
+            int[] once = fam == v4 ? unplacedV4 : unplacedV6;
+            System.arraycopy(once, 0, s.order, 0, once.length);
+            return once.length;
+        }
+        return order(fam, false, home.lat(), home.lon(), home.country(), CountryCode.of(home.country()), announced,
+                where.coverageSite, s.order, s.distance);
+    }
+
+    /**
+     * The order for a client not placed at a point and neither covered nor announced: from the default
+     * site, whatever the client (so computed once); empty when there is no default site.
+     */
+    private static int[] unplacedOrder(Family fam) {
+        Site home = fam.defaultPlace;
+        if (home == null) {
+            return new int[0];
+        }
+        int n = fam.sites.length;
+        int[] order = new int[n];
+        int count = order(fam, false, home.lat(), home.lon(), home.country(), CountryCode.of(home.country()), null,
+                null, order, new double[n]);
+        return java.util.Arrays.copyOf(order, count);
+    }
+
+    /**
+     * Fills {@code order} (with {@code distance} as its keys) from a point, as {@link
+     * #order(Family, Located, int, Scratch)} says; the count of sites.
+     */
+    private static int order(Family fam, boolean placed, double lat0, double lon0, String country, int code,
+            int[] announced, String coverageSite, int[] order, double[] distance) {
+        int n = fam.sites.length;
         int count = 0;
         double p1 = Math.toRadians(lat0);
         double cosP1 = Math.cos(p1);
@@ -383,20 +418,20 @@ public final class PlatformSteering implements DynamicAnswers {
             if (announced != null && announced[i] >= 0) {
                 key = -1_000_000 + announced[i]; // the announcing sites first, in the feed's order
             } else if (!placed && i == fam.defaultSite
-                    || where.coverageSite != null && where.coverageSite.equals(site.site)) {
+                    || coverageSite != null && coverageSite.equals(site.site)) {
                 key = -1; // the default site for the unplaced, the coverage site for the covered: first
-            } else if (country != null && !country.equals(site.country)) {
+            } else if (country != null && !CountryCode.same(code, country, site.countryCode, site.country)) {
                 key += 10; // foreign sites after every site in the client's own country (the term is at most 1)
             }
             // insertion sort: a handful of sites, no allocation
             int j = count++;
-            while (j > 0 && s.distance[j - 1] > key) {
-                s.distance[j] = s.distance[j - 1];
-                s.order[j] = s.order[j - 1];
+            while (j > 0 && distance[j - 1] > key) {
+                distance[j] = distance[j - 1];
+                order[j] = order[j - 1];
                 j--;
             }
-            s.distance[j] = key;
-            s.order[j] = i;
+            distance[j] = key;
+            order[j] = i;
         }
         return count;
     }

@@ -8,6 +8,8 @@ package org.hubdns.steering;
 final class SiteNodes {
     final String site;
     final String country;
+    /** {@link #country} as a {@link CountryCode}: what the query path compares. */
+    final int countryCode;
     final double lat;
     final double lon;
     final double latRad;
@@ -33,6 +35,7 @@ final class SiteNodes {
         this.answered = new java.util.concurrent.atomic.LongAdder[nodeIds.length];
         this.site = site;
         this.country = country;
+        this.countryCode = CountryCode.of(country);
         this.lat = lat;
         this.lon = lon;
         this.latRad = Math.toRadians(lat);

@@ -9,7 +9,8 @@
  * in order; distance with the client's country first; or the platform's default), applies spillover,
  * and picks nodes by weighted rendezvous hashing on the client network; it also computes the ECS
  * scope. The query path reads prepared arrays only (per-loop scratch in a {@link
- * org.hubdns.dns.answer.ScratchSlot}, no allocation); {@code GET /v1/explain} runs the same method with
+ * org.hubdns.dns.answer.ScratchSlot}, no allocation; countries compared as {@link
+ * org.hubdns.steering.CountryCode} ints); {@code GET /v1/explain} runs the same method with
  * a {@link org.hubdns.steering.Trace}. Why each node is (not) a candidate is a typed {@link
  * org.hubdns.steering.Candidacy}, made when the snapshot is built and put into words only for
  * explain, the dashboard and logs. Configured by the platform's settings (defaultSite, answerUnknown,
