@@ -37,7 +37,7 @@ class UdpAllocationTest {
     @Nested
     class ThroughLibc extends Cases {
         ThroughLibc() {
-            super(null, "libc");
+            super(BatchCalls.LIBC);
         }
     }
 
@@ -45,33 +45,22 @@ class UdpAllocationTest {
     @Nested
     class ThroughJni extends Cases {
         ThroughJni() {
-            super("jni", "jni (hubdns.udp.batch=jni)");
+            super(BatchCalls.JNI);
         }
     }
 
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     abstract static class Cases {
-        private final String property;
-        private final String calls;
+        private final BatchCalls calls;
         RunningServer server;
 
-        Cases(String property, String calls) {
-            this.property = property;
+        Cases(BatchCalls calls) {
             this.calls = calls;
         }
 
         @BeforeAll
         void start() throws Exception {
-            if (property != null) {
-                System.setProperty("hubdns.udp.batch", property);
-            }
-            try {
-                server = RunningServer.demo();
-            } finally {
-                System.clearProperty("hubdns.udp.batch");
-            }
-            assertThat(server.server().udpBatchCalls()).as("how the UDP listener makes its batch calls")
-                    .containsOnly(calls);
+            server = calls.start(c -> c);
         }
 
         @AfterAll
@@ -83,7 +72,7 @@ class UdpAllocationTest {
 
         @Test
         void aStaticAnswerOverUdpCostsTheEventLoopFewBytes() throws Exception {
-            Assumptions.assumeFalse(property == null && ManagementFactory.getRuntimeMXBean().getInputArguments()
+            Assumptions.assumeFalse(calls == BatchCalls.LIBC && ManagementFactory.getRuntimeMXBean().getInputArguments()
                     .contains("-XX:TieredStopAtLevel=1"), "the foreign linker's downcalls allocate in C1-compiled "
                     + "code only; dns-server's c2-allocation test execution measures them");
             byte[] query = Message.newQuery(Record.newRecord(Name.fromString("www.pk-hub.example."), Type.A, 1)).toWire();
@@ -98,7 +87,7 @@ class UdpAllocationTest {
                 assertThat(answered).as("answered").isGreaterThan(10_000);
                 perQuery = bytes / answered;
                 System.out.printf("event loops allocated %d bytes per UDP query (%d queries, batch calls: %s)%n",
-                        perQuery, answered, calls);
+                        perQuery, answered, calls.reported);
             }
             assertThat(perQuery).as("bytes the event loops allocate per answered UDP query").isLessThan(MAX_BYTES_PER_QUERY);
         }

@@ -38,14 +38,14 @@ class UdpBatchTest {
     @Nested
     class ThroughLibc extends Cases {
         ThroughLibc() {
-            super(null, "libc");
+            super(BatchCalls.LIBC);
         }
     }
 
     @Nested
     class ThroughJni extends Cases {
         ThroughJni() {
-            super("jni", "jni (hubdns.udp.batch=jni)");
+            super(BatchCalls.JNI);
         }
     }
 
@@ -59,29 +59,20 @@ class UdpBatchTest {
 
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     abstract static class Cases {
-        private final String property;
-        private final String calls;
+        private final BatchCalls calls;
         RunningServer server;
 
-        Cases(String property, String calls) {
-            this.property = property;
+        Cases(BatchCalls calls) {
             this.calls = calls;
         }
 
         @BeforeAll
         void start() throws Exception {
-            if (property != null) {
-                System.setProperty("hubdns.udp.batch", property);
-            }
-            try {
-                List<InetAddress> bind = V6 == null ? List.of(RunningServer.LOOPBACK) : List.of(RunningServer.LOOPBACK, V6);
-                server = RunningServer.demo(c -> new ServerConfig(bind, c.dnsPort(), c.httpPort(), c.dataDir(),
-                        c.zonesDir(), c.nsid(), c.demo(), c.adminTokenFile(), c.tcpIdleTimeoutSeconds(),
-                        c.tcpMaxConnections(), c.threads(), c.cluster(), c.geoip(), c.probing(), c.queryLog(),
-                        c.queryLogSample(), c.rrl(), c.apiLimits(), c.http(), c.dnssec()));
-            } finally {
-                System.clearProperty("hubdns.udp.batch");
-            }
+            List<InetAddress> bind = V6 == null ? List.of(RunningServer.LOOPBACK) : List.of(RunningServer.LOOPBACK, V6);
+            server = calls.start(c -> new ServerConfig(bind, c.dnsPort(), c.httpPort(), c.dataDir(), c.zonesDir(),
+                    c.nsid(), c.demo(), c.adminTokenFile(), c.tcpIdleTimeoutSeconds(), c.tcpMaxConnections(),
+                    c.threads(), c.cluster(), c.geoip(), c.probing(), c.queryLog(), c.queryLogSample(), c.rrl(),
+                    c.apiLimits(), c.http(), c.dnssec()));
         }
 
         @AfterAll
@@ -94,7 +85,7 @@ class UdpBatchTest {
         @Test
         void theListenersMakeTheirBatchCallsAsConfigured() {
             assertThat(server.server().udpBatchCalls()).as("how each UDP listener makes its batch calls")
-                    .isNotEmpty().allMatch(calls::equals);
+                    .hasSize(V6 == null ? 1 : 2).containsOnly(calls.reported);
         }
 
         @Test

@@ -1,0 +1,40 @@
+package org.hubdns.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.function.UnaryOperator;
+
+/**
+ * The two ways the UDP listeners make their batch system calls, for the tests that check both:
+ * straight into libc (what the tests' JVMs get, started as ./hubdns starts the server) and
+ * through Netty's JNI (the fallback, forced with {@code hubdns.udp.batch=jni}).
+ */
+enum BatchCalls {
+    LIBC(null, "libc"),
+    JNI("jni", "jni (hubdns.udp.batch=jni)");
+
+    private final String property;
+    /** What the listener says it uses ({@code HubDnsServer.udpBatchCalls()}, the startup line). */
+    final String reported;
+
+    BatchCalls(String property, String reported) {
+        this.property = property;
+        this.reported = reported;
+    }
+
+    /** A demo member, its configuration changed by {@code tweak}, whose UDP listeners make their calls this way. */
+    RunningServer start(UnaryOperator<ServerConfig> tweak) throws Exception {
+        if (property != null) {
+            System.setProperty("hubdns.udp.batch", property);
+        }
+        RunningServer server;
+        try {
+            server = RunningServer.demo(tweak);
+        } finally {
+            System.clearProperty("hubdns.udp.batch");
+        }
+        assertThat(server.server().udpBatchCalls()).as("how each UDP listener makes its batch calls")
+                .isNotEmpty().containsOnly(reported);
+        return server;
+    }
+}
