@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A member whose data dir (a real tmpfs, mounted here as root) filled up: a write that reached it
  * through the cluster makes its MVStore fail for real; its own writes are refused with DataDirFull
- * meanwhile, and once space returns they succeed again and the reopened store holds what the cluster has.
+ * meanwhile (its own audit trail and feed logs can still be read), and once space returns they succeed
+ * again and the reopened store holds what the cluster has.
  */
 class FullDataDirTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -77,6 +78,13 @@ class FullDataDirTest {
             assertThatThrownBy(() -> full.put(Kind.SITES, "still", new Site("still", "Quetta", "PK", 30.2, 67.0)))
                     .isInstanceOf(DataDirFull.class).hasMessageContaining("could not be written")
                     .hasMessageContaining("free space");
+
+            // reads of what only this member's store holds (its audit trail, its feed logs) still work:
+            // the failed store keeps serving what it has in memory
+            assertThat(full.auditLog().newest(null, null, e -> true, 10)).as("the audit trail, read meanwhile")
+                    .isNotNull();
+            assertThat(full.localStore().logs()).as("the feed logs, read meanwhile").isNotNull();
+            assertThat(full.localStore().failed()).as("still failed after the reads").isTrue();
 
             Files.delete(filler);
             full.put(Kind.SITES, "after", new Site("after", "Multan", "PK", 30.2, 71.5));
