@@ -21,10 +21,38 @@ import javax.net.ssl.TrustManagerFactory;
 
 /** {@code POST {api}/v1/coverage-feeds/{feed}/updates} over java.net.http, with an optional PEM CA for https. */
 final class FeedApi {
-    /** The API's answer: its status and (the start of) its body. */
-    record Reply(int status, String body) {
+    /**
+     * The API's answer: its status, (the start of) its body, and how long its {@code Retry-After}
+     * asks to wait (a 429 or 503 of the API's limits), or -1 without one.
+     */
+    record Reply(int status, String body, long retryAfterMillis) {
         boolean ok() {
             return status / 100 == 2;
+        }
+    }
+
+    /** A day: a longer Retry-After is taken as a day (the forwarder caps its wait far lower anyway). */
+    private static final long MAX_RETRY_AFTER_SECONDS = 86_400;
+
+    /**
+     * {@code Retry-After} in milliseconds: delta-seconds or an HTTP date (RFC 9110 10.2.3); -1 when
+     * absent or unreadable (the caller's own backoff then applies).
+     */
+    static long retryAfterMillis(String value, long nowMillis) {
+        if (value == null || value.isBlank()) {
+            return -1;
+        }
+        String v = value.strip();
+        if (v.chars().allMatch(Character::isDigit)) {
+            return v.length() > 6 ? MAX_RETRY_AFTER_SECONDS * 1000
+                    : Math.min(Long.parseLong(v), MAX_RETRY_AFTER_SECONDS) * 1000;
+        }
+        try {
+            long at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant().toEpochMilli();
+            return Math.max(0, Math.min(at - nowMillis, MAX_RETRY_AFTER_SECONDS * 1000));
+        } catch (java.time.format.DateTimeParseException e) {
+            return -1;
         }
     }
 
@@ -63,7 +91,8 @@ final class FeedApi {
         }
         HttpResponse<String> resp = client.send(r.build(), HttpResponse.BodyHandlers.ofString());
         String body = resp.body() == null ? "" : resp.body();
-        return new Reply(resp.statusCode(), body.length() > 300 ? body.substring(0, 300) + "..." : body);
+        return new Reply(resp.statusCode(), body.length() > 300 ? body.substring(0, 300) + "..." : body,
+                retryAfterMillis(resp.headers().firstValue("Retry-After").orElse(null), System.currentTimeMillis()));
     }
 
     /** An SSL context that trusts the certificates of a PEM file (and nothing else). */

@@ -130,6 +130,7 @@ final class FeedForwarder {
         while (true) {
             attempt++;
             String failure;
+            long retryAfter = -1;
             try {
                 FeedApi.Reply r = api.post(bytes);
                 if (r.ok()) {
@@ -155,6 +156,7 @@ final class FeedForwarder {
                     send(b, b.stream().mapToInt(LineQueue.Line::routes).sum());
                     return;
                 }
+                retryAfter = r.retryAfterMillis();
                 failure = "the API answered " + r.status() + ": " + r.body()
                         + (r.status() == 404 ? " (create the feed with PUT /v1/coverage-feeds/{name})" : "");
             } catch (IOException e) {
@@ -172,9 +174,12 @@ final class FeedForwarder {
                             batch.size(), flushTimeoutNanos / 1_000_000_000L, failure));
                 }
             }
-            Log.warn(String.format(Locale.ENGLISH, "batch of %,d lines (%,d routes), attempt %d: %s; again in %.1f s "
-                    + "(%,d lines waiting)", batch.size(), routes, attempt, failure, backoff / 1000.0, queue.size()));
-            Thread.sleep(backoff);
+            // the API says when to come back (its rate limits): that, within our own bounds, else our backoff
+            long wait = retryAfter >= 0 ? Math.max(MIN_BACKOFF_MS, Math.min(MAX_BACKOFF_MS, retryAfter)) : backoff;
+            Log.warn(String.format(Locale.ENGLISH, "batch of %,d lines (%,d routes), attempt %d: %s; again in %.1f s%s "
+                    + "(%,d lines waiting)", batch.size(), routes, attempt, failure, wait / 1000.0,
+                    retryAfter >= 0 ? " (the API's Retry-After)" : "", queue.size()));
+            Thread.sleep(wait);
             backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
         }
     }

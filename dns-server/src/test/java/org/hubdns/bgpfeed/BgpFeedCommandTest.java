@@ -178,6 +178,20 @@ class BgpFeedCommandTest {
     }
 
     @Test
+    void theApisRetryAfterSetsTheWaitBeforeTheNextAttempt() throws Exception {
+        api.failNext(429, "2");
+        Running feed = new Running(args("--batch-ms", "50"));
+        long t0 = System.nanoTime();
+        feed.write(announce(1, 1));
+        Await.until(Duration.ofSeconds(10), "the line taken", () -> api.lines().size() == 1);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("not before the API's Retry-After (our own first "
+                + "backoff is 0.5 s)").isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("the API answered 429",
+                "again in 2.0 s (the API's Retry-After)");
+        assertThat(feed.end()).isZero();
+    }
+
+    @Test
     void heartbeatsOnlyWhileABgpSessionIsUp() throws Exception {
         Running feed = new Running(args("--heartbeat-s", "1"));
         Thread.sleep(1_500);

@@ -33,7 +33,11 @@ final class RecordingApi implements AutoCloseable {
     }
 
     final List<Post> posts = new CopyOnWriteArrayList<>();
-    private final Deque<Integer> failures = new ConcurrentLinkedDeque<>();
+    /** A queued failure: its status, and its Retry-After header value (null: none). */
+    private record Failure(int status, String retryAfter) {
+    }
+
+    private final Deque<Failure> failures = new ConcurrentLinkedDeque<>();
     private final HttpServer server;
 
     private RecordingApi(HttpServer server) {
@@ -60,8 +64,13 @@ final class RecordingApi implements AutoCloseable {
     /** The next requests get these statuses (with a problem body), in order, and are not recorded. */
     void failNext(int... statuses) {
         for (int s : statuses) {
-            failures.addLast(s);
+            failures.addLast(new Failure(s, null));
         }
+    }
+
+    /** The next request gets {@code status} with this {@code Retry-After} header, and is not recorded. */
+    void failNext(int status, String retryAfter) {
+        failures.addLast(new Failure(status, retryAfter));
     }
 
     /** Every line posted, in order (heartbeats have none). */
@@ -79,12 +88,15 @@ final class RecordingApi implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         byte[] body = ex.getRequestBody().readAllBytes();
-        Integer fail = failures.pollFirst();
+        Failure fail = failures.pollFirst();
         byte[] reply;
         int status;
         if (fail != null) {
-            status = fail;
-            reply = ("{\"title\":\"test failure\",\"status\":" + fail + "}").getBytes(StandardCharsets.UTF_8);
+            status = fail.status();
+            reply = ("{\"title\":\"test failure\",\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);
+            if (fail.retryAfter() != null) {
+                ex.getResponseHeaders().add("Retry-After", fail.retryAfter());
+            }
         } else {
             posts.add(new Post(ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
                     ex.getRequestHeaders().getFirst("Content-Type"), ex.getRequestHeaders().getFirst("Authorization"),
