@@ -272,6 +272,8 @@ public final class HubDnsServer {
         metrics.register(rateLimiter);
         metrics.register(apiLimiter);
         metrics.register(dnssec);
+        metrics.registerHttpConnections(() -> http == null ? 0 : http.openConnections(),
+                () -> http == null ? 0 : http.refusedConnections(), () -> http == null ? 0 : http.slowConnectionsClosed());
         vertx = Vertx.builder()
                 .with(new VertxOptions().setEventLoopPoolSize(config.threads()).setPreferNativeTransport(true)
                         // no per-connection metrics on the DNS TCP path; HTTP, pools and the rest stay

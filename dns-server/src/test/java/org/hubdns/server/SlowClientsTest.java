@@ -113,8 +113,9 @@ class SlowClientsTest {
         Duration took = trickle(s, "X-Slow: 1\r\n", Duration.ofSeconds(10));
         assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(900));
         assertThat(server.server().httpListener().slowConnectionsClosed()).isEqualTo(1);
-        // a client that sends its request at once is served
+        // a client that sends its request at once is served, and sees the slow one counted
         assertThat(exchange(connect(), get("/v1/health"))).startsWith("HTTP/1.1 200");
+        assertThat(exchange(connect(), get("/metrics"))).contains("hubdns_http_connections_slow_closed_total 1.0");
     }
 
     @Test
@@ -159,8 +160,10 @@ class SlowClientsTest {
         Await.until(Duration.ofSeconds(10), "the 5th connection is closed", () -> closedByServer(fifth));
         assertThat(server.server().httpListener().refusedConnections()).isEqualTo(1);
         assertThat(server.server().httpListener().openConnections()).isEqualTo(4);
-        // the held ones still work
+        // the held ones still work, and an operator sees the refusal in the metrics
         assertThat(exchange(held.get(0), get("/v1/health"))).startsWith("HTTP/1.1 200");
+        assertThat(exchange(held.get(1), get("/metrics"))).contains("hubdns_http_connections_refused_total 1.0",
+                "hubdns_http_connections_open 4.0", "hubdns_http_connections_slow_closed_total 0.0");
 
         held.get(3).close();
         Await.until(Duration.ofSeconds(10), "the freed slot is counted", () ->

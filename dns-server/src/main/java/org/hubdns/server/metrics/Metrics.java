@@ -58,6 +58,15 @@ public final class Metrics implements AutoCloseable {
         registry.getPrometheusRegistry().register(new DnssecCollector(dnssec));
     }
 
+    /**
+     * Adds the HTTP listener's connection families ({@code hubdns_http_connections_*}): open now,
+     * refused over the cap, closed as too slow.
+     */
+    public void registerHttpConnections(java.util.function.LongSupplier open, java.util.function.LongSupplier refused,
+            java.util.function.LongSupplier slowClosed) {
+        registry.getPrometheusRegistry().register(new HttpConnectionsCollector(open, refused, slowClosed));
+    }
+
     /** For Vert.x's metrics SPI. */
     public MeterRegistry meterRegistry() {
         return registry;
