@@ -1,6 +1,7 @@
 package org.hubdns.bench.engine;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import org.hubdns.bench.wire.EcsList;
 import org.hubdns.bench.wire.QueryTemplates;
 import org.hubdns.bench.wire.Response;
@@ -23,6 +24,9 @@ abstract class Flow {
     private int queryCursor;
     private int ecsCursor;
     private final Response response = new Response();
+    /** The socket or connection (null until opened; a TCP flow's changes when it reconnects). */
+    Channel channel;
+    private boolean pending;
 
     Flow(LoopDriver driver, int index, int sockets, int server, int window, int slotCapacity) {
         this.driver = driver;
@@ -46,9 +50,25 @@ abstract class Flow {
     /** Queues the encoded message for sending; {@link #flush()} sends what is queued. */
     abstract void write(ByteBuf message);
 
-    abstract void flush();
+    /** Queues {@code message} (a buffer, or a datagram around one) on the channel, to go out at the next flush. */
+    final void queue(Object message) {
+        channel.write(message, channel.voidPromise());
+        pending = true;
+    }
 
-    abstract void close();
+    /** Sends what {@link #queue} queued since the last flush. */
+    final void flush() {
+        if (pending) {
+            pending = false;
+            channel.flush();
+        }
+    }
+
+    final void close() {
+        if (channel != null) {
+            channel.close();
+        }
+    }
 
     /** Sends one query; false when no slot is free or the transport is not ready. */
     final boolean send(long intended, long now) {

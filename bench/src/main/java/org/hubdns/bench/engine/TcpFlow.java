@@ -2,7 +2,6 @@ package org.hubdns.bench.engine;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -25,8 +24,6 @@ final class TcpFlow extends Flow {
     /** Bytes of a message cut across reads; a DNS message is at most 65535 bytes plus its length. */
     private final byte[] acc = new byte[65537];
     private int accLength;
-    private Channel channel;
-    private boolean pending;
 
     TcpFlow(LoopDriver driver, int index, int sockets, int server, int window, int slotCapacity,
             InetSocketAddress target, boolean epoll) {
@@ -61,23 +58,7 @@ final class TcpFlow extends Flow {
 
     @Override
     void write(ByteBuf message) {
-        channel.write(message, channel.voidPromise());
-        pending = true;
-    }
-
-    @Override
-    void flush() {
-        if (pending) {
-            pending = false;
-            channel.flush();
-        }
-    }
-
-    @Override
-    void close() {
-        if (channel != null) {
-            channel.close();
-        }
+        queue(message);
     }
 
     private void reconnectLater() {

@@ -2,7 +2,6 @@ package org.hubdns.bench.engine;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -29,8 +28,6 @@ final class UdpFlow extends Flow {
 
     private final InetSocketAddress target;
     private final byte[] rx = new byte[MAX_DATAGRAM];
-    private Channel channel;
-    private boolean pending;
 
     UdpFlow(LoopDriver driver, int index, int sockets, int server, int window, int slotCapacity,
             InetSocketAddress target) {
@@ -80,23 +77,7 @@ final class UdpFlow extends Flow {
 
     @Override
     void write(ByteBuf message) {
-        channel.write(new DatagramPacket(message, target), channel.voidPromise());
-        pending = true;
-    }
-
-    @Override
-    void flush() {
-        if (pending) {
-            pending = false;
-            channel.flush();
-        }
-    }
-
-    @Override
-    void close() {
-        if (channel != null) {
-            channel.close();
-        }
+        queue(new DatagramPacket(message, target));
     }
 
     private final class Handler extends ChannelInboundHandlerAdapter {
