@@ -28,7 +28,7 @@ public final class GeoIpDataset {
     private static final Logger LOG = LoggerFactory.getLogger(GeoIpDataset.class);
 
     private volatile Registry registry;
-    private volatile Object published;
+    private Object published; // guarded by this
     private final Supplier<String> httpAddress;
 
     /** @param httpAddress this member's HTTP address, published beside the database it serves */
@@ -76,14 +76,22 @@ public final class GeoIpDataset {
         publish(registry.view());
     }
 
-    /** Called with every view: tells the cluster when this member starts serving another database. */
-    public void publish(RegistryView view) {
+    /**
+     * Called with every view: tells the cluster when this member starts serving another database.
+     * Views arrive on more than one thread (the registry's, and the start-up's when it attaches), so
+     * the calls take turns and each publishes what the newest view serves, never {@code view} itself:
+     * an older view published after a newer one would leave the cluster told the wrong database.
+     */
+    public synchronized void publish(RegistryView view) {
         Registry r = registry;
-        GeoLocator now = locator(view);
-        if (r == null || now == published) {
+        if (r == null) {
             return;
         }
-        published = now;
+        RegistryView newest = r.view();
+        GeoLocator now = locator(newest != null ? newest : view);
+        if (now == published) {
+            return;
+        }
         JsonObject me = new JsonObject().put("http", httpAddress.get());
         if (now instanceof GeoIpLocator g) {
             GeoIpDatabase db = g.database();
@@ -92,6 +100,7 @@ public final class GeoIpDataset {
         }
         try {
             r.publishMemberInfo(me.encode());
+            published = now; // only once told: a failed publication is tried again with the next view
         } catch (RuntimeException e) {
             LOG.debug("member info not published: {}", e.toString());
         }

@@ -198,6 +198,8 @@ public final class HubDnsServer {
                 snapshotBuilder.build(view);
                 geoIp.publish(view);
             });
+            // a view that came between attach and this listener (a --geoip seed's) was seen by no one
+            geoIp.publish(registry.view());
             health.onChange(snapshotBuilder::rebuild);
             feeds.onChange(snapshotBuilder::rebuild);
             return snapshotBuilder.build(registry.freshView());
