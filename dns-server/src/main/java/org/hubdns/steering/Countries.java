@@ -12,26 +12,27 @@ final class Countries {
     private final Set<String> home;
     private final Set<String> served;
     private final boolean everyCountry;
-    /** By country code: whether it is home, whether it is served. */
-    private final boolean[] homeByCode = new boolean[CountryCode.OTHER];
-    private final boolean[] servedByCode = new boolean[CountryCode.OTHER];
+    private final boolean[] homeByCode;
+    private final boolean[] servedByCode;
 
     Countries(Set<String> home, Set<String> served, boolean everyCountry) {
         this.home = Set.copyOf(home);
         this.served = Set.copyOf(served);
         this.everyCountry = everyCountry;
-        for (String c : this.home) {
+        this.homeByCode = byCode(this.home);
+        this.servedByCode = byCode(this.served);
+    }
+
+    /** By country code: whether it is in {@code countries} (codes outside the scheme are asked by String). */
+    private static boolean[] byCode(Set<String> countries) {
+        boolean[] in = new boolean[CountryCode.OTHER];
+        for (String c : countries) {
             int code = CountryCode.of(c);
             if (code >= 0 && code < CountryCode.OTHER) {
-                homeByCode[code] = true;
+                in[code] = true;
             }
         }
-        for (String c : this.served) {
-            int code = CountryCode.of(c);
-            if (code >= 0 && code < CountryCode.OTHER) {
-                servedByCode[code] = true;
-            }
-        }
+        return in;
     }
 
     boolean home(String country) {

@@ -68,7 +68,6 @@ public final class JniBatch implements DatagramBatch {
         for (int i = 0; i < batch; i++) {
             received.addWritable(in, i * maxDatagram, maxDatagram);
         }
-        replies.clear();
         return Math.max(0, ((LinuxSocket) socket).recvmmsg(received.packets(), 0, batch));
     }
 
