@@ -411,7 +411,7 @@ public final class HubDnsServer {
                         queryErrors);
                 udp.add(l);
                 LOG.info("listening dns/udp {} ({} sockets{})", hostPort(a, dnsPort), l.sockets(),
-                        l.reusePort() ? ", SO_REUSEPORT, batch calls: " + l.batchCalls() : "");
+                        l.reusePort() ? ", SO_REUSEPORT, batch calls: " + l.batchCalls() + ", replies from " + l.replies() : "");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StartupException("interrupted while binding udp " + hostPort(a, dnsPort));
@@ -653,6 +653,11 @@ public final class HubDnsServer {
     /** How each UDP listener makes its batch calls ({@link UdpListener#batchCalls()}), in bind order. */
     public List<String> udpBatchCalls() {
         return udp.stream().map(UdpListener::batchCalls).toList();
+    }
+
+    /** The UDP listeners, one per bound address, in bind order. */
+    public List<UdpListener> udpListeners() {
+        return List.copyOf(udp);
     }
 
     public int dnsPort() {

@@ -10,16 +10,24 @@ import java.util.function.UnaryOperator;
  * through Netty's JNI (the fallback, forced with {@code hubdns.udp.batch=jni}).
  */
 enum BatchCalls {
-    LIBC(null, "libc"),
-    JNI("jni", "jni (hubdns.udp.batch=jni)");
+    LIBC(null, "libc", "reply sockets"),
+    JNI("jni", "jni (hubdns.udp.batch=jni)", "receiving sockets (the reuseport filter is set through the libc calls)");
 
     private final String property;
     /** What the listener says it uses ({@code HubDnsServer.udpBatchCalls()}, the startup line). */
     final String reported;
+    /** Where the listener says its replies leave from ({@code UdpListener.replies()}, the startup line). */
+    final String replies;
 
-    BatchCalls(String property, String reported) {
+    BatchCalls(String property, String reported, String replies) {
         this.property = property;
         this.reported = reported;
+        this.replies = replies;
+    }
+
+    /** Sockets a listener binds per event loop: a receiving one, and a reply one with the libc calls. */
+    int socketsPerLoop() {
+        return this == LIBC ? 2 : 1;
     }
 
     /** A demo member, its configuration changed by {@code tweak}, whose UDP listeners make their calls this way. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.hubdns.dns.transport.UdpListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -68,7 +69,7 @@ class UdpBatchTest {
 
         @BeforeAll
         void start() throws Exception {
-            List<InetAddress> bind = V6 == null ? List.of(RunningServer.LOOPBACK) : List.of(RunningServer.LOOPBACK, V6);
+            List<InetAddress> bind = addresses();
             server = calls.start(c -> new ServerConfig(bind, c.dnsPort(), c.httpPort(), c.dataDir(), c.zonesDir(),
                     c.nsid(), c.demo(), c.adminTokenFile(), c.tcpIdleTimeoutSeconds(), c.tcpMaxConnections(),
                     c.threads(), c.cluster(), c.geoip(), c.probing(), c.queryLog(), c.queryLogSample(), c.rrl(),
@@ -86,6 +87,60 @@ class UdpBatchTest {
         void theListenersMakeTheirBatchCallsAsConfigured() {
             assertThat(server.server().udpBatchCalls()).as("how each UDP listener makes its batch calls")
                     .hasSize(V6 == null ? 1 : 2).containsOnly(calls.reported);
+            assertThat(server.server().udpListeners()).as("where each UDP listener's replies leave from")
+                    .extracting(UdpListener::replies).containsOnly(calls.replies);
+        }
+
+        /**
+         * With the libc calls every receiving socket has a reply socket in its SO_REUSEPORT group; the
+         * group's filter must give queries to the receiving sockets only (one given to a reply socket
+         * would wait in its queue, never read) and still spread them over all the loops.
+         */
+        @Test
+        void queriesReachOnlyTheReceivingSocketsAndEveryLoopGetsSome() throws Exception {
+            int i = 0;
+            for (InetAddress a : addresses()) {
+                UdpListener listener = server.server().udpListeners().get(i++);
+                long[] before = listener.received();
+                int senders = 64; // one query each, from its own port: the filter hashes address and port
+                List<DatagramSocket> sockets = new ArrayList<>();
+                try {
+                    for (int c = 0; c < senders; c++) {
+                        DatagramSocket s = new DatagramSocket(0, a);
+                        s.setSoTimeout(3000);
+                        sockets.add(s);
+                        byte[] wire = Message.newQuery(Record.newRecord(Name.fromString("www.pk-hub.example."), Type.A, 1))
+                                .toWire();
+                        s.send(new DatagramPacket(wire, wire.length, a, server.dnsPort()));
+                    }
+                    int answered = 0;
+                    for (DatagramSocket s : sockets) {
+                        DatagramPacket in = new DatagramPacket(new byte[2048], 2048);
+                        try {
+                            s.receive(in);
+                            answered++;
+                        } catch (SocketTimeoutException e) {
+                            // counted below
+                        }
+                    }
+                    assertThat(answered).as("senders answered on %s", a).isEqualTo(senders);
+                } finally {
+                    sockets.forEach(DatagramSocket::close);
+                }
+                long[] after = listener.received();
+                for (int loop = 0; loop < after.length; loop++) {
+                    assertThat(after[loop] - before[loop]).as("queries read by %s's socket %d of %d", a, loop,
+                            after.length).isPositive();
+                }
+                List<UdpTable.Row> table = UdpTable.sockets(a, server.dnsPort());
+                assertThat(table).as("the kernel's sockets on %s port %d", a, server.dnsPort())
+                        .hasSize(listener.sockets() * calls.socketsPerLoop())
+                        .allSatisfy(row -> assertThat(row.receiveQueue()).as("bytes waiting unread").isZero());
+            }
+        }
+
+        private List<InetAddress> addresses() {
+            return V6 == null ? List.of(RunningServer.LOOPBACK) : List.of(RunningServer.LOOPBACK, V6);
         }
 
         @Test
@@ -128,6 +183,9 @@ class UdpBatchTest {
                         while (answered < perClient) {
                             DatagramPacket in = new DatagramPacket(buf, buf.length);
                             sockets.get(c).receive(in);
+                            // from the reply socket, which must be on the very address and port asked
+                            assertThat(in.getAddress()).isEqualTo(sockets.get(c).getLocalAddress());
+                            assertThat(in.getPort()).isEqualTo(server.dnsPort());
                             Message r = new Message(java.util.Arrays.copyOf(in.getData(), in.getLength()));
                             String question = mine.remove(r.getHeader().getID());
                             assertThat(question).as("client %d got a reply to a query it did not send (id %d)", c,

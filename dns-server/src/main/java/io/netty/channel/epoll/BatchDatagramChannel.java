@@ -14,6 +14,12 @@ import org.hubdns.dns.transport.DatagramBatch;
  * datagram channel builds those for every packet, which the profile showed as most of the JVM's
  * share of a UDP answer.
  *
+ * <p>Replies leave from a second socket where the listener could give one
+ * ({@link #openReplySocket}): sent from the epoll-registered socket, every reply woke that
+ * socket's waiter, epoll's entry, with a write-space event as loopback or the driver released it,
+ * a twentieth of the server's CPU per answer in the profile, which gdnsd (blocking in
+ * {@code recvmmsg}, no epoll) never pays. Nothing waits on the reply socket.
+ *
  * <p>The batch's native memory and the two system calls are a {@link DatagramBatch}: straight
  * into libc where the JVM allows it, else through Netty's JNI. The channel lives in Netty's package
  * because {@code AbstractEpollChannel}'s unsafe is package-private there; the UDP tests check it on
@@ -49,6 +55,11 @@ public final class BatchDatagramChannel extends AbstractEpollChannel {
     private final byte[] reply;
     private final byte[] sender = new byte[16];
     private long dropped;
+    private long received;
+    private final SocketProtocolFamily family;
+    private final int bufferBytes;
+    /** Where replies leave from once open; until then, and after, this socket. Used on the event loop only. */
+    private LinuxSocket replySocket;
 
     /**
      * @param io the batch's memory and system calls, for {@code batch} datagrams of {@code maxDatagram}
@@ -66,11 +77,61 @@ public final class BatchDatagramChannel extends AbstractEpollChannel {
         this.replySlot = maxReply;
         this.maxRounds = maxRounds;
         this.io = io;
+        this.family = family;
+        this.bufferBytes = bufferBytes;
         this.query = new byte[maxDatagram];
         this.reply = new byte[Math.max(maxReply, 65535 + 1024)];
         socket.setReusePort(true);
         socket.setReceiveBufferSize(bufferBytes);
         socket.setSendBufferSize(bufferBytes);
+    }
+
+    /**
+     * Binds a reply socket to this socket's address and port, in its SO_REUSEPORT group, and sends
+     * every reply from it from now on. The caller must first have made sure the group never hands
+     * it a datagram (a filter that picks only the receiving sockets, all bound before): the
+     * channel never reads it. Call on the channel's event loop.
+     */
+    public void openReplySocket() throws IOException {
+        assert eventLoop().inEventLoop();
+        LinuxSocket s = LinuxSocket.newSocketDgram(family);
+        try {
+            s.setReusePort(true);
+            s.setSendBufferSize(bufferBytes);
+            s.bind(socket.localAddress());
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(s);
+            throw e;
+        }
+        replySocket = s;
+    }
+
+    /**
+     * Replies leave from this socket again and the reply socket is closed, before a listener closes
+     * its receiving sockets: a closed member's place in the group goes to the last one, which must
+     * not be a reply socket. Call on the channel's event loop (never close a descriptor another
+     * thread may be sending on).
+     */
+    public void closeReplySocket() {
+        assert eventLoop().inEventLoop();
+        LinuxSocket s = replySocket;
+        replySocket = null;
+        closeQuietly(s);
+    }
+
+    private static void closeQuietly(LinuxSocket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // nothing more is sent from it
+            }
+        }
+    }
+
+    /** Datagrams read from this socket (written by its event loop; a read from elsewhere may lag). */
+    public long received() {
+        return received;
     }
 
     /** Replies that could not be sent because the socket's send buffer was full. */
@@ -131,6 +192,8 @@ public final class BatchDatagramChannel extends AbstractEpollChannel {
         try {
             super.doClose();
         } finally {
+            closeQuietly(replySocket);
+            replySocket = null;
             io.release();
         }
     }
@@ -147,6 +210,7 @@ public final class BatchDatagramChannel extends AbstractEpollChannel {
             if (n <= 0) {
                 return;
             }
+            received += n;
             int k = 0;
             for (int i = 0; i < n; i++) {
                 int length = io.length(i);
@@ -174,7 +238,8 @@ public final class BatchDatagramChannel extends AbstractEpollChannel {
         int offset = 0;
         while (offset < count) {
             try {
-                int sent = io.send(socket, offset, count - offset);
+                LinuxSocket reply = replySocket;
+                int sent = io.send(reply != null ? reply : socket, offset, count - offset);
                 if (sent <= 0) {
                     dropped += count - offset; // send buffer full: a resolver retries, as with a lost packet
                     return;

@@ -23,6 +23,7 @@ final class Libc {
     private static final MethodHandle RECVMMSG;
     private static final MethodHandle SENDMMSG;
     private static final MethodHandle ERRNO_LOCATION;
+    private static final MethodHandle SETSOCKOPT;
     /** All of the process's memory, to read errno where libc keeps it without a segment per read. */
     private static final MemorySegment ALL = MemorySegment.globalNativeSegment();
 
@@ -36,6 +37,10 @@ final class Libc {
         SENDMMSG = linker.downcallHandle(symbol("sendmmsg"),
                 MethodType.methodType(int.class, int.class, MemoryAddress.class, int.class, int.class),
                 FunctionDescriptor.of(CLinker.C_INT, CLinker.C_INT, CLinker.C_POINTER, CLinker.C_INT, CLinker.C_INT));
+        SETSOCKOPT = linker.downcallHandle(symbol("setsockopt"),
+                MethodType.methodType(int.class, int.class, int.class, int.class, MemoryAddress.class, int.class),
+                FunctionDescriptor.of(CLinker.C_INT, CLinker.C_INT, CLinker.C_INT, CLinker.C_INT, CLinker.C_POINTER,
+                        CLinker.C_INT));
         ERRNO_LOCATION = linker.downcallHandle(symbol("__errno_location"),
                 MethodType.methodType(MemoryAddress.class), FunctionDescriptor.of(CLinker.C_POINTER));
     }
@@ -63,6 +68,15 @@ final class Libc {
             return (int) SENDMMSG.invokeExact(fd, vec, n, 0);
         } catch (Throwable e) {
             throw new IllegalStateException("sendmmsg downcall failed", e);
+        }
+    }
+
+    /** {@code setsockopt(fd, level, name, value, length)}: -1 and {@link #errno()} on failure. */
+    static int setsockopt(int fd, int level, int name, MemoryAddress value, int length) {
+        try {
+            return (int) SETSOCKOPT.invokeExact(fd, level, name, value, length);
+        } catch (Throwable e) {
+            throw new IllegalStateException("setsockopt downcall failed", e);
         }
     }
 

@@ -10,15 +10,18 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.BatchDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hubdns.dns.protocol.QueryProcessor;
 import org.slf4j.Logger;
@@ -39,11 +42,13 @@ public final class UdpListener {
     private final boolean reusePort;
 
     private final String batchCalls;
+    private final String replies;
 
-    private UdpListener(List<Channel> channels, boolean reusePort, String batchCalls) {
+    private UdpListener(List<Channel> channels, boolean reusePort, String batchCalls, String replies) {
         this.channels = channels;
         this.reusePort = reusePort;
         this.batchCalls = batchCalls;
+        this.replies = replies;
     }
 
     /** Binds the address on every loop of {@code loops} (or on one, without epoll); blocks until bound. */
@@ -91,7 +96,70 @@ public final class UdpListener {
             }
             throw e;
         }
-        return new UdpListener(bound, epoll, calls);
+        String replies = null;
+        if (epoll) {
+            try {
+                replies = openReplySockets(bound, family == SocketProtocolFamily.INET6, calls.equals("libc"));
+            } catch (InterruptedException e) {
+                for (Channel c : bound) {
+                    c.close();
+                }
+                throw e;
+            }
+        }
+        return new UdpListener(bound, epoll, calls, replies);
+    }
+
+    /**
+     * Gives every receiving socket a reply socket ({@link BatchDatagramChannel} says why), once a
+     * {@link ReusePortFilter} on their SO_REUSEPORT group has made sure the kernel hands queries to
+     * the receiving sockets only. Without the filter (it is set through the libc calls) replies keep
+     * leaving from the receiving sockets.
+     *
+     * @return {@code "reply sockets"}, or {@code "receiving sockets (why)"}
+     */
+    private static String openReplySockets(List<Channel> bound, boolean ipv6, boolean libc)
+            throws InterruptedException {
+        if (!libc) {
+            return "receiving sockets (the reuseport filter is set through the libc calls)";
+        }
+        try {
+            ReusePortFilter.attach(((BatchDatagramChannel) bound.get(0)).fd().intValue(), ipv6, bound.size());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("UDP replies leave from the receiving sockets: {}", e.getMessage());
+            return "receiving sockets (" + e.getMessage() + ")";
+        }
+        List<BatchDatagramChannel> opened = new ArrayList<>();
+        try {
+            for (Channel c : bound) {
+                BatchDatagramChannel b = (BatchDatagramChannel) c;
+                b.eventLoop().submit(() -> {
+                    b.openReplySocket();
+                    return null;
+                }).sync();
+                opened.add(b);
+            }
+            return "reply sockets";
+        } catch (InterruptedException e) {
+            closeReplySockets(opened);
+            throw e;
+        } catch (Exception e) { // sync() rethrows the bind's IOException undeclared
+            closeReplySockets(opened);
+            LOG.warn("UDP replies leave from the receiving sockets: no reply socket ({})", e.toString());
+            return "receiving sockets (" + e + ")";
+        }
+    }
+
+    private static void closeReplySockets(List<? extends Channel> channels) throws InterruptedException {
+        for (Channel c : channels) {
+            if (c instanceof BatchDatagramChannel b) {
+                try {
+                    b.eventLoop().submit(b::closeReplySocket).await();
+                } catch (RejectedExecutionException e) {
+                    // the loop has stopped: closing the channel closes its reply socket
+                }
+            }
+        }
     }
 
     public int sockets() {
@@ -110,8 +178,29 @@ public final class UdpListener {
         return batchCalls;
     }
 
+    /** Datagrams read by each receiving socket so far (with the epoll transport; else zeros). */
+    public long[] received() {
+        long[] n = new long[channels.size()];
+        for (int i = 0; i < n.length; i++) {
+            if (channels.get(i) instanceof BatchDatagramChannel b) {
+                n[i] = b.received();
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Where the replies leave from, for the startup line: {@code "reply sockets"}, or
+     * {@code "receiving sockets (why)"}; null without the epoll transport.
+     */
+    public String replies() {
+        return replies;
+    }
+
     /** Stops reading; what was already read is answered and flushed by the loop first. */
     public void close() throws InterruptedException {
+        // reply sockets first: a closed receiving socket's place in the group goes to the last member
+        closeReplySockets(channels);
         for (Channel c : channels) {
             c.close().await();
         }
