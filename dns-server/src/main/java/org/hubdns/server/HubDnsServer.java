@@ -85,7 +85,8 @@ public final class HubDnsServer {
     private final AtomicInteger tcpConnections = new AtomicInteger();
     private final long startedNanos = System.nanoTime();
     private Vertx vertx;
-    private final List<UdpListener> udp = new ArrayList<>();
+    /** Written while starting and stopping, read by metrics scrapes on other threads. */
+    private final List<UdpListener> udp = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<String> tcpDeployments = new ArrayList<>();
     private ApiListener http;
     private HttpApi api;
@@ -276,6 +277,7 @@ public final class HubDnsServer {
         metrics.register(dnssec);
         metrics.registerHttpConnections(() -> http == null ? 0 : http.openConnections(),
                 () -> http == null ? 0 : http.refusedConnections(), () -> http == null ? 0 : http.slowConnectionsClosed());
+        metrics.registerUdpSockets(this::udpListeners);
         vertx = Vertx.builder()
                 .with(new VertxOptions().setEventLoopPoolSize(config.threads()).setPreferNativeTransport(true)
                         // no per-connection metrics on the DNS TCP path; HTTP, pools and the rest stay

@@ -7,6 +7,11 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -137,6 +142,36 @@ class UdpBatchTest {
                         .hasSize(listener.sockets() * calls.socketsPerLoop())
                         .allSatisfy(row -> assertThat(row.receiveQueue()).as("bytes waiting unread").isZero());
             }
+        }
+
+        /**
+         * An operator sees each receiving socket's datagrams (how the loops share the queries) and the
+         * replies a full send buffer refused: a series per socket from the start, the first at least
+         * what the listener counted when the scrape began.
+         */
+        @Test
+        void eachReceivingSocketsCountsAreMetrics() throws Exception {
+            assertThat(new Message(server.udpRaw(Message.newQuery(Record.newRecord(Name.fromString(
+                    "www.pk-hub.example."), Type.A, 1)).toWire(), 2000)).getRcode()).isEqualTo(Rcode.NOERROR);
+            for (UdpListener l : server.server().udpListeners()) {
+                long[] counted = l.received();
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + server.httpPort() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                Exposition e = Exposition.parse(r.body());
+                assertThat(e.types).containsEntry("hubdns_udp_datagrams_received_total", "counter")
+                        .containsEntry("hubdns_udp_replies_dropped_total", "counter");
+                for (int i = 0; i < counted.length; i++) {
+                    String[] labels = {"address", l.address(), "socket", Integer.toString(i)};
+                    assertThat(e.samples.get(Exposition.key("hubdns_udp_datagrams_received_total", labels)))
+                            .as("datagrams of %s socket %d", l.address(), i).isGreaterThanOrEqualTo(counted[i]);
+                    // loopback never refuses a send, so only its presence can be checked here
+                    assertThat(e.samples.get(Exposition.key("hubdns_udp_replies_dropped_total", labels))).isZero();
+                }
+                assertThat(l.address()).endsWith(":" + server.dnsPort());
+            }
+            assertThat(server.server().udpListeners().get(0).received()).as("the listener on 127.0.0.1 read the query")
+                    .matches(n -> java.util.Arrays.stream(n).sum() > 0);
         }
 
         private List<InetAddress> addresses() {

@@ -43,8 +43,12 @@ public final class UdpListener {
 
     private final String batchCalls;
     private final String replies;
+    private final String address;
 
-    private UdpListener(List<Channel> channels, boolean reusePort, String batchCalls, String replies) {
+    private UdpListener(InetSocketAddress address, List<Channel> channels, boolean reusePort, String batchCalls,
+            String replies) {
+        this.address = (address.getAddress() instanceof Inet4Address ? address.getAddress().getHostAddress()
+                : "[" + address.getAddress().getHostAddress() + "]") + ":" + address.getPort();
         this.channels = channels;
         this.reusePort = reusePort;
         this.batchCalls = batchCalls;
@@ -107,7 +111,7 @@ public final class UdpListener {
                 throw e;
             }
         }
-        return new UdpListener(bound, epoll, calls, replies);
+        return new UdpListener(address, bound, epoll, calls, replies);
     }
 
     /**
@@ -176,6 +180,22 @@ public final class UdpListener {
      */
     public String batchCalls() {
         return batchCalls;
+    }
+
+    /** The address and port listened on, as {@code 127.0.0.1:53} or {@code [::1]:53}. */
+    public String address() {
+        return address;
+    }
+
+    /** Replies each receiving socket's loop could not send because the send buffer was full (epoll only). */
+    public long[] dropped() {
+        long[] n = new long[channels.size()];
+        for (int i = 0; i < n.length; i++) {
+            if (channels.get(i) instanceof BatchDatagramChannel b) {
+                n[i] = b.dropped();
+            }
+        }
+        return n;
     }
 
     /** Datagrams read by each receiving socket so far (with the epoll transport; else zeros). */

@@ -67,6 +67,11 @@ public final class Metrics implements AutoCloseable {
         registry.getPrometheusRegistry().register(new HttpConnectionsCollector(open, refused, slowClosed));
     }
 
+    /** Adds each UDP receiving socket's counts ({@code hubdns_udp_*}), read from the listeners at scrape time. */
+    public void registerUdpSockets(java.util.function.Supplier<java.util.List<org.hubdns.dns.transport.UdpListener>> listeners) {
+        registry.getPrometheusRegistry().register(new UdpSocketsCollector(listeners));
+    }
+
     /** For Vert.x's metrics SPI. */
     public MeterRegistry meterRegistry() {
         return registry;
