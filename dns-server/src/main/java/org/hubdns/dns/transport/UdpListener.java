@@ -189,21 +189,19 @@ public final class UdpListener {
 
     /** Replies each receiving socket's loop could not send because the send buffer was full (epoll only). */
     public long[] dropped() {
-        long[] n = new long[channels.size()];
-        for (int i = 0; i < n.length; i++) {
-            if (channels.get(i) instanceof BatchDatagramChannel b) {
-                n[i] = b.dropped();
-            }
-        }
-        return n;
+        return perSocket(BatchDatagramChannel::dropped);
     }
 
     /** Datagrams read by each receiving socket so far (with the epoll transport; else zeros). */
     public long[] received() {
+        return perSocket(BatchDatagramChannel::received);
+    }
+
+    private long[] perSocket(java.util.function.ToLongFunction<BatchDatagramChannel> count) {
         long[] n = new long[channels.size()];
         for (int i = 0; i < n.length; i++) {
             if (channels.get(i) instanceof BatchDatagramChannel b) {
-                n[i] = b.received();
+                n[i] = count.applyAsLong(b);
             }
         }
         return n;
