@@ -652,11 +652,6 @@ public final class HubDnsServer {
         return warmedQueries;
     }
 
-    /** How each UDP listener makes its batch calls ({@link UdpListener#batchCalls()}), in bind order. */
-    public List<String> udpBatchCalls() {
-        return udp.stream().map(UdpListener::batchCalls).toList();
-    }
-
     /** The UDP listeners, one per bound address, in bind order. */
     public List<UdpListener> udpListeners() {
         return List.copyOf(udp);

@@ -3,6 +3,7 @@ package org.hubdns.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.function.UnaryOperator;
+import org.hubdns.dns.transport.UdpListener;
 
 /**
  * The two ways the UDP listeners make their batch system calls, for the tests that check both:
@@ -14,7 +15,7 @@ enum BatchCalls {
     JNI("jni", "jni (hubdns.udp.batch=jni)", "receiving sockets (the reuseport filter is set through the libc calls)");
 
     private final String property;
-    /** What the listener says it uses ({@code HubDnsServer.udpBatchCalls()}, the startup line). */
+    /** What the listener says it uses ({@code UdpListener.batchCalls()}, the startup line). */
     final String reported;
     /** Where the listener says its replies leave from ({@code UdpListener.replies()}, the startup line). */
     final String replies;
@@ -41,7 +42,7 @@ enum BatchCalls {
         } finally {
             System.clearProperty("hubdns.udp.batch");
         }
-        assertThat(server.server().udpBatchCalls()).as("how each UDP listener makes its batch calls")
+        assertThat(server.server().udpListeners()).extracting(UdpListener::batchCalls).as("how each UDP listener makes its batch calls")
                 .isNotEmpty().containsOnly(reported);
         return server;
     }

@@ -90,7 +90,7 @@ class UdpBatchTest {
 
         @Test
         void theListenersMakeTheirBatchCallsAsConfigured() {
-            assertThat(server.server().udpBatchCalls()).as("how each UDP listener makes its batch calls")
+            assertThat(server.server().udpListeners()).extracting(UdpListener::batchCalls).as("how each UDP listener makes its batch calls")
                     .hasSize(V6 == null ? 1 : 2).containsOnly(calls.reported);
             assertThat(server.server().udpListeners()).as("where each UDP listener's replies leave from")
                     .extracting(UdpListener::replies).containsOnly(calls.replies);

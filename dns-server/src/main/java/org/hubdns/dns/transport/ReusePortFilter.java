@@ -3,6 +3,7 @@ package org.hubdns.dns.transport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.foreign.MemoryAccess;
 import jdk.incubator.foreign.MemorySegment;
 import jdk.incubator.foreign.ResourceScope;
@@ -46,20 +47,20 @@ final class ReusePortFilter {
         if (receivers < 1) {
             throw new IllegalArgumentException("a SO_REUSEPORT group needs at least one receiving socket");
         }
-        int[][] code = ipv6
+        // A = the UDP ports word, X = A, A = (part of) the source address
+        int[][] sender = ipv6
                 ? new int[][] {
                     {LD_W_ABS, SKF_NET_OFF + 40}, // UDP source and destination ports after a bare IPv6 header
                     {TAX, 0},
-                    {LD_W_ABS, SKF_NET_OFF + 20}, // the source address's last 32 bits
-                    {ALU_XOR_X, 0}, {ALU_MUL_K, GOLDEN}, {ALU_RSH_K, 16}, {ALU_MOD_K, receivers}, {RET_A, 0}}
+                    {LD_W_ABS, SKF_NET_OFF + 20}} // the source address's last 32 bits
                 : new int[][] {
                     {LDX_B_MSH, SKF_NET_OFF}, // X = the IPv4 header's length
                     {LD_W_IND, SKF_NET_OFF}, // UDP source and destination ports right after it
                     {TAX, 0},
-                    {LD_W_ABS, SKF_NET_OFF + 12}, // the source address
-                    {ALU_XOR_X, 0}, {ALU_MUL_K, GOLDEN}, {ALU_RSH_K, 16}, {ALU_MOD_K, receivers}, {RET_A, 0}};
-        ByteBuffer b = ByteBuffer.allocate(code.length * 8).order(ByteOrder.nativeOrder());
-        for (int[] insn : code) {
+                    {LD_W_ABS, SKF_NET_OFF + 12}}; // the source address
+        int[][] pick = {{ALU_XOR_X, 0}, {ALU_MUL_K, GOLDEN}, {ALU_RSH_K, 16}, {ALU_MOD_K, receivers}, {RET_A, 0}};
+        ByteBuffer b = ByteBuffer.allocate((sender.length + pick.length) * 8).order(ByteOrder.nativeOrder());
+        for (int[] insn : java.util.stream.Stream.concat(Arrays.stream(sender), Arrays.stream(pick)).toList()) {
             b.putShort((short) insn[0]).put((byte) 0).put((byte) 0).putInt(insn[1]);
         }
         return b.array();
