@@ -413,7 +413,8 @@ public final class HubDnsServer {
                         queryErrors);
                 udp.add(l);
                 LOG.info("listening dns/udp {} ({} sockets{})", hostPort(a, dnsPort), l.sockets(),
-                        l.reusePort() ? ", SO_REUSEPORT, batch calls: " + l.batchCalls() + ", replies from " + l.replies() : "");
+                        l.reusePort() ? ", SO_REUSEPORT, batch calls: " + l.batchCalls() + ", replies from " + l.replies()
+                                + (l.dontFragment() ? ", DF set" : "") : "");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StartupException("interrupted while binding udp " + hostPort(a, dnsPort));

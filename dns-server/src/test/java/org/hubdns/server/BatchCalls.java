@@ -11,19 +11,23 @@ import org.hubdns.dns.transport.UdpListener;
  * through Netty's JNI (the fallback, forced with {@code hubdns.udp.batch=jni}).
  */
 enum BatchCalls {
-    LIBC(null, "libc", "reply sockets"),
-    JNI("jni", "jni (hubdns.udp.batch=jni)", "receiving sockets (the reuseport filter is set through the libc calls)");
+    LIBC(null, "libc", "reply sockets", true),
+    JNI("jni", "jni (hubdns.udp.batch=jni)", "receiving sockets (the reuseport filter is set through the libc calls)",
+            false);
 
     private final String property;
     /** What the listener says it uses ({@code UdpListener.batchCalls()}, the startup line). */
     final String reported;
     /** Where the listener says its replies leave from ({@code UdpListener.replies()}, the startup line). */
     final String replies;
+    /** Whether replies leave with Don't Fragment set by the listener ({@code UdpListener.dontFragment()}). */
+    final boolean dontFragment;
 
-    BatchCalls(String property, String reported, String replies) {
+    BatchCalls(String property, String reported, String replies, boolean dontFragment) {
         this.property = property;
         this.reported = reported;
         this.replies = replies;
+        this.dontFragment = dontFragment;
     }
 
     /** Sockets a listener binds per event loop: a receiving one, and a reply one with the libc calls. */

@@ -94,6 +94,47 @@ class UdpBatchTest {
                     .hasSize(V6 == null ? 1 : 2).containsOnly(calls.reported);
             assertThat(server.server().udpListeners()).as("where each UDP listener's replies leave from")
                     .extracting(UdpListener::replies).containsOnly(calls.replies);
+            assertThat(server.server().udpListeners()).as("whether each UDP listener set Don't Fragment")
+                    .extracting(UdpListener::dontFragment).containsOnly(calls.dontFragment);
+        }
+
+        /**
+         * Through libc, IPv4 replies leave with Don't Fragment and IP ID 0: the sockets ignore the path
+         * MTU (RFC 9715), so the kernel never fragments them and skips its IP ID generator. Through JNI
+         * the kernel's default stays (DF from path MTU discovery, an ID from the generator). Read off
+         * the wire with a raw socket.
+         */
+        @Test
+        void ipv4RepliesLeaveWithDontFragmentAndWithoutAnIpIdThroughLibc() throws Throwable {
+            int count = 20;
+            try (RawIpv4Capture wire = new RawIpv4Capture(); DatagramSocket s = new DatagramSocket(0, RunningServer.LOOPBACK)) {
+                s.setSoTimeout(3000);
+                byte[] buf = new byte[2048];
+                int answered = 0;
+                for (int i = 0; i < count; i++) {
+                    Message q = Message.newQuery(Record.newRecord(Name.fromString("www.pk-hub.example."), Type.A, 1));
+                    byte[] wire0 = q.toWire();
+                    s.send(new DatagramPacket(wire0, wire0.length, RunningServer.LOOPBACK, server.dnsPort()));
+                    try {
+                        s.receive(new DatagramPacket(buf, buf.length));
+                        answered++;
+                    } catch (SocketTimeoutException e) {
+                        // a loopback drop on a busy machine: the rest are enough
+                    }
+                }
+                assertThat(answered).as("replies received").isGreaterThan(count / 2);
+                List<RawIpv4Capture.Datagram> seen = wire.from(server.dnsPort(), s.getLocalPort(), answered, 3000);
+                assertThat(seen).as("replies seen on the wire").hasSize(answered);
+                assertThat(seen).allSatisfy(d -> {
+                    assertThat(d.dontFragment()).as("DF").isTrue();
+                    assertThat(d.moreFragments() || d.fragmentOffset() != 0).as("a fragment").isFalse();
+                });
+                if (calls.dontFragment) {
+                    assertThat(seen).extracting(RawIpv4Capture.Datagram::id).as("IP IDs").containsOnly(0);
+                } else {
+                    assertThat(seen).extracting(RawIpv4Capture.Datagram::id).as("IP IDs").anyMatch(id -> id != 0);
+                }
+            }
         }
 
         /**

@@ -3,6 +3,7 @@ package io.netty.channel.epoll;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.net.SocketAddress;
 import org.hubdns.dns.transport.DatagramBatch;
@@ -127,6 +128,11 @@ public final class BatchDatagramChannel extends AbstractEpollChannel {
                 // nothing more is sent from it
             }
         }
+    }
+
+    /** The reply socket, or null while replies leave from this socket. Read on the channel's event loop. */
+    public FileDescriptor replySocket() {
+        return replySocket;
     }
 
     /** Datagrams read from this socket (written by its event loop; a read from elsewhere may lag). */

@@ -80,6 +80,15 @@ final class Libc {
         }
     }
 
+    /** {@code setsockopt} of one {@code int} value: -1 and {@link #errno()} on failure. */
+    static int setsockopt(int fd, int level, int name, int value) {
+        try (ResourceScope scope = ResourceScope.newConfinedScope()) {
+            MemorySegment v = allocate(4, scope);
+            MemoryAccess.setInt(v, value);
+            return setsockopt(fd, level, name, v.address(), 4);
+        }
+    }
+
     /**
      * The calling thread's errno, read right after a failed call. Java 17's linker cannot capture
      * it with the call, so the JVM could in principle change it in between; the callers only tell

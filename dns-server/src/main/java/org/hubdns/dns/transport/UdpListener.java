@@ -44,9 +44,11 @@ public final class UdpListener {
     private final String batchCalls;
     private final String replies;
     private final String address;
+    private final boolean dontFragment;
 
     private UdpListener(InetSocketAddress address, List<Channel> channels, boolean reusePort, String batchCalls,
-            String replies) {
+            String replies, boolean dontFragment) {
+        this.dontFragment = dontFragment;
         this.address = (address.getAddress() instanceof Inet4Address ? address.getAddress().getHostAddress()
                 : "[" + address.getAddress().getHostAddress() + "]") + ":" + address.getPort();
         this.channels = channels;
@@ -100,10 +102,12 @@ public final class UdpListener {
             }
             throw e;
         }
+        boolean dontFragment = epoll && calls.equals("libc") && dontFragment(bound, family == SocketProtocolFamily.INET6);
         String replies = null;
         if (epoll) {
             try {
-                replies = openReplySockets(bound, family == SocketProtocolFamily.INET6, calls.equals("libc"));
+                replies = openReplySockets(bound, family == SocketProtocolFamily.INET6, calls.equals("libc"),
+                        dontFragment);
             } catch (InterruptedException e) {
                 for (Channel c : bound) {
                     c.close();
@@ -111,7 +115,24 @@ public final class UdpListener {
                 throw e;
             }
         }
-        return new UdpListener(address, bound, epoll, calls, replies);
+        return new UdpListener(address, bound, epoll, calls, replies, dontFragment);
+    }
+
+    /**
+     * Sets {@link DontFragment} on every receiving socket (their reply sockets get it when opened).
+     *
+     * @return whether every one took it; if not, replies keep the kernel's default (fragments allowed)
+     */
+    private static boolean dontFragment(List<Channel> bound, boolean ipv6) {
+        try {
+            for (Channel c : bound) {
+                DontFragment.set(((BatchDatagramChannel) c).fd().intValue(), ipv6);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("UDP replies may be fragmented: {}", e.getMessage());
+            return false;
+        }
     }
 
     /**
@@ -122,7 +143,7 @@ public final class UdpListener {
      *
      * @return {@code "reply sockets"}, or {@code "receiving sockets (why)"}
      */
-    private static String openReplySockets(List<Channel> bound, boolean ipv6, boolean libc)
+    private static String openReplySockets(List<Channel> bound, boolean ipv6, boolean libc, boolean dontFragment)
             throws InterruptedException {
         if (!libc) {
             return "receiving sockets (the reuseport filter is set through the libc calls)";
@@ -139,6 +160,14 @@ public final class UdpListener {
                 BatchDatagramChannel b = (BatchDatagramChannel) c;
                 b.eventLoop().submit(() -> {
                     b.openReplySocket();
+                    if (dontFragment) {
+                        try {
+                            DontFragment.set(b.replySocket().intValue(), ipv6);
+                        } catch (IOException e) {
+                            b.closeReplySocket();
+                            throw e;
+                        }
+                    }
                     return null;
                 }).sync();
                 opened.add(b);
@@ -213,6 +242,14 @@ public final class UdpListener {
      */
     public String replies() {
         return replies;
+    }
+
+    /**
+     * Whether replies leave with Don't Fragment and never in fragments ({@link DontFragment}; set
+     * through the libc calls, so false with the JNI ones or without epoll).
+     */
+    public boolean dontFragment() {
+        return dontFragment;
     }
 
     /** Stops reading; what was already read is answered and flushed by the loop first. */
