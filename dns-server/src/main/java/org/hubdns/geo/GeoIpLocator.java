@@ -40,13 +40,16 @@ public final class GeoIpLocator implements GeoLocator {
             String subdivision, String city, int accuracyRadiusKm) {
     }
 
-    /** Longs per place in {@link Cache#table}: latitude bits, longitude bits, {@link #packed}, unused. */
-    private static final int STRIDE = 4;
+    /**
+     * Longs per place in {@link Cache#table}: latitude bits, longitude bits, {@link #packed}, the
+     * point's unit vector's x, y and z bits ({@link Located#vector}: ordering sites by distance then
+     * needs no trigonometry per query), two unused.
+     */
+    private static final int STRIDE = 8;
     /**
      * The first place's index in {@link Cache#table}: 64 bytes from the array's start (after its
-     * 16-byte header), so the 32-byte records are 32-byte aligned, each within one cache line, when
-     * the array starts at a line boundary (Java promises only 8 bytes: otherwise some records span
-     * two adjacent lines).
+     * 16-byte header), so the 64-byte records are each one cache line when the array starts at a
+     * line boundary (Java promises only 8 bytes: otherwise each record spans two adjacent lines).
      */
     private static final int FIRST = 6;
     private static final long HAS_LOCATION = 1L << 62;
@@ -204,6 +207,9 @@ public final class GeoIpLocator implements GeoLocator {
                 table[at] = Double.doubleToRawLongBits(p.latitude());
                 table[at + 1] = Double.doubleToRawLongBits(p.longitude());
                 table[at + 2] = packed(p, country == null ? -1 : countrySlot(country));
+                table[at + 3] = Double.doubleToRawLongBits(Located.unitX(p.latitude(), p.longitude()));
+                table[at + 4] = Double.doubleToRawLongBits(Located.unitY(p.latitude(), p.longitude()));
+                table[at + 5] = Double.doubleToRawLongBits(Located.unitZ(p.latitude()));
             }
             return id;
         }
@@ -252,6 +258,8 @@ public final class GeoIpLocator implements GeoLocator {
         out.hasCoordinates = hasLocation;
         out.latitude = Double.longBitsToDouble(table[at]);
         out.longitude = Double.longBitsToDouble(table[at + 1]);
+        out.vector(Double.longBitsToDouble(table[at + 3]), Double.longBitsToDouble(table[at + 4]),
+                Double.longBitsToDouble(table[at + 5]));
         out.country = countrySlot < 0 ? null : c.countries[countrySlot];
         out.countryCode = (int) (word >>> 48 & 0x7FF) - 1;
         out.accuracyRadiusKm = (int) word;

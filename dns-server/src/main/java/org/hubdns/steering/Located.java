@@ -39,6 +39,16 @@ public final class Located {
     public boolean hasCoordinates;
     public double latitude;
     public double longitude;
+    /**
+     * The point as a unit vector ({@link #unitX}, {@link #unitY}, {@link #unitZ}), when the locator
+     * set it with the point ({@link #hasVector}): steering orders sites by the vectors' dot product,
+     * the cosine of the central angle, with no trigonometry per query. A locator that sets only
+     * latitude and longitude leaves hasVector false, and steering computes it.
+     */
+    public boolean hasVector;
+    public double x;
+    public double y;
+    public double z;
     /** ISO 3166-1 alpha-2; for a coverage zone or a feed, the site's country. */
     public String country;
     /**
@@ -69,6 +79,7 @@ public final class Located {
         hasCoordinates = false;
         latitude = 0;
         longitude = 0;
+        hasVector = false;
         country = null;
         countryCode = CountryCode.UNSET;
         subdivision = null;
@@ -87,5 +98,26 @@ public final class Located {
     /** Whether the client has a point that distance can be measured from. */
     boolean placedAtPoint() {
         return hasCoordinates && source != Source.GEOIP_COARSE;
+    }
+
+    /** Sets the point's unit vector (see {@link #hasVector}). */
+    public void vector(double x, double y, double z) {
+        this.x = x;
+        this.y = y;
+        this.z = z;
+        this.hasVector = true;
+    }
+
+    /** The unit vector's x (toward 0° N 0° E) of a point in degrees; y toward 0° N 90° E, z toward the north pole. */
+    public static double unitX(double latitude, double longitude) {
+        return Math.cos(Math.toRadians(latitude)) * Math.cos(Math.toRadians(longitude));
+    }
+
+    public static double unitY(double latitude, double longitude) {
+        return Math.cos(Math.toRadians(latitude)) * Math.sin(Math.toRadians(longitude));
+    }
+
+    public static double unitZ(double latitude) {
+        return Math.sin(Math.toRadians(latitude));
     }
 }

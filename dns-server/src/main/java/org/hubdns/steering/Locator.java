@@ -20,6 +20,9 @@ public final class Locator {
     /** Per feed site order, the first announcing site the registry knows: the client's place and country. */
     private final Site[] feedAnchors;
     private final int[] feedCountries; // by feed site order: the anchor's CountryCode
+    /** The coverage sites' and the feed anchors' points as unit vectors, three doubles each (made once). */
+    private final double[] coverageVectors;
+    private final double[] feedVectors;
     private final GeoLocator geo;
 
     public Locator(CoverageSet coverage, Map<String, Site> sites, GeoLocator geo) {
@@ -49,6 +52,20 @@ public final class Locator {
             }
             feedCountries[o] = feedAnchors[o] == null ? CountryCode.NONE : CountryCode.of(feedAnchors[o].country());
         }
+        this.coverageVectors = vectors(coverageSites);
+        this.feedVectors = vectors(feedAnchors);
+    }
+
+    private static double[] vectors(Site[] sites) {
+        double[] v = new double[sites.length * 3];
+        for (int i = 0; i < sites.length; i++) {
+            if (sites[i] != null) {
+                v[3 * i] = Located.unitX(sites[i].lat(), sites[i].lon());
+                v[3 * i + 1] = Located.unitY(sites[i].lat(), sites[i].lon());
+                v[3 * i + 2] = Located.unitZ(sites[i].lat());
+            }
+        }
+        return v;
     }
 
     /** The number of distinct site orders of a placement (its match indexes are 0 to this - 1). */
@@ -77,7 +94,7 @@ public final class Locator {
             out.source = Located.Source.COVERAGE;
             out.prefixLength = coverage.matchPrefixLength(address, length);
             out.coverageSite = coverage.site(idx);
-            at(coverageSites[idx], coverageCountries[idx], out);
+            at(coverageSites[idx], coverageCountries[idx], coverageVectors, idx, out);
             return;
         }
         int order = feeds.match(address, length);
@@ -86,7 +103,7 @@ public final class Locator {
             out.prefixLength = feeds.matchPrefixLength(address, length);
             out.feedOrder = order;
             out.feedSites = feeds.sites(order);
-            at(feedAnchors[order], feedCountries[order], out);
+            at(feedAnchors[order], feedCountries[order], feedVectors, order, out);
             return;
         }
         if (!geo.locate(address, length, out, names)) {
@@ -94,11 +111,12 @@ public final class Locator {
         }
     }
 
-    private static void at(Site s, int countryCode, Located out) {
+    private static void at(Site s, int countryCode, double[] vectors, int i, Located out) {
         if (s != null) {
             out.hasCoordinates = true;
             out.latitude = s.lat();
             out.longitude = s.lon();
+            out.vector(vectors[3 * i], vectors[3 * i + 1], vectors[3 * i + 2]);
             out.country = s.country();
             out.countryCode = countryCode;
         }

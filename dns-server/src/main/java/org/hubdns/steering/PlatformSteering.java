@@ -365,7 +365,11 @@ public final class PlatformSteering implements DynamicAnswers {
         int[] announced = where.feedOrder >= 0 && where.feedOrder < fam.feedPositions.length
                 ? fam.feedPositions[where.feedOrder] : null;
         if (where.placedAtPoint()) {
-            return order(fam, true, where.latitude, where.longitude, where.country, countryCode, announced,
+            if (!where.hasVector) {
+                where.vector(Located.unitX(where.latitude, where.longitude),
+                        Located.unitY(where.latitude, where.longitude), Located.unitZ(where.latitude));
+            }
+            return order(fam, true, where.x, where.y, where.z, where.country, countryCode, announced,
                     where.coverageSite, s.order, s.distance);
         }
         Site home = fam.defaultPlace;
@@ -378,7 +382,9 @@ public final class PlatformSteering implements DynamicAnswers {
             System.arraycopy(once, 0, s.order, 0, once.length);
             return once.length;
         }
-        return order(fam, false, home.lat(), home.lon(), home.country(), CountryCode.of(home.country()), announced,
+        // a covered or announced client with no point (its site is not in the registry): rare, so computed here
+        return order(fam, false, Located.unitX(home.lat(), home.lon()), Located.unitY(home.lat(), home.lon()),
+                Located.unitZ(home.lat()), home.country(), CountryCode.of(home.country()), announced,
                 where.coverageSite, s.order, s.distance);
     }
 
@@ -393,28 +399,25 @@ public final class PlatformSteering implements DynamicAnswers {
         }
         int n = fam.sites.length;
         int[] order = new int[n];
-        int count = order(fam, false, home.lat(), home.lon(), home.country(), CountryCode.of(home.country()), null,
-                null, order, new double[n]);
+        int count = order(fam, false, Located.unitX(home.lat(), home.lon()), Located.unitY(home.lat(), home.lon()),
+                Located.unitZ(home.lat()), home.country(), CountryCode.of(home.country()), null, null, order,
+                new double[n]);
         return java.util.Arrays.copyOf(order, count);
     }
 
     /**
-     * Fills {@code order} (with {@code distance} as its keys) from a point, as {@link
-     * #order(Family, Located, int, Scratch)} says; the count of sites.
+     * Fills {@code order} (with {@code distance} as its keys) from a point given as a unit vector, as
+     * {@link #order(Family, Located, int, Scratch)} says; the count of sites.
      */
-    private static int order(Family fam, boolean placed, double lat0, double lon0, String country, int code,
+    private static int order(Family fam, boolean placed, double x0, double y0, double z0, String country, int code,
             int[] announced, String coverageSite, int[] order, double[] distance) {
         int n = fam.sites.length;
         int count = 0;
-        double p1 = Math.toRadians(lat0);
-        double cosP1 = Math.cos(p1);
-        double l1 = Math.toRadians(lon0);
         for (int i = 0; i < n; i++) {
             SiteNodes site = fam.sites[i];
-            // the haversine term orders sites like the distance does, without asin and sqrt
-            double sdp = Math.sin((site.latRad - p1) / 2);
-            double sdl = Math.sin((site.lonRad - l1) / 2);
-            double key = sdp * sdp + cosP1 * site.cosLat * sdl * sdl;
+            // (1 - cos) / 2 of the central angle, the haversine of the distance, from the dot product of the
+            // unit vectors: it orders sites like the distance does, with no trigonometry per query
+            double key = (1 - (x0 * site.x + y0 * site.y + z0 * site.z)) * 0.5;
             if (announced != null && announced[i] >= 0) {
                 key = -1_000_000 + announced[i]; // the announcing sites first, in the feed's order
             } else if (!placed && i == fam.defaultSite

@@ -12,9 +12,10 @@ final class SiteNodes {
     final int countryCode;
     final double lat;
     final double lon;
-    final double latRad;
-    final double lonRad;
-    final double cosLat;
+    /** The site's point as a unit vector ({@link Located#unitX}): what ordering by distance reads. */
+    final double x;
+    final double y;
+    final double z;
     final long salt;
     final String[] nodeIds;
     /** Per node, its addresses of this family (usually one). */
@@ -38,9 +39,9 @@ final class SiteNodes {
         this.countryCode = CountryCode.of(country);
         this.lat = lat;
         this.lon = lon;
-        this.latRad = Math.toRadians(lat);
-        this.lonRad = Math.toRadians(lon);
-        this.cosLat = Math.cos(latRad);
+        this.x = Located.unitX(lat, lon);
+        this.y = Located.unitY(lat, lon);
+        this.z = Located.unitZ(lat);
         this.salt = Hashing.of("site:" + site);
         this.nodeIds = nodeIds;
         this.addresses = addresses;

@@ -32,7 +32,9 @@ class GeoIpPlaceTableTest {
     private static String steered(boolean placed, Located l) {
         return "/" + l.prefixLength + (placed ? " " + l.source + " " + l.hasCoordinates + " "
                 + Double.doubleToRawLongBits(l.latitude) + "," + Double.doubleToRawLongBits(l.longitude) + " "
-                + l.country + " " + l.countryCode + " ~" + l.accuracyRadiusKm : "");
+                + l.country + " " + l.countryCode + " ~" + l.accuracyRadiusKm + " " + l.hasVector + " "
+                + Double.doubleToRawLongBits(l.x) + "," + Double.doubleToRawLongBits(l.y) + ","
+                + Double.doubleToRawLongBits(l.z) : "");
     }
 
     private static String expected(boolean found, GeoRecord r) {
@@ -40,7 +42,11 @@ class GeoIpPlaceTableTest {
         return "/" + r.prefixLength + (placed ? " " + (r.hasLocation && r.city != null ? "GEOIP" : "GEOIP_COARSE")
                 + " " + r.hasLocation + " " + Double.doubleToRawLongBits(r.latitude) + ","
                 + Double.doubleToRawLongBits(r.longitude) + " " + r.countryIso + " " + CountryCode.of(r.countryIso)
-                + " ~" + r.accuracyRadiusKm : "");
+                + " ~" + r.accuracyRadiusKm + " true "
+                // the point's unit vector, which steering orders sites by, made once per place on a miss
+                + Double.doubleToRawLongBits(Located.unitX(r.latitude, r.longitude)) + ","
+                + Double.doubleToRawLongBits(Located.unitY(r.latitude, r.longitude)) + ","
+                + Double.doubleToRawLongBits(Located.unitZ(r.latitude)) : "");
     }
 
     @Test
