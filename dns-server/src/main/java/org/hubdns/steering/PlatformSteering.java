@@ -2,7 +2,6 @@ package org.hubdns.steering;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 import org.hubdns.cluster.model.CacheNode;
 import org.hubdns.cluster.model.Health;
 import org.hubdns.cluster.model.Platform;
@@ -57,14 +56,14 @@ public final class PlatformSteering implements DynamicAnswers {
     private final int[] unplacedV4;
     private final int[] unplacedV6;
     private final Name fallbackCname;
-    private final LongAdder fellBackNoNodes;
-    private final LongAdder fellBackUnavailable;
-    private final LongAdder fellBackForeign;
-    private final LongAdder fellBackUnlocated;
+    private final LoopCounter fellBackNoNodes;
+    private final LoopCounter fellBackUnavailable;
+    private final LoopCounter fellBackForeign;
+    private final LoopCounter fellBackUnlocated;
     /** By {@link Located.Source} ordinal: answers by how the client was placed. */
-    private final LongAdder[] located;
+    private final LoopCounter[] located;
     /** By {@link ClientClass} ordinal, then {@link #LOCAL} or {@link #FALLBACK}. */
-    private final LongAdder[][] clients;
+    private final LoopCounter[][] clients;
     private final Countries countries;
     private final int geoipMaxRadiusKm;
     private final boolean unlocatedFallBack;
@@ -190,6 +189,8 @@ public final class PlatformSteering implements DynamicAnswers {
     private static final ScratchSlot<Scratch> SCRATCH = new ScratchSlot<>(Scratch::new);
 
     private static final class Scratch {
+        /** The counters' stripe of the thread this scratch belongs to (a ClientSubnet is one event loop's). */
+        final int stripe = LoopCounter.stripeOfThisThread();
         final Located where = new Located();
         int[] order = new int[8];
         double[] distance = new double[8];
@@ -318,10 +319,10 @@ public final class PlatformSteering implements DynamicAnswers {
         }
         int scope = scope(where, family, source, hashed, address, length);
         if (trace == null) {
-            located[where.source.ordinal()].increment();
-            clients[who.ordinal()][LOCAL].increment();
+            located[where.source.ordinal()].increment(s.stripe);
+            clients[who.ordinal()][LOCAL].increment(s.stripe);
             if (picked > 0) {
-                chosen.answered[s.best[0]].increment();
+                chosen.answered[s.best[0]].increment(s.stripe);
                 client.site = chosen.nodeSites[s.best[0]];
             }
         }
@@ -517,11 +518,12 @@ public final class PlatformSteering implements DynamicAnswers {
      * for the country's own networks.
      */
     private int fallback(int qtype, ClientSubnet client, AnswerSink sink, Trace trace, Located where,
-            ClientClass who, LongAdder reason, int scope, String why) {
+            ClientClass who, LoopCounter reason, int scope, String why) {
         if (trace == null) {
-            reason.increment();
-            located[where.source.ordinal()].increment();
-            clients[who.ordinal()][FALLBACK].increment();
+            int stripe = SCRATCH.in(client).stripe;
+            reason.increment(stripe);
+            located[where.source.ordinal()].increment(stripe);
+            clients[who.ordinal()][FALLBACK].increment(stripe);
             client.site = "fallback";
         }
         if (fallbackCname != null) {

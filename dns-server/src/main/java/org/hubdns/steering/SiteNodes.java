@@ -25,7 +25,7 @@ final class SiteNodes {
     /** Per node, its own site (they differ only in the one ranking over every site). */
     final String[] nodeSites;
     /** Per node, the counter of answers led by it, by its site (set once the platform's counters are known). */
-    final java.util.concurrent.atomic.LongAdder[] answered;
+    final LoopCounter[] answered;
     /** Effective weight over full weight of the healthy nodes: below 1 the site spills. */
     final double keep;
     final double effectiveWeight;
@@ -33,7 +33,7 @@ final class SiteNodes {
     SiteNodes(String site, String country, double lat, double lon, String[] nodeIds, String[] nodeSites,
             byte[][][] addresses, double[] weights, double fullWeight) {
         this.nodeSites = nodeSites;
-        this.answered = new java.util.concurrent.atomic.LongAdder[nodeIds.length];
+        this.answered = new LoopCounter[nodeIds.length];
         this.site = site;
         this.country = country;
         this.countryCode = CountryCode.of(country);

@@ -3,11 +3,10 @@ package org.hubdns.steering;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Steering's counters, kept across snapshots (each snapshot's {@link PlatformSteering} holds the
- * adders it increments, resolved when it is built): answers per platform and site, fallbacks per
+ * {@link LoopCounter}s it increments, resolved when it is built): answers per platform and site, fallbacks per
  * platform and reason, answers per platform by how the client was placed and by whose client it
  * was. Exported as {@code hubdns_steering_answers_total{platform,site}},
  * {@code hubdns_steering_fallbacks_total{platform,reason}},
@@ -27,21 +26,21 @@ public final class SteeringCounters {
     /** The {@code answer} label, by {@link PlatformSteering#LOCAL} and {@link PlatformSteering#FALLBACK}. */
     public static final String[] ANSWERS = {"local", "fallback"};
 
-    private final Map<String, Map<String, LongAdder>> answers = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, LongAdder>> fallbacks = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder[]> located = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder[][]> clients = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, LoopCounter>> answers = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, LoopCounter>> fallbacks = new ConcurrentHashMap<>();
+    private final Map<String, LoopCounter[]> located = new ConcurrentHashMap<>();
+    private final Map<String, LoopCounter[][]> clients = new ConcurrentHashMap<>();
 
-    /** One platform's adders, every label value listed (at 0) from now on. */
+    /** One platform's counters, every label value listed (at 0) from now on. */
     PlatformCounters platform(String platform) {
         for (String r : REASONS) {
             fallbacks(platform, r);
         }
-        LongAdder[] byMethod = located.computeIfAbsent(platform, k -> adders(Located.Source.values().length));
-        LongAdder[][] byClient = clients.computeIfAbsent(platform, k -> {
-            LongAdder[][] a = new LongAdder[ClientClass.values().length][];
+        LoopCounter[] byMethod = located.computeIfAbsent(platform, k -> counters(Located.Source.values().length));
+        LoopCounter[][] byClient = clients.computeIfAbsent(platform, k -> {
+            LoopCounter[][] a = new LoopCounter[ClientClass.values().length][];
             for (int i = 0; i < a.length; i++) {
-                a[i] = adders(ANSWERS.length);
+                a[i] = counters(ANSWERS.length);
             }
             return a;
         });
@@ -49,32 +48,32 @@ public final class SteeringCounters {
     }
 
     /** What a {@link PlatformSteering} increments; resolved once per snapshot, off the query path. */
-    record PlatformCounters(String platform, SteeringCounters all, LongAdder[] located, LongAdder[][] clients) {
-        LongAdder fallbacks(String reason) {
+    record PlatformCounters(String platform, SteeringCounters all, LoopCounter[] located, LoopCounter[][] clients) {
+        LoopCounter fallbacks(String reason) {
             return all.fallbacks(platform, reason);
         }
 
-        LongAdder answers(String site) {
+        LoopCounter answers(String site) {
             return all.answers(platform, site);
         }
     }
 
-    private static LongAdder[] adders(int n) {
-        LongAdder[] a = new LongAdder[n];
+    private static LoopCounter[] counters(int n) {
+        LoopCounter[] a = new LoopCounter[n];
         for (int i = 0; i < n; i++) {
-            a[i] = new LongAdder();
+            a[i] = new LoopCounter();
         }
         return a;
     }
 
-    LongAdder answers(String platform, String site) {
+    LoopCounter answers(String platform, String site) {
         return answers.computeIfAbsent(platform, k -> new ConcurrentHashMap<>()).computeIfAbsent(site,
-                k -> new LongAdder());
+                k -> new LoopCounter());
     }
 
-    LongAdder fallbacks(String platform, String reason) {
+    LoopCounter fallbacks(String platform, String reason) {
         return fallbacks.computeIfAbsent(platform, k -> new ConcurrentHashMap<>()).computeIfAbsent(reason,
-                k -> new LongAdder());
+                k -> new LoopCounter());
     }
 
     /** platform -> site -> answers so far (sorted; every site that has had nodes is listed, also at 0). */
@@ -117,7 +116,7 @@ public final class SteeringCounters {
         return out;
     }
 
-    private static Map<String, Map<String, Long>> copy(Map<String, Map<String, LongAdder>> m) {
+    private static Map<String, Map<String, Long>> copy(Map<String, Map<String, LoopCounter>> m) {
         Map<String, Map<String, Long>> out = new TreeMap<>();
         m.forEach((p, bySite) -> {
             Map<String, Long> inner = new TreeMap<>();
