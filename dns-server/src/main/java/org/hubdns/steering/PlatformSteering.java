@@ -449,12 +449,17 @@ public final class PlatformSteering implements DynamicAnswers {
         return 2 * EARTH_KM * Math.asin(Math.min(1.0, Math.sqrt(h)));
     }
 
-    /** Weighted rendezvous: score = weight / -ln(u); the top {@code answers} nodes, best first. */
+    /**
+     * Weighted rendezvous: score = weight / -ln(u); the top {@code answers} nodes, best first. With
+     * equal weights the score grows with u, so u itself orders them (no logarithm per node).
+     */
     private int rank(SiteNodes site, long net, Scratch s, Trace trace) {
         int k = Math.min(answers, s.best.length);
         int filled = 0;
+        boolean equal = site.equalWeights;
         for (int i = 0; i < site.size(); i++) {
-            double score = site.weights[i] / -Math.log(Hashing.unit(Hashing.mix(site.nodeHashes[i] ^ net)));
+            double u = Hashing.unit(Hashing.mix(site.nodeHashes[i] ^ net));
+            double score = equal ? u : site.weights[i] / -Math.log(u);
             int j = filled < k ? filled++ : k;
             if (j == k && score <= s.bestScore[k - 1]) {
                 continue;

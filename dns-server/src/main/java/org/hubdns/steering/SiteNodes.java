@@ -22,6 +22,11 @@ final class SiteNodes {
     final byte[][][] addresses;
     final long[] nodeHashes;
     final double[] weights;
+    /**
+     * Whether every node has the same positive weight: rendezvous ranking then orders nodes by their
+     * hash's unit value alone ({@code w / -ln(u)} grows with u), with no logarithm per node.
+     */
+    final boolean equalWeights;
     /** Per node, its own site (they differ only in the one ranking over every site). */
     final String[] nodeSites;
     /** Per node, the counter of answers led by it, by its site (set once the platform's counters are known). */
@@ -46,6 +51,11 @@ final class SiteNodes {
         this.nodeIds = nodeIds;
         this.addresses = addresses;
         this.weights = weights;
+        boolean equal = weights.length > 0 && weights[0] > 0;
+        for (double w : weights) {
+            equal &= w == weights[0];
+        }
+        this.equalWeights = equal;
         this.nodeHashes = new long[nodeIds.length];
         double eff = 0;
         for (int i = 0; i < nodeIds.length; i++) {
