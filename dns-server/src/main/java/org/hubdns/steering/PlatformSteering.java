@@ -223,20 +223,20 @@ public final class PlatformSteering implements DynamicAnswers {
             }
         }
         if (where.country != null && !countries.serves(country, where.country)) {
-            return fallback(qtype, client, sink, trace, where, who, fellBackForeign,
+            return fallback(qtype, client, sink, trace, s, who, fellBackForeign,
                     scope(where, family, source, false, address, length),
                     trace == null ? null : "the client is in " + where.country
                             + ", a country this platform does not serve (serveCountries)");
         }
         if (unlocatedFallBack && unlocated(where)) {
-            return fallback(qtype, client, sink, trace, where, who, fellBackUnlocated,
+            return fallback(qtype, client, sink, trace, s, who, fellBackUnlocated,
                     scope(where, family, source, false, address, length),
                     "the client cannot be placed and answerUnlocated is \"fallback\"");
         }
         if (!fam.registered && other.registered) {
             if (fallbackCname != null && !other.canServe()) {
                 // the other type answers the fallback CNAME, and a CNAME is the only data at a name
-                return fallback(qtype, client, sink, trace, where, who, fellBackUnavailable, 0, UNAVAILABLE);
+                return fallback(qtype, client, sink, trace, s, who, fellBackUnavailable, 0, UNAVAILABLE);
             }
             if (trace != null) {
                 trace.outcome("no node of this platform has an address of this family: NODATA", 0);
@@ -301,7 +301,7 @@ public final class PlatformSteering implements DynamicAnswers {
             }
         }
         if (chosen == null) {
-            return fallback(qtype, client, sink, trace, where, who,
+            return fallback(qtype, client, sink, trace, s, who,
                     v4.registered || v6.registered ? fellBackUnavailable : fellBackNoNodes, 0, UNAVAILABLE);
         }
         int picked = rank(chosen, net, s, trace);
@@ -384,9 +384,18 @@ public final class PlatformSteering implements DynamicAnswers {
             return once.length;
         }
         // a covered or announced client with no point (its site is not in the registry): rare, so computed here
+        return orderFrom(fam, home, announced, where.coverageSite, s.order, s.distance);
+    }
+
+    /**
+     * The site order from the default site {@code home}, for a client not placed at a point (made
+     * with the snapshot when it is neither covered nor announced).
+     */
+    private static int orderFrom(Family fam, Site home, int[] announced, String coverageSite, int[] order,
+            double[] distance) {
         return order(fam, false, Located.unitX(home.lat(), home.lon()), Located.unitY(home.lat(), home.lon()),
-                Located.unitZ(home.lat()), home.country(), CountryCode.of(home.country()), announced,
-                where.coverageSite, s.order, s.distance);
+                Located.unitZ(home.lat()), home.country(), CountryCode.of(home.country()), announced, coverageSite,
+                order, distance);
     }
 
     /**
@@ -400,9 +409,7 @@ public final class PlatformSteering implements DynamicAnswers {
         }
         int n = fam.sites.length;
         int[] order = new int[n];
-        int count = order(fam, false, Located.unitX(home.lat(), home.lon()), Located.unitY(home.lat(), home.lon()),
-                Located.unitZ(home.lat()), home.country(), CountryCode.of(home.country()), null, null, order,
-                new double[n]);
+        int count = orderFrom(fam, home, null, null, order, new double[n]);
         return java.util.Arrays.copyOf(order, count);
     }
 
@@ -522,13 +529,13 @@ public final class PlatformSteering implements DynamicAnswers {
      * can serve anyone, else the location's scope: a foreign client's fallback must not be cached
      * for the country's own networks.
      */
-    private int fallback(int qtype, ClientSubnet client, AnswerSink sink, Trace trace, Located where,
+    private int fallback(int qtype, ClientSubnet client, AnswerSink sink, Trace trace, Scratch s,
             ClientClass who, LoopCounter reason, int scope, String why) {
+        Located where = s.where;
         if (trace == null) {
-            int stripe = SCRATCH.in(client).stripe;
-            reason.increment(stripe);
-            located[where.source.ordinal()].increment(stripe);
-            clients[who.ordinal()][FALLBACK].increment(stripe);
+            reason.increment(s.stripe);
+            located[where.source.ordinal()].increment(s.stripe);
+            clients[who.ordinal()][FALLBACK].increment(s.stripe);
             client.site = "fallback";
         }
         if (fallbackCname != null) {
