@@ -82,6 +82,7 @@ public final class Registry implements AutoCloseable {
         }
         LocalStore local = LocalStore.open(settings.dataDir());
         HazelcastInstance hz;
+        AsyncCallbacks.reuseThreads();
         try {
             hz = Hazelcast.newHazelcastInstance(MemberConfig.of(settings));
         } catch (RuntimeException e) {
