@@ -196,10 +196,7 @@ class UdpBatchTest {
                     "www.pk-hub.example."), Type.A, 1)).toWire(), 2000)).getRcode()).isEqualTo(Rcode.NOERROR);
             for (UdpListener l : server.server().udpListeners()) {
                 long[] counted = l.received();
-                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                        "http://127.0.0.1:" + server.httpPort() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                Exposition e = Exposition.parse(r.body());
+                Exposition e = scrape();
                 assertThat(e.types).containsEntry("hubdns_udp_datagrams_received_total", "counter")
                         .containsEntry("hubdns_udp_replies_dropped_total", "counter");
                 for (int i = 0; i < counted.length; i++) {
@@ -213,6 +210,82 @@ class UdpBatchTest {
             }
             assertThat(server.server().udpListeners().get(0).received()).as("the listener on 127.0.0.1 read the query")
                     .matches(n -> java.util.Arrays.stream(n).sum() > 0);
+        }
+
+        /**
+         * Every UDP answer is timed once, together with the rest of its batch (from the batch's arrival
+         * to its replies' send), and a datagram that gets no answer is not timed: over a burst that
+         * fills batches of every size, the histogram's count grows exactly as the answered queries do.
+         */
+        @Test
+        void everyUdpAnswerIsTimedOnceWithItsBatch() throws Exception {
+            Exposition before = scrape();
+            int clients = 4;
+            int perClient = 120;
+            List<DatagramSocket> sockets = new ArrayList<>();
+            int received = 0;
+            try {
+                for (int c = 0; c < clients; c++) {
+                    DatagramSocket s = new DatagramSocket(0, RunningServer.LOOPBACK);
+                    s.setSoTimeout(1500);
+                    s.setReceiveBufferSize(1 << 20);
+                    sockets.add(s);
+                }
+                byte[] response = Message.newQuery(Record.newRecord(Name.fromString("www.pk-hub.example."), Type.A,
+                        1)).toWire();
+                response[2] |= (byte) 0x80; // QR=1: a response is never answered
+                for (int i = 0; i < perClient; i++) {
+                    for (DatagramSocket s : sockets) {
+                        byte[] wire = i % 10 == 9 ? response : Message.newQuery(Record.newRecord(
+                                Name.fromString(i % 3 == 0 ? "nx-timed.pk-hub.example." : "www.pk-hub.example."),
+                                Type.A, 1)).toWire();
+                        s.send(new DatagramPacket(wire, wire.length, RunningServer.LOOPBACK, server.dnsPort()));
+                    }
+                }
+                byte[] buf = new byte[2048];
+                for (DatagramSocket s : sockets) {
+                    try {
+                        while (true) {
+                            s.receive(new DatagramPacket(buf, buf.length));
+                            received++;
+                        }
+                    } catch (SocketTimeoutException e) {
+                        // every reply this socket will get has come
+                    }
+                }
+            } finally {
+                for (DatagramSocket s : sockets) {
+                    s.close();
+                }
+            }
+            assertThat(received).as("replies received").isGreaterThan(clients * perClient * 9 / 10 * 9 / 10);
+            Exposition after = scrape();
+            double answered = total(after, "hubdns_dns_queries_total") - total(before, "hubdns_dns_queries_total");
+            String count = "hubdns_dns_request_duration_seconds_count";
+            assertThat(answered).as("queries the server answered").isGreaterThanOrEqualTo(received);
+            assertThat(after.value(count) - before.samples.getOrDefault(count, 0.0)).as("answers timed")
+                    .isEqualTo(answered);
+            String inf = Exposition.key("hubdns_dns_request_duration_seconds_bucket", "le", "+Inf");
+            assertThat(after.samples.get(inf) - before.samples.getOrDefault(inf, 0.0)).isEqualTo(answered);
+            String sum = "hubdns_dns_request_duration_seconds_sum";
+            assertThat(after.value(sum) - before.samples.getOrDefault(sum, 0.0)).as("seconds").isPositive()
+                    .isLessThan(answered * 0.025);
+            assertThat(after.value("hubdns_dns_dropped_total", "transport", "udp")
+                    - before.samples.getOrDefault(Exposition.key("hubdns_dns_dropped_total", "transport", "udp"), 0.0))
+                    .as("responses dropped").isEqualTo(clients * perClient / 10);
+        }
+
+        private static double total(Exposition e, String name) {
+            return e.samples.entrySet().stream().filter(s -> s.getKey().startsWith(name + "{"))
+                    .mapToDouble(Map.Entry::getValue).sum();
+        }
+
+        private Exposition scrape() throws Exception {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + server.httpPort() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            return Exposition.parse(r.body());
         }
 
         private List<InetAddress> addresses() {

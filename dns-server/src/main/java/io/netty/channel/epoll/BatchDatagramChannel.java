@@ -40,6 +40,12 @@ public final class BatchDatagramChannel extends AbstractEpollChannel {
         int respond(int index, byte[] query, int length, byte[] sender, int senderLength, int scopeId, int port,
                 byte[] reply);
 
+        /**
+         * The replies of the datagrams answered since the last call have been handed to the kernel
+         * (or dropped on a full send buffer): the batch is done.
+         */
+        void sent();
+
         /** A receive or send failed (ICMP unreachable and the like concern one client); the channel goes on. */
         void failed(IOException e);
     }
@@ -234,6 +240,7 @@ public final class BatchDatagramChannel extends AbstractEpollChannel {
                 }
             }
             flush(k);
+            responder.sent();
             if (n < batch) {
                 return; // the queue was empty: wait for epoll
             }

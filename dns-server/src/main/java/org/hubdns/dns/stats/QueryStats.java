@@ -5,7 +5,7 @@ import java.lang.invoke.VarHandle;
 
 /**
  * One query processor's counters (one event loop writes them, so no atomics and no contention):
- * queries by transport x qtype x rcode, dropped packets, processing time in fixed buckets, and ECS
+ * queries by transport x qtype x rcode, dropped packets, time in hubdns in fixed buckets, and ECS
  * queries by family. Readers (the metrics scrape, the dashboard) sum every processor's copy; the
  * opaque writes and reads keep each value coherent without fences on the query path.
  */
@@ -22,7 +22,7 @@ public final class QueryStats {
     public static final int QTYPE_NONE = 17;
     public static final String[] RCODES = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
         "BADVERS", "OTHER"};
-    /** Upper bounds of the processing-time buckets, in nanoseconds (the last bucket is +Inf). */
+    /** Upper bounds of the time buckets, in nanoseconds (the last bucket is +Inf). */
     public static final long[] BUCKET_NANOS = {2_000, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000,
         1_000_000, 5_000_000, 25_000_000};
     public static final String[] FAMILIES = {"ipv4", "ipv6"};
@@ -63,16 +63,26 @@ public final class QueryStats {
         LONGS.setOpaque(a, i, (long) LONGS.getOpaque(a, i) + n);
     }
 
-    /** One answered query (only ever called by the processor's own thread). */
+    /** One answered query, with its time (only ever called by the processor's own thread). */
     public void answered(boolean tcp, int qtype, int rcode, long nanos) {
+        answered(tcp, qtype, rcode);
+        timed(1, nanos);
+    }
+
+    /** One answered query whose time {@link #timed} adds later, with the rest of its batch. */
+    public void answered(boolean tcp, int qtype, int rcode) {
         add(queries, slot(tcp ? 1 : 0, qtypeIndex(qtype), rcodeIndex(rcode)), 1);
+    }
+
+    /** {@code count} answered queries that each took {@code nanos}. */
+    public void timed(int count, long nanos) {
         int b = 0;
         while (b < BUCKET_NANOS.length && nanos > BUCKET_NANOS[b]) {
             b++;
         }
-        add(buckets, b, 1);
-        add(duration, 0, nanos);
-        add(duration, 1, 1);
+        add(buckets, b, count);
+        add(duration, 0, nanos * count);
+        add(duration, 1, count);
     }
 
     public void dropped(boolean tcp) {

@@ -36,6 +36,9 @@ final class BatchResponder implements BatchDatagramChannel.Responder {
     private final int[] senderScopes = new int[SENDERS];
     private BatchDatagramChannel channel;
     private byte[] deferredOut;
+    /** When the batch being answered arrived; every answer of it is timed from there to its replies' send. */
+    private long batchNanos;
+    private boolean inBatch;
 
     private final boolean libc;
 
@@ -75,9 +78,11 @@ final class BatchResponder implements BatchDatagramChannel.Responder {
             byte[] reply) {
         try {
             InetAddress source = address(sender, senderLength, scopeId);
-            // within a batch, a query's time starts where the previous answer's ended: one clock read each
-            long start = index == 0 ? System.nanoTime() : processor.endNanos();
-            int r = processor.process(query, length, reply, false, source, start);
+            if (!inBatch) {
+                batchNanos = System.nanoTime();
+                inBatch = true;
+            }
+            int r = processor.processInBatch(query, length, reply, source, batchNanos);
             if (r == QueryProcessor.DEFERRED) {
                 answerLater(Arrays.copyOf(query, length), source, scopeId, port);
                 return 0;
@@ -146,6 +151,14 @@ final class BatchResponder implements BatchDatagramChannel.Responder {
             deferredOut = new byte[65535 + 1024];
         }
         return deferredOut;
+    }
+
+    @Override
+    public void sent() {
+        if (inBatch) {
+            processor.batchSent(System.nanoTime() - batchNanos);
+            inBatch = false;
+        }
     }
 
     @Override
