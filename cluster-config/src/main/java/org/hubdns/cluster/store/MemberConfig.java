@@ -17,8 +17,11 @@ import java.util.List;
 final class MemberConfig {
     /** What each member publishes about itself (its HTTP address, its GeoIP database). */
     static final String MEMBER_MAP = "members";
+    /** Members that said, as they stopped, that they were leaving (kept 10 minutes): their leave is no loss. */
+    static final String LEAVING_MAP = "members-leaving";
     /** Maps of live state that their writers publish again (config patterns: "*" ends a prefix). */
-    private static final List<String> LIVE_MAPS = List.of(MEMBER_MAP, "health-*", "node-load", "token-last-used");
+    private static final List<String> LIVE_MAPS = List.of(MEMBER_MAP, LEAVING_MAP, "health-*", "node-load",
+            "token-last-used");
 
     private MemberConfig() {
     }
@@ -78,10 +81,10 @@ final class MemberConfig {
 
     /**
      * Whether {@code name} is a map of live state that other packages may use ({@link Registry#liveMap}):
-     * configured as live state, and not the member map, which the registry itself keeps.
+     * configured as live state, and not the member maps, which the registry itself keeps.
      */
     static boolean isLiveState(String name) {
-        return !name.equals(MEMBER_MAP) && LIVE_MAPS.stream().anyMatch(p -> p.endsWith("*")
+        return !name.equals(MEMBER_MAP) && !name.equals(LEAVING_MAP) && LIVE_MAPS.stream().anyMatch(p -> p.endsWith("*")
                 ? name.startsWith(p.substring(0, p.length() - 1)) : p.equals(name));
     }
 }

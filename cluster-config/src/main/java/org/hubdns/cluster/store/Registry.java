@@ -116,6 +116,32 @@ public final class Registry implements AutoCloseable {
         return r;
     }
 
+    /**
+     * A member that stopped said so first ({@link #close}): its leave is routine (a restart, an
+     * upgrade) and logged at INFO; one that left without a word was killed, crashed or was cut off
+     * from this one, and an operator should know. A cluster call: on the mirror's thread.
+     */
+    private void logLeave(MembershipEvent e) {
+        Object who = e.getMember().getAddress();
+        int n = e.getMembers().size();
+        boolean stopped;
+        try {
+            stopped = hz.getMap(MemberConfig.LEAVING_MAP).containsKey(e.getMember().getUuid().toString());
+        } catch (com.hazelcast.core.HazelcastInstanceNotActiveException stopping) {
+            throw stopping;
+        } catch (RuntimeException e2) {
+            // the refill after the leave matters more than this line: never let the look fail it
+            LOG.warn("member {} left; {} member(s) (whether it stopped is unknown: {})", who, n, e2.toString());
+            return;
+        }
+        if (stopped) {
+            LOG.info("member {} stopped and left; {} member(s)", who, n);
+        } else {
+            LOG.warn("member {} lost: it left without stopping (killed, crashed, or cut off from this member); "
+                    + "{} member(s)", who, n);
+        }
+    }
+
     /** Reopens a store that failed on a full disk once its data dir has room (a write through this member does too). */
     private void reopenStoreIfRoom() {
         if (local.failed()) {
@@ -148,7 +174,6 @@ public final class Registry implements AutoCloseable {
 
             @Override
             public void memberRemoved(MembershipEvent e) {
-                LOG.warn("member {} left; {} member(s)", e.getMember().getAddress(), e.getMembers().size());
                 mirror.members(e.getMembers().size());
                 // backups promoted here may hold writes whose events died with the member; and a member
                 // cut off from the others (a site whose links failed) has lost every partition of which it
@@ -156,6 +181,7 @@ public final class Registry implements AutoCloseable {
                 // reading and writing the whole registry until the halves merge (VersionMergePolicy)
                 mirror.execute(() -> {
                     try {
+                        logLeave(e);
                         int refilled = pushLocalWinners();
                         if (refilled > 0) {
                             LOG.warn("{} value(s) missing from the cluster after member {} left (partitions without "
@@ -734,6 +760,14 @@ public final class Registry implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("could not copy the registry to the data dir before leaving: {}", e.toString());
+        }
+        try {
+            if (hz.getLifecycleService().isRunning() && members() > 1) {
+                hz.<String, String>getMap(MemberConfig.LEAVING_MAP).set(memberId(),
+                        Long.toString(System.currentTimeMillis()), 10, TimeUnit.MINUTES);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("the others were not told this member is stopping: {}", e.toString());
         }
         closed = true;
         mirror.close();

@@ -47,6 +47,7 @@ class MemberConfigTest {
                 Kind.ZONES.mapName(), VersionMergePolicy.class.getName(),
                 Kind.NODES.mapName(), VersionMergePolicy.class.getName(),
                 "members", PassThroughMergePolicy.class.getName(),
+                "members-leaving", PassThroughMergePolicy.class.getName(),
                 "health-verdicts", PassThroughMergePolicy.class.getName(),
                 "health-beats", PassThroughMergePolicy.class.getName(),
                 "node-load", PassThroughMergePolicy.class.getName(),
@@ -60,7 +61,8 @@ class MemberConfigTest {
     @Test
     void onlyHealthAndLoadMapsAreLiveStateForOthers() {
         Map<String, Boolean> cases = Map.of("health-verdicts", true, "health-beats", true, "node-load", true,
-                "members", false, Kind.PARTNERS.mapName(), false, Datasets.CHUNK_MAP, false, "node-loads", false);
+                "members", false, "members-leaving", false, Kind.PARTNERS.mapName(), false, Datasets.CHUNK_MAP, false,
+                "node-loads", false);
         cases.forEach((name, live) -> assertThat(MemberConfig.isLiveState(name)).as(name).isEqualTo(live));
     }
 }
