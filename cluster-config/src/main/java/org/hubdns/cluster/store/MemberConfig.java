@@ -17,7 +17,7 @@ import java.util.List;
 final class MemberConfig {
     /** What each member publishes about itself (its HTTP address, its GeoIP database). */
     static final String MEMBER_MAP = "members";
-    /** Members that said, as they stopped, that they were leaving (kept 10 minutes): their leave is no loss. */
+    /** Members that said, as they stopped, that they were leaving (kept 30 minutes): their leave is no loss. */
     static final String LEAVING_MAP = "members-leaving";
     /** Maps of live state that their writers publish again (config patterns: "*" ends a prefix). */
     private static final List<String> LIVE_MAPS = List.of(MEMBER_MAP, LEAVING_MAP, "health-*", "node-load",

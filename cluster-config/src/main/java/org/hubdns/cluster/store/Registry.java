@@ -126,11 +126,16 @@ public final class Registry implements AutoCloseable {
         int n = e.getMembers().size();
         boolean stopped;
         try {
-            stopped = hz.getMap(MemberConfig.LEAVING_MAP).containsKey(e.getMember().getUuid().toString());
-        } catch (com.hazelcast.core.HazelcastInstanceNotActiveException stopping) {
-            throw stopping;
-        } catch (RuntimeException e2) {
-            // the refill after the leave matters more than this line: never let the look fail it
+            // bounded: the refill after the leave matters more than this line, so the look never holds it up long
+            stopped = hz.<String, String>getMap(MemberConfig.LEAVING_MAP).getAsync(e.getMember().getUuid().toString())
+                    .toCompletableFuture().get(2, TimeUnit.SECONDS) != null;
+        } catch (InterruptedException e2) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e2) {
+            if (!hz.getLifecycleService().isRunning()) {
+                throw new com.hazelcast.core.HazelcastInstanceNotActiveException(); // this member is stopping too
+            }
             LOG.warn("member {} left; {} member(s) (whether it stopped is unknown: {})", who, n, e2.toString());
             return;
         }
@@ -386,6 +391,11 @@ public final class Registry implements AutoCloseable {
      */
     public long changeMark() {
         return mirror.changes();
+    }
+
+    /** Whether every partition has its backups in place (for tests that stop a member). */
+    boolean clusterSafe() {
+        return hz.getPartitionService().isClusterSafe();
     }
 
     /** This member's data dir store (for tests of a full disk). */
@@ -763,11 +773,16 @@ public final class Registry implements AutoCloseable {
         }
         try {
             if (hz.getLifecycleService().isRunning() && members() > 1) {
-                hz.<String, String>getMap(MemberConfig.LEAVING_MAP).set(memberId(),
-                        Long.toString(System.currentTimeMillis()), 10, TimeUnit.MINUTES);
+                // bounded: a cluster in trouble must not hold a stop beyond a supervisor's patience
+                hz.<String, String>getMap(MemberConfig.LEAVING_MAP).setAsync(memberId(),
+                        Long.toString(System.currentTimeMillis()), 30, TimeUnit.MINUTES)
+                        .toCompletableFuture().get(2, TimeUnit.SECONDS);
             }
-        } catch (RuntimeException e) {
-            LOG.debug("the others were not told this member is stopping: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            LOG.info("the other members were not told that this one is stopping ({}): they may log it as lost",
+                    e.toString());
         }
         closed = true;
         mirror.close();

@@ -43,13 +43,17 @@ class MemberLeaveTest {
         Registry killed = null;
         try (Registry first = start(cluster, ports, 0)) {
             stopped = start(cluster, ports, 1);
-            await("two members", () -> first.members() == 2);
+            Registry second = stopped;
+            // partitions settled, so that its notice may sit on either member and migrate as it leaves
+            await("two members, partitions backed up", () -> first.members() == 2 && first.clusterSafe()
+                    && second.clusterSafe());
             stopped.close();
             String stoppedAt = "127.0.0.1]:" + ports[1];
             await("the stop logged", () -> lines(seen, stoppedAt).size() > 0);
 
             killed = start(cluster, ports, 2);
-            await("two members again", () -> first.members() == 2);
+            Registry third = killed;
+            await("two members again", () -> first.members() == 2 && first.clusterSafe() && third.clusterSafe());
             killed.terminate();
             String killedAt = "127.0.0.1]:" + ports[2];
             await("the loss logged", () -> lines(seen, killedAt).size() > 0);
@@ -60,6 +64,9 @@ class MemberLeaveTest {
                     .containsExactly("WARN member [127.0.0.1]:" + ports[2] + " lost: it left without stopping "
                             + "(killed, crashed, or cut off from this member); 1 member(s)");
         } finally {
+            if (stopped != null) {
+                stopped.close(); // a second close does nothing
+            }
             if (killed != null) {
                 killed.close(); // its data dir store; the member is gone already
             }

@@ -41,10 +41,10 @@ public final class BatchDatagramChannel extends AbstractEpollChannel {
                 byte[] reply);
 
         /**
-         * The replies of the datagrams answered since the last call have been handed to the kernel
-         * (or dropped on a full send buffer): the batch is done.
+         * Every datagram of the batch read last has been answered (or failed); their replies are
+         * about to be handed to the kernel. Called once per batch, even when answering it threw.
          */
-        void sent();
+        void answered();
 
         /** A receive or send failed (ICMP unreachable and the like concern one client); the channel goes on. */
         void failed(IOException e);
@@ -224,23 +224,28 @@ public final class BatchDatagramChannel extends AbstractEpollChannel {
             }
             received += n;
             int k = 0;
-            for (int i = 0; i < n; i++) {
-                int length = io.length(i);
-                int senderLength = io.sender(i, sender);
-                if (senderLength == 0) {
-                    continue;
+            try {
+                for (int i = 0; i < n; i++) {
+                    int length = io.length(i);
+                    int senderLength = io.sender(i, sender);
+                    if (senderLength == 0) {
+                        continue;
+                    }
+                    io.query(i, query);
+                    int r = responder.respond(i, query, length, sender, senderLength, io.scopeId(i), io.port(i),
+                            reply);
+                    if (r > 0 && r <= replySlot) {
+                        io.reply(k++, i, reply, r);
+                    } else if (r > replySlot) {
+                        responder.failed(new IOException("a reply of " + r + " bytes is over the " + replySlot
+                                + "-byte UDP limit; not sent"));
+                    }
                 }
-                io.query(i, query);
-                int r = responder.respond(i, query, length, sender, senderLength, io.scopeId(i), io.port(i), reply);
-                if (r > 0 && r <= replySlot) {
-                    io.reply(k++, i, reply, r);
-                } else if (r > replySlot) {
-                    responder.failed(new IOException("a reply of " + r + " bytes is over the " + replySlot
-                            + "-byte UDP limit; not sent"));
-                }
+            } finally {
+                // before the replies leave: a client that has its answer finds it counted and timed
+                responder.answered();
             }
             flush(k);
-            responder.sent();
             if (n < batch) {
                 return; // the queue was empty: wait for epoll
             }

@@ -79,7 +79,7 @@ public final class QueryProcessor {
     /** What the response being built says: its rcode and the ECS scope echoed (-1: none). */
     private int sentRcode;
     private int sentScope;
-    /** Answers {@link #processInBatch} counted that {@link #batchSent} has not timed yet. */
+    /** Answers {@link #processInBatch} counted that {@link #batchAnswered} has not timed yet. */
     private int untimed;
 
     // per-query scratch, reused
@@ -145,11 +145,20 @@ public final class QueryProcessor {
     }
 
     /**
+     * As {@link #process(byte[], int, byte[], boolean, InetAddress)}, timed from {@code arrivedNanos}
+     * ({@link System#nanoTime()}): for a query answered again after it waited ({@link #DEFERRED}).
+     */
+    public int process(byte[] q, int len, byte[] out, boolean tcp, InetAddress source, long arrivedNanos) {
+        return process(q, len, out, tcp, source, arrivedNanos, false);
+    }
+
+    /**
      * As {@link #process(byte[], int, byte[], boolean, InetAddress)}, for one UDP datagram of a batch
-     * whose replies leave together: the answer is counted now and timed by {@link #batchSent}, from
-     * {@code batchNanos} (when the batch arrived) to when the batch's replies left, which is how long
-     * every query of the batch waited in hubdns. That is two clock reads a batch instead of one a
-     * query: on a virtual machine's clock (kvm-clock) the reads were 1-1.5% of a UDP answer's CPU.
+     * whose replies leave together: the answer is counted now and timed by {@link #batchAnswered},
+     * from {@code batchNanos} (when the batch was read off the socket) to when the batch's replies
+     * are handed to the kernel, which is how long every query of the batch waited in hubdns. That is
+     * two clock reads a batch instead of one a query: on a virtual machine's clock (kvm-clock) the
+     * reads were 1-1.5% of a UDP answer's CPU.
      */
     public int processInBatch(byte[] q, int len, byte[] out, InetAddress source, long batchNanos) {
         return process(q, len, out, false, source, batchNanos, true);
@@ -192,10 +201,10 @@ public final class QueryProcessor {
     }
 
     /**
-     * The replies of the batch whose answers {@link #processInBatch} counted have left, {@code nanos}
-     * after the batch arrived: each of those answers is timed so.
+     * The batch whose answers {@link #processInBatch} counted is answered, {@code nanos} after it was
+     * read, and its replies are about to leave: each of those answers is timed so.
      */
-    public void batchSent(long nanos) {
+    public void batchAnswered(long nanos) {
         if (untimed > 0) {
             stats.timed(untimed, nanos);
             untimed = 0;

@@ -36,7 +36,7 @@ final class BatchResponder implements BatchDatagramChannel.Responder {
     private final int[] senderScopes = new int[SENDERS];
     private BatchDatagramChannel channel;
     private byte[] deferredOut;
-    /** When the batch being answered arrived; every answer of it is timed from there to its replies' send. */
+    /** When the batch being answered was read; every answer of it is timed from there to its replies' send. */
     private long batchNanos;
     private boolean inBatch;
 
@@ -84,7 +84,7 @@ final class BatchResponder implements BatchDatagramChannel.Responder {
             }
             int r = processor.processInBatch(query, length, reply, source, batchNanos);
             if (r == QueryProcessor.DEFERRED) {
-                answerLater(Arrays.copyOf(query, length), source, scopeId, port);
+                answerLater(Arrays.copyOf(query, length), source, scopeId, port, batchNanos);
                 return 0;
             }
             return r;
@@ -126,14 +126,15 @@ final class BatchResponder implements BatchDatagramChannel.Responder {
      * A DO=1 query whose signature is being made on the signing pool: processed again on this
      * loop once it is (a second wait is not granted: the query is then dropped and retried).
      */
-    private void answerLater(byte[] query, InetAddress source, int scopeId, int port) {
+    private void answerLater(byte[] query, InetAddress source, int scopeId, int port, long arrivedNanos) {
         BatchDatagramChannel c = channel;
         EventLoop loop = c.eventLoop();
         byte[] to = source.getAddress();
         processor.deferred().whenComplete((v, e) -> loop.execute(() -> {
             byte[] out = deferredReply();
             try {
-                int r = processor.process(query, query.length, out, false, source);
+                // timed from its batch's arrival: the wait for its signature is time in hubdns too
+                int r = processor.process(query, query.length, out, false, source, arrivedNanos);
                 if (r > 0) {
                     c.send(out, r, to, to.length, scopeId, port);
                 }
@@ -154,9 +155,9 @@ final class BatchResponder implements BatchDatagramChannel.Responder {
     }
 
     @Override
-    public void sent() {
+    public void answered() {
         if (inBatch) {
-            processor.batchSent(System.nanoTime() - batchNanos);
+            processor.batchAnswered(System.nanoTime() - batchNanos);
             inBatch = false;
         }
     }

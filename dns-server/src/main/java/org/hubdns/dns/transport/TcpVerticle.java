@@ -108,9 +108,10 @@ public final class TcpVerticle extends VerticleBase {
                 }
                 buf.getBytes(pos + 2, pos + 2 + size, in, 0);
                 pos += 2 + size;
-                int r = processor.process(in, size, out, true, client);
+                long arrived = System.nanoTime();
+                int r = processor.process(in, size, out, true, client, arrived);
                 if (r == QueryProcessor.DEFERRED) {
-                    answerLater(java.util.Arrays.copyOf(in, size));
+                    answerLater(java.util.Arrays.copyOf(in, size), arrived);
                     continue;
                 }
                 if (r < 0) {
@@ -130,10 +131,11 @@ public final class TcpVerticle extends VerticleBase {
         }
 
         /** A DO=1 query whose signature is being made: answered on this context when it is (RFC 7766 allows any order). */
-        private void answerLater(byte[] query) {
+        private void answerLater(byte[] query, long arrivedNanos) {
             io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
             processor.deferred().whenComplete((v, e) -> context.runOnContext(x -> {
-                int r = processor.process(query, query.length, out, true, client);
+                // timed from its arrival: the wait for its signature is time in hubdns too
+                int r = processor.process(query, query.length, out, true, client, arrivedNanos);
                 if (r > 0) {
                     flush(Buffer.buffer(r + 2).appendUnsignedShort(r).appendBytes(out, 0, r));
                 }

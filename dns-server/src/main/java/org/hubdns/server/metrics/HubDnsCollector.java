@@ -75,7 +75,7 @@ final class HubDnsCollector implements MultiCollector {
                 .dataPoint(counter(s.udpErrors().getAsLong())).build());
 
         out.metricSnapshot(HistogramSnapshot.builder().name("hubdns_dns_request_duration_seconds")
-                .help("Time a DNS query spent in hubdns: over UDP, from its batch's arrival to the batch's replies leaving")
+                .help("Time a DNS query spent in hubdns: from reading it (over UDP, its batch) to handing its answer to the kernel")
                 .dataPoint(HistogramDataPointSnapshot.builder()
                         .classicHistogramBuckets(ClassicHistogramBuckets.of(QUERY_BUCKETS_SECONDS, t.buckets))
                         .sum(t.duration[0] / 1e9).build())
