@@ -16,8 +16,26 @@ public final class Exposition {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
     public final Map<String, String> types = new HashMap<>();
     public final Map<String, Double> samples = new HashMap<>();
+
+    /** GET /metrics of the member whose HTTP port is {@code httpPort}: 200, parsed. */
+    public static Exposition scrape(int httpPort) throws Exception {
+        java.net.http.HttpResponse<String> r = HTTP.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                        .timeout(java.time.Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return parse(r.body());
+    }
+
+    /** The sum of every sample whose key starts with {@code prefix} (a family's name, or name and "{"). */
+    public double sum(String prefix) {
+        return samples.entrySet().stream().filter(s -> s.getKey().startsWith(prefix))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
 
     public static Exposition parse(String text) {
         Exposition e = new Exposition();

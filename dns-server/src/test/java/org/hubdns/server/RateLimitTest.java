@@ -8,13 +8,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,7 +45,6 @@ class RateLimitTest {
     static final int BURST = 200;
     static final int WINDOW = 2;
     static final String NAME = "www.pk-hub.example.";
-    static final HttpClient HTTP = HttpClient.newHttpClient();
     static RunningServer limited;
     static RunningServer logOnly;
 
@@ -102,10 +96,7 @@ class RateLimitTest {
     }
 
     static Exposition metrics(RunningServer s) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.httpPort()
-                + "/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return Exposition.parse(r.body());
+        return Exposition.scrape(s.httpPort());
     }
 
     static double rrl(RunningServer s, String action) throws Exception {

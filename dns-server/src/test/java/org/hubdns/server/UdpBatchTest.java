@@ -7,11 +7,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -196,7 +191,7 @@ class UdpBatchTest {
                     "www.pk-hub.example."), Type.A, 1)).toWire(), 2000)).getRcode()).isEqualTo(Rcode.NOERROR);
             for (UdpListener l : server.server().udpListeners()) {
                 long[] counted = l.received();
-                Exposition e = scrape();
+                Exposition e = Exposition.scrape(server.httpPort());
                 assertThat(e.types).containsEntry("hubdns_udp_datagrams_received_total", "counter")
                         .containsEntry("hubdns_udp_replies_dropped_total", "counter");
                 for (int i = 0; i < counted.length; i++) {
@@ -220,7 +215,7 @@ class UdpBatchTest {
          */
         @Test
         void everyUdpAnswerIsTimedOnceWithItsBatch() throws Exception {
-            Exposition before = scrape();
+            Exposition before = Exposition.scrape(server.httpPort());
             int clients = 4;
             int perClient = 120;
             List<DatagramSocket> sockets = new ArrayList<>();
@@ -260,8 +255,8 @@ class UdpBatchTest {
                 }
             }
             assertThat(received).as("replies received").isGreaterThan(clients * perClient * 9 / 10 * 9 / 10);
-            Exposition after = scrape();
-            double answered = total(after, "hubdns_dns_queries_total") - total(before, "hubdns_dns_queries_total");
+            Exposition after = Exposition.scrape(server.httpPort());
+            double answered = after.sum("hubdns_dns_queries_total{") - before.sum("hubdns_dns_queries_total{");
             String count = "hubdns_dns_request_duration_seconds_count";
             assertThat(answered).as("queries the server answered").isGreaterThanOrEqualTo(received);
             assertThat(after.value(count) - before.samples.getOrDefault(count, 0.0)).as("answers timed")
@@ -275,19 +270,6 @@ class UdpBatchTest {
                     - before.samples.getOrDefault(Exposition.key("hubdns_dns_dropped_total", "transport", "udp"), 0.0))
                     .as("responses dropped (the kernel may have dropped a few of them first)")
                     .isBetween(1.0, clients * perClient / 10.0);
-        }
-
-        private static double total(Exposition e, String name) {
-            return e.samples.entrySet().stream().filter(s -> s.getKey().startsWith(name + "{"))
-                    .mapToDouble(Map.Entry::getValue).sum();
-        }
-
-        private Exposition scrape() throws Exception {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + server.httpPort() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(200);
-            return Exposition.parse(r.body());
         }
 
         private List<InetAddress> addresses() {

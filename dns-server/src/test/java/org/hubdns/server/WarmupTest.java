@@ -2,12 +2,6 @@ package org.hubdns.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,17 +27,12 @@ class WarmupTest {
     }
 
     static Exposition scrape() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics")).timeout(Duration.ofSeconds(10))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return Exposition.parse(r.body());
+        return Exposition.scrape(server.httpPort());
     }
 
     /** The sum of every sample of the families whose name starts with {@code prefix}. */
     static double sum(Exposition e, String prefix) {
-        return e.samples.entrySet().stream().filter(s -> s.getKey().startsWith(prefix))
-                .mapToDouble(Map.Entry::getValue).sum();
+        return e.sum(prefix);
     }
 
     @Test

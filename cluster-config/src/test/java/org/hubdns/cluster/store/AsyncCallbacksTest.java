@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +22,8 @@ class AsyncCallbacksTest {
 
     @Test
     void asynchronousWritesReuseCallbackThreads() throws Exception {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, loopback)) {
-            port = s.getLocalPort();
-        }
+        InetAddress loopback = Loopback.ADDRESS;
+        int port = Loopback.freePort();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try (Registry r = Registry.start(new ClusterSettings("t-" + UUID.randomUUID(), loopback, port, List.of(), dir),
                 Map.of())) {

@@ -3,7 +3,6 @@ package org.hubdns.cluster.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,11 +26,8 @@ class DatasetsTest {
     Path dir;
 
     private Registry start() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
-            port = s.getLocalPort();
-        }
-        return Registry.start(new ClusterSettings("t-" + UUID.randomUUID(), LOOPBACK, port, List.of(), dir), RAW);
+        return Registry.start(new ClusterSettings("t-" + UUID.randomUUID(), LOOPBACK, Loopback.freePort(), List.of(),
+                dir), RAW);
     }
 
     @Test

@@ -2,11 +2,12 @@ package org.hubdns.cluster.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hubdns.cluster.store.Loopback.await;
+import static org.hubdns.cluster.store.Loopback.freePort;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -135,22 +136,6 @@ class FullDataDirTest {
             return;
         }
         throw new IllegalStateException("the tmpfs did not fill up");
-    }
-
-    private static void await(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            if (done.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting until " + what);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
-            return s.getLocalPort();
-        }
     }
 
     private static void run(String... cmd) throws Exception {

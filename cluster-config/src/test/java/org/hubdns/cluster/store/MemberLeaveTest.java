@@ -1,19 +1,19 @@
 package org.hubdns.cluster.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hubdns.cluster.store.Loopback.await;
+import static org.hubdns.cluster.store.Loopback.freePort;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * Three real members in this JVM.
  */
 class MemberLeaveTest {
-    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final InetAddress LOOPBACK = Loopback.ADDRESS;
 
     @TempDir
     Path dir;
@@ -95,19 +95,5 @@ class MemberLeaveTest {
             }
         }
         return Registry.start(new ClusterSettings(cluster, LOOPBACK, ports[i], others, dir.resolve("m" + i)), Map.of());
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 30 s for " + what).isLessThan(deadline);
-            Thread.sleep(50);
-        }
     }
 }
